@@ -1,0 +1,12 @@
+"""The ``remission`` command line (Typer + Rich).
+
+Examples
+--------
+>>> from remission.cli import app
+>>> app.info.name
+'remission'
+"""
+
+from remission.cli._app import app, main
+
+__all__ = ["app", "main"]

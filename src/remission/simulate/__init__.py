@@ -1,0 +1,21 @@
+"""Synthetic cohorts at the level of raw records, calibrated to published series.
+
+Examples
+--------
+>>> from remission.simulate import simulate
+>>> sim = simulate(n_patients=100, seed=1)
+>>> sim.study.config.synthetic
+True
+"""
+
+from remission.simulate._calibration import DAYS_PER_MONTH, Calibration
+from remission.simulate._simulate import Simulation, demo_study, simulate, simulate_study
+
+__all__ = [
+    "DAYS_PER_MONTH",
+    "Calibration",
+    "Simulation",
+    "demo_study",
+    "simulate",
+    "simulate_study",
+]

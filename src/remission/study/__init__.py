@@ -1,0 +1,39 @@
+"""The study format: tables, loading, validation and writing.
+
+A study is a folder with ``study.toml`` and one table per kind of record (patients, doses,
+lesions, measurements, labs, ...) as CSV, Parquet or sheets of one XLSX workbook. ``load``
+reads and types it and reports every problem at once; ``write_study`` writes one.
+
+Examples
+--------
+>>> from remission.study import TABLES
+>>> list(TABLES)[:3]
+['patients', 'prior_therapies', 'doses']
+"""
+
+from remission.study._config import StudyConfig
+from remission.study._problems import Problem, StudyError
+from remission.study._read import ROW_COLUMN, SourceFile
+from remission.study._schema import LAB_UNITS, ORGANS, TABLES, Column, Table
+from remission.study._study import Study, check_study, empty_table, load
+from remission.study._summary import summarize_study
+from remission.study._write import write_study
+
+__all__ = [
+    "LAB_UNITS",
+    "ORGANS",
+    "ROW_COLUMN",
+    "TABLES",
+    "Column",
+    "Problem",
+    "SourceFile",
+    "Study",
+    "StudyConfig",
+    "StudyError",
+    "Table",
+    "check_study",
+    "empty_table",
+    "load",
+    "summarize_study",
+    "write_study",
+]

@@ -1,0 +1,396 @@
+"""Checks across rows and tables: keys, references, chronology, consistency."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from remission.study._config import StudyConfig
+from remission.study._problems import ProblemLog, Severity
+from remission.study._read import ROW_COLUMN
+from remission.study._schema import LAB_UNITS, TABLES
+
+Frames = dict[str, pl.DataFrame]
+
+
+def _text(value: object) -> str | None:
+    """A value as the user would have written it (40, not 40.0)."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _report(
+    log: ProblemLog,
+    severity: Severity,
+    code: str,
+    files: dict[str, str],
+    table: str,
+    column: str,
+    bad: pl.DataFrame,
+    expected: str,
+    fix: str,
+) -> None:
+    if bad.is_empty():
+        return
+    values = [_text(v) for v in bad[column].to_list()]
+    log.add_rows(
+        severity, code, files[table], column, bad[ROW_COLUMN].to_list(), values, expected, fix
+    )
+
+
+def check_keys(frames: Frames, files: dict[str, str], log: ProblemLog) -> None:
+    """Duplicate keys are errors; the message names the first row with the same key."""
+    for name, frame in frames.items():
+        key = list(TABLES[name].key)
+        if not key:
+            continue
+        dup = (
+            frame.with_columns(pl.col(ROW_COLUMN).min().over(key).alias("_first"))
+            .filter(pl.col(ROW_COLUMN) != pl.col("_first"))
+            .sort(ROW_COLUMN)
+        )
+        if dup.is_empty():
+            continue
+        first = dup["_first"][0]
+        log.add_rows(
+            "error",
+            "key.duplicate",
+            files[name],
+            key[-1],
+            dup[ROW_COLUMN].to_list(),
+            [" / ".join(str(v) for v in r) for r in dup.select(key).iter_rows()],
+            f"one row per {' + '.join(key)} (the same key is on row {first})",
+            "remove the repeated row, or correct its identifier",
+        )
+
+
+def check_references(frames: Frames, files: dict[str, str], log: ProblemLog) -> None:
+    """Every patient and lesion referred to must exist."""
+    patients = frames.get("patients")
+    if patients is None:
+        return
+    ids = patients.select("patient_id").unique()
+    for name, frame in frames.items():
+        if name == "patients":
+            continue
+        bad = frame.join(ids, on="patient_id", how="anti").sort(ROW_COLUMN)
+        _report(
+            log,
+            "error",
+            "ref.unknown_patient",
+            files,
+            name,
+            "patient_id",
+            bad,
+            "a patient_id listed in the patients table",
+            "add the patient to patients, or correct the identifier",
+        )
+    lesions = frames.get("lesions")
+    measurements = frames.get("measurements")
+    if lesions is not None and measurements is not None:
+        keys = lesions.select("patient_id", "lesion_id").unique()
+        known_patient = measurements.join(ids, on="patient_id", how="semi")
+        bad = known_patient.join(keys, on=["patient_id", "lesion_id"], how="anti").sort(ROW_COLUMN)
+        _report(
+            log,
+            "error",
+            "ref.unknown_lesion",
+            files,
+            "measurements",
+            "lesion_id",
+            bad,
+            "a lesion_id listed in the lesions table for this patient",
+            "add the lesion to lesions, or correct the identifier",
+        )
+
+
+def check_patients(
+    frames: Frames, files: dict[str, str], cfg: StudyConfig, log: ProblemLog
+) -> None:
+    """Histology, age and the chronology of a patient's own dates."""
+    p = frames.get("patients")
+    if p is None:
+        return
+    bad = p.filter(pl.col("histology").is_not_null() & ~pl.col("histology").is_in(cfg.histologies))
+    _report(
+        log,
+        "error",
+        "value.histology",
+        files,
+        "patients",
+        "histology",
+        bad,
+        f"one of the study's histologies: {', '.join(cfg.histologies)}",
+        "correct the histology, or add it to histologies in study.toml",
+    )
+    rules = [
+        (
+            "chronology.death_before_start",
+            "death_date",
+            pl.col("death_date") < pl.col("treatment_start"),
+            "a death date on or after treatment_start",
+            "check both dates",
+        ),
+        (
+            "chronology.alive_before_start",
+            "last_known_alive",
+            pl.col("last_known_alive") < pl.col("treatment_start"),
+            "a last-known-alive date on or after treatment_start",
+            "check both dates",
+        ),
+        (
+            "chronology.alive_after_death",
+            "last_known_alive",
+            pl.col("last_known_alive") > pl.col("death_date"),
+            "a last-known-alive date on or before the death date",
+            "set last_known_alive to the death date or correct death_date",
+        ),
+        (
+            "chronology.start_before_birth",
+            "treatment_start",
+            pl.col("treatment_start") < pl.col("birth_date"),
+            "a treatment start after the birth date",
+            "check birth_date and treatment_start",
+        ),
+    ]
+    for code, column, cond, expected, fix in rules:
+        _report(log, "error", code, files, "patients", column, p.filter(cond), expected, fix)
+    no_age = p.filter(pl.col("birth_date").is_null() & pl.col("age_at_start_years").is_null())
+    _report(
+        log,
+        "warning",
+        "value.no_age",
+        files,
+        "patients",
+        "birth_date",
+        no_age,
+        "a birth_date or an age_at_start_years",
+        "add one; age is then reported as missing",
+    )
+    age = (pl.col("treatment_start") - pl.col("birth_date")).dt.total_days() / 365.25
+    mismatch = p.filter((age - pl.col("age_at_start_years")).abs() > 1)
+    _report(
+        log,
+        "warning",
+        "value.age_mismatch",
+        files,
+        "patients",
+        "age_at_start_years",
+        mismatch,
+        "an age that agrees with birth_date and treatment_start (within a year)",
+        "correct one of them; birth_date is used",
+    )
+    for column in ("treatment_start", "last_known_alive", "death_date"):
+        late = p.filter(pl.col(column) > cfg.cutoff_date)
+        _report(
+            log,
+            "warning",
+            "chronology.after_cutoff",
+            files,
+            "patients",
+            column,
+            late,
+            f"a date on or before the data cut-off {cfg.cutoff_date.isoformat()}",
+            "events after the cut-off are not counted; move the cut-off if they should be",
+        )
+
+
+def _with_patient_dates(frame: pl.DataFrame, patients: pl.DataFrame) -> pl.DataFrame:
+    return frame.join(
+        patients.select("patient_id", "birth_date", "death_date", "treatment_start"),
+        on="patient_id",
+        how="left",
+    )
+
+
+def check_records(frames: Frames, files: dict[str, str], log: ProblemLog) -> None:
+    """Doses, measurements and labs: consistency within a row and against the patient's dates."""
+    p = frames.get("patients")
+    d = frames.get("doses")
+    if d is not None:
+        _report(
+            log,
+            "error",
+            "dose.given_without_time",
+            files,
+            "doses",
+            "given_at",
+            d.filter((pl.col("status") == "given") & pl.col("given_at").is_null()),
+            "the time a given dose started",
+            "fill in given_at, or set status to held",
+        )
+        _report(
+            log,
+            "error",
+            "dose.given_without_amount",
+            files,
+            "doses",
+            "dose_iu",
+            d.filter((pl.col("status") == "given") & pl.col("dose_iu").is_null()),
+            "the IU given",
+            "fill in dose_iu in international units",
+        )
+        _report(
+            log,
+            "error",
+            "dose.held_with_time",
+            files,
+            "doses",
+            "given_at",
+            d.filter((pl.col("status") == "held") & pl.col("given_at").is_not_null()),
+            "no given_at for a held dose",
+            "clear given_at, or set status to given",
+        )
+        if p is not None:
+            dp = _with_patient_dates(d, p)
+            when = pl.coalesce("given_at", "scheduled_at")
+            _report(
+                log,
+                "error",
+                "chronology.dose_before_birth",
+                files,
+                "doses",
+                "scheduled_at",
+                dp.filter(when.dt.date() < pl.col("birth_date")),
+                "a dose after the patient's birth date",
+                "check the dose date and birth_date",
+            )
+            _report(
+                log,
+                "error",
+                "chronology.dose_after_death",
+                files,
+                "doses",
+                "given_at",
+                dp.filter(pl.col("given_at").dt.date() > pl.col("death_date")),
+                "a dose given on or before the death date",
+                "check the dose date and death_date",
+            )
+    m = frames.get("measurements")
+    if m is not None:
+        _report(
+            log,
+            "error",
+            "measurement.perpendicular_longer",
+            files,
+            "measurements",
+            "perpendicular_mm",
+            m.filter(pl.col("perpendicular_mm") > pl.col("longest_mm")),
+            "a perpendicular diameter no longer than the longest diameter",
+            "swap the two diameters, or correct one",
+        )
+        _report(
+            log,
+            "error",
+            "measurement.absent_with_size",
+            files,
+            "measurements",
+            "longest_mm",
+            m.filter((pl.col("state") == "absent") & (pl.col("longest_mm") > 0)),
+            "no size (or 0) for a lesion recorded absent",
+            "clear the diameters, or set state to present",
+        )
+        lesions = frames.get("lesions")
+        if lesions is not None:
+            ml = m.join(
+                lesions.select("patient_id", "lesion_id", "target", "first_seen_on"),
+                on=["patient_id", "lesion_id"],
+                how="inner",
+            )
+            _report(
+                log,
+                "error",
+                "measurement.target_without_size",
+                files,
+                "measurements",
+                "longest_mm",
+                ml.filter(
+                    pl.col("target")
+                    & (pl.col("state") == "present")
+                    & pl.col("longest_mm").is_null()
+                ),
+                "the longest diameter of a present target lesion",
+                "fill in longest_mm, or set state to not_evaluated or too_small",
+            )
+            _report(
+                log,
+                "error",
+                "chronology.measured_before_seen",
+                files,
+                "measurements",
+                "assessed_on",
+                ml.filter(pl.col("assessed_on") < pl.col("first_seen_on")),
+                "an assessment on or after the lesion's first_seen_on",
+                "check assessed_on, or move first_seen_on earlier",
+            )
+        if p is not None:
+            mp = _with_patient_dates(m, p)
+            _report(
+                log,
+                "error",
+                "chronology.measured_after_death",
+                files,
+                "measurements",
+                "assessed_on",
+                mp.filter(pl.col("assessed_on") > pl.col("death_date")),
+                "an assessment on or before the death date",
+                "check assessed_on and death_date",
+            )
+    labs = frames.get("labs")
+    if labs is not None:
+        known = labs.filter(pl.col("analyte").is_in(list(LAB_UNITS)))
+        pairs = pl.DataFrame(
+            [(a, u) for a, units in LAB_UNITS.items() for u in units],
+            schema={"analyte": pl.String, "unit": pl.String},
+            orient="row",
+        )
+        bad_unit = known.join(pairs, on=["analyte", "unit"], how="anti").sort(ROW_COLUMN)
+        if not bad_unit.is_empty():
+            first = bad_unit["analyte"][0]
+            _report(
+                log,
+                "error",
+                "lab.unit",
+                files,
+                "labs",
+                "unit",
+                bad_unit,
+                f"a unit that can be converted (for {first}: {', '.join(LAB_UNITS[first])})",
+                "write the unit as listed, or convert the value",
+            )
+        unknown = labs.filter(~pl.col("analyte").is_in(list(LAB_UNITS)))
+        if not unknown.is_empty():
+            names = unknown["analyte"].unique(maintain_order=True).to_list()
+            log.add_rows(
+                "warning",
+                "lab.unknown_analyte",
+                files["labs"],
+                "analyte",
+                [unknown[ROW_COLUMN][0]],
+                [", ".join(names)[:120]],
+                f"an analyte remission uses ({', '.join(LAB_UNITS)})",
+                "these rows are kept but not analysed; rename if one is meant",
+            )
+        if p is not None:
+            lp = _with_patient_dates(labs, p)
+            _report(
+                log,
+                "error",
+                "chronology.lab_after_death",
+                files,
+                "labs",
+                "drawn_at",
+                lp.filter(pl.col("drawn_at").dt.date() > pl.col("death_date")),
+                "a sample drawn on or before the death date",
+                "check drawn_at and death_date",
+            )
+
+
+def check_all(frames: Frames, files: dict[str, str], cfg: StudyConfig, log: ProblemLog) -> None:
+    """Run every cross-row and cross-table check."""
+    check_keys(frames, files, log)
+    check_references(frames, files, log)
+    check_patients(frames, files, cfg, log)
+    check_records(frames, files, log)

@@ -1,0 +1,309 @@
+"""``study.toml``: the study's settings, read and checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from remission.study._problems import Problem, ProblemLog
+
+CRITERIA = ("who", "recist1.1")
+REFERENCE_RULES = ("treatment_start", "randomization")
+
+_REQUIRED = ("name", "cutoff_date", "histologies", "response_criteria", "regimen", "synthetic")
+_OPTIONAL = ("reference_date", "description", "workbook")
+
+
+@dataclass(frozen=True)
+class StudyConfig:
+    """The settings of one study (the ``[study]`` table of ``study.toml``).
+
+    Parameters
+    ----------
+    name : str
+        Study name, shown on every output.
+    cutoff_date : datetime.date
+        Data cut-off: follow-up is counted to this date.
+    histologies : tuple of str
+        The histologies patients may have (e.g. ``("melanoma", "renal")``).
+    response_criteria : {"who", "recist1.1"}
+        Criteria used to compute tumor response from measurements.
+    regimen : str
+        Name of the treatment regimen (built-in, or a TOML file beside ``study.toml``).
+    synthetic : bool
+        True when the data are synthetic; every output then says so.
+    reference_date : {"treatment_start", "randomization"}
+        Date response windows and time-to-event are counted from.
+    description : str
+        Free text about the study (not patient data).
+    workbook : str or None
+        Name of the XLSX workbook holding the tables, when they are in one.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> cfg = StudyConfig(
+    ...     "Demo", dt.date(1998, 5, 1), ("melanoma",), "who", "nci-hd-il2-720k", True
+    ... )
+    >>> cfg.reference_date
+    'treatment_start'
+    """
+
+    name: str
+    cutoff_date: dt.date
+    histologies: tuple[str, ...]
+    response_criteria: str
+    regimen: str
+    synthetic: bool
+    reference_date: str = "treatment_start"
+    description: str = ""
+    workbook: str | None = None
+
+    def to_toml_dict(self) -> dict[str, Any]:
+        """Return the settings as the ``study.toml`` mapping.
+
+        Returns
+        -------
+        dict
+            ``{"study": {...}}``, ready for a TOML writer.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> cfg = StudyConfig("D", dt.date(1998, 5, 1), ("renal",), "who", "nci-hd-il2-720k", True)
+        >>> cfg.to_toml_dict()["study"]["histologies"]
+        ['renal']
+        """
+        study: dict[str, Any] = {
+            "name": self.name,
+            "synthetic": self.synthetic,
+            "cutoff_date": self.cutoff_date,
+            "histologies": list(self.histologies),
+            "response_criteria": self.response_criteria,
+            "regimen": self.regimen,
+            "reference_date": self.reference_date,
+        }
+        if self.description:
+            study["description"] = self.description
+        if self.workbook:
+            study["workbook"] = self.workbook
+        return {"study": study}
+
+
+def _suggest(word: str, choices: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f"did you mean {close[0]!r}?" if close else f"use one of: {', '.join(choices)}"
+
+
+def read_config(folder: Path, log: ProblemLog) -> StudyConfig | None:
+    """Read ``folder/study.toml``; record problems in ``log`` and return None when unusable."""
+    path = folder / "study.toml"
+    file = "study.toml"
+    if not path.is_file():
+        log.add(
+            Problem(
+                "error",
+                "config.missing",
+                file,
+                None,
+                None,
+                None,
+                "a study.toml file in the study folder",
+                "create study.toml (see docs/study-format.md for an example)",
+            )
+        )
+        return None
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        log.add(
+            Problem(
+                "error",
+                "config.encoding",
+                file,
+                None,
+                None,
+                None,
+                "a UTF-8 text file",
+                "save study.toml as UTF-8 text",
+            )
+        )
+        return None
+    except tomllib.TOMLDecodeError as exc:
+        log.add(
+            Problem(
+                "error",
+                "config.syntax",
+                file,
+                None,
+                None,
+                None,
+                f"valid TOML ({exc})",
+                "correct the line named; strings need quotes",
+            )
+        )
+        return None
+    study = data.get("study")
+    if not isinstance(study, dict):
+        log.add(
+            Problem(
+                "error",
+                "config.no_study_table",
+                file,
+                None,
+                None,
+                None,
+                "a [study] table",
+                "start the file with a line [study]",
+            )
+        )
+        return None
+    before = len(log.errors)
+    for key in study:
+        if key not in _REQUIRED + _OPTIONAL:
+            log.add(
+                Problem(
+                    "error",
+                    "config.unknown_key",
+                    file,
+                    None,
+                    key,
+                    None,
+                    "a known setting",
+                    _suggest(key, _REQUIRED + _OPTIONAL),
+                )
+            )
+    for key in _REQUIRED:
+        if key not in study:
+            log.add(
+                Problem(
+                    "error",
+                    "config.missing_key",
+                    file,
+                    None,
+                    key,
+                    None,
+                    f"the setting {key}",
+                    f"add {key} = ... under [study]",
+                )
+            )
+    if len(log.errors) > before:
+        return None
+
+    cutoff = study["cutoff_date"]
+    if isinstance(cutoff, str):
+        try:
+            cutoff = dt.date.fromisoformat(cutoff)
+        except ValueError:
+            cutoff = None
+    if not isinstance(cutoff, dt.date) or isinstance(cutoff, dt.datetime):
+        log.add(
+            Problem(
+                "error",
+                "config.cutoff",
+                file,
+                None,
+                "cutoff_date",
+                str(study["cutoff_date"]),
+                "an ISO 8601 date",
+                "write cutoff_date = 1998-05-01 (YYYY-MM-DD)",
+            )
+        )
+    hist = study["histologies"]
+    if not (isinstance(hist, list) and hist and all(isinstance(h, str) and h for h in hist)):
+        log.add(
+            Problem(
+                "error",
+                "config.histologies",
+                file,
+                None,
+                "histologies",
+                str(hist),
+                "a non-empty list of names",
+                'write histologies = ["melanoma", "renal"]',
+            )
+        )
+    crit = study["response_criteria"]
+    if crit not in CRITERIA:
+        log.add(
+            Problem(
+                "error",
+                "config.criteria",
+                file,
+                None,
+                "response_criteria",
+                str(crit),
+                f"one of {', '.join(CRITERIA)}",
+                _suggest(str(crit), CRITERIA),
+            )
+        )
+    ref = study.get("reference_date", "treatment_start")
+    if ref not in REFERENCE_RULES:
+        log.add(
+            Problem(
+                "error",
+                "config.reference_date",
+                file,
+                None,
+                "reference_date",
+                str(ref),
+                f"one of {', '.join(REFERENCE_RULES)}",
+                _suggest(str(ref), REFERENCE_RULES),
+            )
+        )
+    if not isinstance(study["synthetic"], bool):
+        log.add(
+            Problem(
+                "error",
+                "config.synthetic",
+                file,
+                None,
+                "synthetic",
+                str(study["synthetic"]),
+                "true or false",
+                "write synthetic = true for made-up data, false for real patients",
+            )
+        )
+    if not isinstance(study["name"], str) or not study["name"].strip():
+        log.add(
+            Problem(
+                "error",
+                "config.name",
+                file,
+                None,
+                "name",
+                str(study["name"]),
+                "a study name",
+                'write name = "My study"',
+            )
+        )
+    if not isinstance(study["regimen"], str):
+        log.add(
+            Problem(
+                "error",
+                "config.regimen",
+                file,
+                None,
+                "regimen",
+                str(study["regimen"]),
+                "a regimen name",
+                'write regimen = "nci-hd-il2-720k"',
+            )
+        )
+    if len(log.errors) > before:
+        return None
+    return StudyConfig(
+        name=study["name"].strip(),
+        cutoff_date=cutoff,
+        histologies=tuple(hist),
+        response_criteria=crit,
+        regimen=study["regimen"],
+        synthetic=study["synthetic"],
+        reference_date=ref,
+        description=str(study.get("description", "")),
+        workbook=study.get("workbook"),
+    )

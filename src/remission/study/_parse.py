@@ -1,0 +1,308 @@
+"""Typing a raw (text) table by its schema, collecting every value that does not fit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+
+import polars as pl
+
+from remission.study._problems import ProblemLog
+from remission.study._read import ROW_COLUMN, RawTable
+from remission.study._schema import Column, Table
+
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+_ISO_DATE_MIDNIGHT = r"^\d{4}-\d{2}-\d{2}[ T]00:00(:00(\.0+)?)?$"
+_ISO_DATETIME = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"
+_DAY_MONTH = r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}$"
+_SERIAL = r"^\d{4,6}(\.0+)?$"
+_PARTIAL = r"^\d{4}(-\d{2})?$"
+_TRUE = ("true", "t", "yes", "y", "1")
+_FALSE = ("false", "f", "no", "n", "0")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+POLARS_TYPES: dict[str, pl.DataType] = {
+    "str": pl.String(),
+    "enum": pl.String(),
+    "int": pl.Int64(),
+    "float": pl.Float64(),
+    "bool": pl.Boolean(),
+    "date": pl.Date(),
+    "datetime": pl.Datetime("us"),
+}
+
+
+def _fail_rows(frame: pl.DataFrame, raw: str, parsed: pl.Expr) -> pl.DataFrame:
+    """Rows where the raw text is present but the parsed value is missing."""
+    return frame.select(ROW_COLUMN, pl.col(raw).alias("value"), parsed.alias("parsed")).filter(
+        pl.col("value").is_not_null() & pl.col("parsed").is_null()
+    )
+
+
+def _parse_date(text: pl.Expr) -> pl.Expr:
+    return (
+        pl.when(text.str.contains(_ISO_DATE) | text.str.contains(_ISO_DATE_MIDNIGHT))
+        .then(text.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False))
+        .otherwise(None)
+    )
+
+
+def _parse_datetime(text: pl.Expr) -> pl.Expr:
+    norm = text.str.replace("T", " ")
+    padded = pl.when(norm.str.len_chars() == 16).then(norm + ":00").otherwise(norm)
+    return (
+        pl.when(norm.str.contains(_ISO_DATETIME))
+        .then(padded.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", strict=False, time_unit="us"))
+        .otherwise(None)
+    )
+
+
+def _day_month_fix(value: str) -> str:
+    """Spell out both readings of a day/month date so the user picks the right one."""
+    a, b, y = (int(x) for x in value.replace(".", "/").replace("-", "/").split("/"))
+    year = f"{y:04d}" if y >= 100 else f"19{y:02d} or 20{y:02d}"
+    readings = []
+    if b <= 12 and a <= 31:
+        readings.append(f"{year}-{b:02d}-{a:02d} if day comes first")
+    if a <= 12 and b <= 31:
+        readings.append(f"{year}-{a:02d}-{b:02d} if month comes first")
+    return "write " + (", or ".join(readings) or "the date as YYYY-MM-DD")
+
+
+def _date_failures(
+    log: ProblemLog, file: str, col: Column, bad: pl.DataFrame, with_time: bool
+) -> None:
+    """Explain unparseable dates, grouped by the likely cause."""
+    what = "a date and time" if with_time else "a date"
+    example = "1989-05-10 08:00" if with_time else "1989-05-10"
+    kinds = bad.with_columns(
+        pl.when(pl.col("value").str.contains(_DAY_MONTH))
+        .then(pl.lit("day_month"))
+        .when(pl.col("value").str.contains(_SERIAL))
+        .then(pl.lit("serial"))
+        .when(pl.col("value").str.contains(_PARTIAL))
+        .then(pl.lit("partial"))
+        .when(pl.col("value").str.contains(r"^\d{4}-\d{2}-\d{2}$") & pl.lit(with_time))
+        .then(pl.lit("no_time"))
+        .when(pl.col("value").str.contains(r"^\d{4}-\d{2}-\d{2}([ T].*)?$"))
+        .then(pl.lit("impossible"))
+        .otherwise(pl.lit("other"))
+        .alias("kind")
+    )
+    for kind in ("day_month", "serial", "partial", "no_time", "impossible", "other"):
+        part = kinds.filter(pl.col("kind") == kind)
+        if part.is_empty():
+            continue
+        rows = part[ROW_COLUMN].to_list()
+        values = part["value"].to_list()
+        if kind == "day_month":
+            code = "date.ambiguous"
+            expected = f"{what} in ISO 8601 (YYYY-MM-DD); day/month order is ambiguous"
+            fix = _day_month_fix(str(values[0]))
+        elif kind == "serial":
+            code = "date.excel_serial"
+            first = float(values[0])
+            as_date = _EXCEL_EPOCH + dt.timedelta(days=int(first))
+            expected = (
+                f"{what} in ISO 8601; this looks like an Excel serial number "
+                f"({int(first)} = {as_date.isoformat()})"
+            )
+            fix = "format the column as a date (YYYY-MM-DD) in the spreadsheet before saving"
+        elif kind == "partial":
+            code = "date.partial"
+            expected = f"a complete {what[2:]} (YYYY-MM-DD); partial dates are not imputed silently"
+            fix = "write the full date; record an estimated day and say so in study notes"
+        elif kind == "no_time":
+            code = "date.no_time"
+            expected = f"{what} (YYYY-MM-DD HH:MM); the time of day is needed"
+            fix = f"add the time, e.g. {example}"
+        elif kind == "impossible":
+            code = "date.impossible"
+            expected = f"{what} that exists in the calendar"
+            fix = "check day and month (e.g. there is no 31 April)"
+        else:
+            code = "date.not_iso"
+            expected = f"{what} in ISO 8601"
+            fix = f"write it as YYYY-MM-DD{' HH:MM' if with_time else ''}, e.g. {example}"
+        log.add_rows("error", code, file, col.name, rows, values, expected, fix)
+
+
+def _parse_column(frame: pl.DataFrame, col: Column, file: str, log: ProblemLog) -> pl.Expr:
+    """Return the expression that types ``col``; record values that do not fit."""
+    raw = pl.col(col.name)
+    if col.kind == "str":
+        return raw
+    if col.kind == "enum":
+        lower = {v.lower(): v for v in col.values}
+        mapped = raw.str.to_lowercase().replace_strict(lower, default=None, return_dtype=pl.String)
+        bad = _fail_rows(frame, col.name, mapped)
+        if not bad.is_empty():
+            values = bad["value"].to_list()
+            close = difflib.get_close_matches(str(values[0]), col.values, n=1)
+            fix = f"did you mean {close[0]!r}?" if close else f"use one of: {', '.join(col.values)}"
+            log.add_rows(
+                "error",
+                "value.not_allowed",
+                file,
+                col.name,
+                bad[ROW_COLUMN].to_list(),
+                values,
+                f"one of: {', '.join(col.values)}",
+                fix,
+            )
+        return mapped
+    if col.kind == "bool":
+        low = raw.str.to_lowercase()
+        parsed = (
+            pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False).otherwise(None)
+        )
+        bad = _fail_rows(frame, col.name, parsed)
+        if not bad.is_empty():
+            log.add_rows(
+                "error",
+                "value.not_bool",
+                file,
+                col.name,
+                bad[ROW_COLUMN].to_list(),
+                bad["value"].to_list(),
+                "true or false",
+                "write true or false",
+            )
+        return parsed
+    if col.kind in ("int", "float"):
+        number = raw.cast(pl.Float64, strict=False)
+        bad = _fail_rows(frame, col.name, number)
+        if not bad.is_empty():
+            comma = bad["value"].str.contains(r"^-?\d+,\d+$").any()
+            fix = (
+                "use a point as the decimal separator (1.5, not 1,5)"
+                if comma
+                else "write a plain number without units or text"
+            )
+            log.add_rows(
+                "error",
+                "value.not_number",
+                file,
+                col.name,
+                bad[ROW_COLUMN].to_list(),
+                bad["value"].to_list(),
+                "a whole number" if col.kind == "int" else "a number",
+                fix,
+            )
+        if col.kind == "int":
+            frac = frame.select(ROW_COLUMN, raw.alias("value"), number.alias("n")).filter(
+                pl.col("n").is_not_null() & (pl.col("n") != pl.col("n").round(0))
+            )
+            if not frac.is_empty():
+                log.add_rows(
+                    "error",
+                    "value.not_integer",
+                    file,
+                    col.name,
+                    frac[ROW_COLUMN].to_list(),
+                    frac["value"].to_list(),
+                    "a whole number",
+                    "write a whole number (no decimals)",
+                )
+            number = pl.when(number == number.round(0)).then(number).otherwise(None).cast(pl.Int64)
+        if col.minimum is not None or col.maximum is not None:
+            lo = col.minimum if col.minimum is not None else float("-inf")
+            hi = col.maximum if col.maximum is not None else float("inf")
+            out = frame.select(ROW_COLUMN, raw.alias("value"), number.alias("n")).filter(
+                pl.col("n").is_not_null() & ((pl.col("n") < lo) | (pl.col("n") > hi))
+            )
+            if not out.is_empty():
+                log.add_rows(
+                    "error",
+                    "value.out_of_range",
+                    file,
+                    col.name,
+                    out[ROW_COLUMN].to_list(),
+                    out["value"].to_list(),
+                    col.range_text,
+                    col.range_fix,
+                )
+        return number
+    parsed = _parse_date(raw) if col.kind == "date" else _parse_datetime(raw)
+    bad = _fail_rows(frame, col.name, parsed)
+    if not bad.is_empty():
+        _date_failures(log, file, col, bad, with_time=col.kind == "datetime")
+    return parsed
+
+
+def type_table(raw: RawTable, table: Table, log: ProblemLog) -> pl.DataFrame | None:
+    """Type every column of ``raw`` by the schema ``table``.
+
+    Missing required columns are errors; unknown columns are warned about and dropped;
+    optional columns that are absent come back empty. Returns None when columns are missing.
+    """
+    frame = raw.frame
+    file = raw.file
+    present = [c for c in frame.columns if c != ROW_COLUMN]
+    missing = [c for c in table.columns if c.required and c.name not in present]
+    unknown = [c for c in present if c not in table.names]
+    if len(present) <= 1 and len(missing) >= len([c for c in table.columns if c.required]) - 1:
+        log.add_rows(
+            "error",
+            "file.not_a_table",
+            file,
+            None,
+            [1],
+            [", ".join(present)[:80]],
+            f"a table with a header row naming the columns {', '.join(table.names)}",
+            "export the table as comma-separated values with that header",
+        )
+        return None
+    for col in missing:
+        close = difflib.get_close_matches(col.name, unknown, n=1, cutoff=0.6) or [
+            u for u in unknown if u.lower() == col.name.lower()
+        ]
+        fix = (
+            f"rename the column {close[0]!r} to {col.name!r}"
+            if close
+            else f"add a column {col.name!r}: {col.description}"
+        )
+        log.add_rows(
+            "error", "column.missing", file, col.name, [1], [None], f"a column {col.name!r}", fix
+        )
+    for name in unknown:
+        close = difflib.get_close_matches(name, table.names, n=1, cutoff=0.6)
+        fix = (
+            f"rename it to {close[0]!r} if that is what it holds; otherwise it is ignored"
+            if close
+            else "it is ignored; remove it to silence this warning"
+        )
+        log.add_rows(
+            "warning",
+            "column.unknown",
+            file,
+            name,
+            [1],
+            [name],
+            f"a column of the {table.name} table ({', '.join(table.names)})",
+            fix,
+        )
+    if missing:
+        return None
+    exprs = [pl.col(ROW_COLUMN)]
+    for col in table.columns:
+        dtype = POLARS_TYPES[col.kind]
+        if col.name not in present:
+            exprs.append(pl.lit(None, dtype=dtype).alias(col.name))
+            continue
+        expr = _parse_column(frame, col, file, log).cast(dtype).alias(col.name)
+        exprs.append(expr)
+        if not col.nullable:
+            empty = frame.filter(pl.col(col.name).is_null())
+            if not empty.is_empty():
+                log.add_rows(
+                    "error",
+                    "value.missing",
+                    file,
+                    col.name,
+                    empty[ROW_COLUMN].to_list(),
+                    [None] * empty.height,
+                    f"a value ({col.description})",
+                    f"fill in {col.name}",
+                )
+    return frame.select(exprs)

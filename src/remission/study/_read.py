@@ -1,0 +1,377 @@
+"""Finding a study's table files and reading them, untyped, as text columns."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from remission.study._problems import Problem, ProblemLog
+from remission.study._schema import TABLES
+
+ROW_COLUMN = "_row"
+"""Name of the provenance column: the row of the source file (header = row 1)."""
+
+_FORMATS = (".csv", ".parquet")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """Where one table came from.
+
+    Parameters
+    ----------
+    table : str
+        The table of the study format.
+    file : str
+        File name (``study.xlsx[patients]`` for a sheet).
+    sha256 : str
+        SHA-256 of the file's bytes (of the workbook for a sheet).
+    rows : int
+        Records read (blank rows excluded).
+
+    Examples
+    --------
+    >>> SourceFile("patients", "patients.csv", "0" * 64, 3).rows
+    3
+    """
+
+    table: str
+    file: str
+    sha256: str
+    rows: int
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table as read: every column text, plus the source row number."""
+
+    name: str
+    file: str
+    frame: pl.DataFrame
+    source: SourceFile
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _find_workbook(folder: Path, named: str | None, log: ProblemLog) -> Path | None:
+    if named:
+        path = folder / named
+        if not path.is_file():
+            log.add(
+                Problem(
+                    "error",
+                    "file.workbook_missing",
+                    "study.toml",
+                    None,
+                    "workbook",
+                    named,
+                    "the workbook named in study.toml",
+                    f"put {named} in the study folder or remove the workbook setting",
+                )
+            )
+            return None
+        return path
+    books = sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("~$"))
+    if len(books) > 1:
+        names = ", ".join(p.name for p in books)
+        log.add(
+            Problem(
+                "error",
+                "file.many_workbooks",
+                folder.name,
+                None,
+                None,
+                names,
+                "at most one .xlsx workbook in the study folder",
+                'keep one, or name it in study.toml: workbook = "..."',
+            )
+        )
+        return None
+    return books[0] if books else None
+
+
+def _not_table(log: ProblemLog, file: str, what: str, fix: str) -> None:
+    log.add(Problem("error", "file.not_a_table", file, None, None, None, what, fix))
+
+
+def _drop_blank_rows(frame: pl.DataFrame, file: str, log: ProblemLog) -> pl.DataFrame:
+    data_cols = [c for c in frame.columns if c != ROW_COLUMN]
+    if not data_cols:
+        return frame
+    blank = pl.all_horizontal(pl.col(data_cols).is_null())
+    blank_rows = frame.filter(blank)[ROW_COLUMN].to_list()
+    if blank_rows:
+        log.add(
+            Problem(
+                "warning",
+                "row.blank",
+                file,
+                blank_rows[0],
+                None,
+                None,
+                "no blank rows",
+                "blank rows are ignored; delete them to silence this",
+                more_rows=len(blank_rows) - 1,
+            )
+        )
+        frame = frame.filter(~blank)
+    return frame
+
+
+def _clean_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Strip spaces around every value; an empty value is missing."""
+    exprs = []
+    for name in frame.columns:
+        if name == ROW_COLUMN:
+            continue
+        col = pl.col(name).str.strip_chars()
+        exprs.append(pl.when(col == "").then(None).otherwise(col).alias(name))
+    return frame.with_columns(exprs)
+
+
+def _csv_shape_problem(log: ProblemLog, file: str, text: str, message: str) -> None:
+    """Name the first row whose number of fields differs from the header's."""
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows, [])
+    for number, fields in enumerate(rows, start=2):
+        if fields and len(fields) != len(header):
+            log.add(
+                Problem(
+                    "error",
+                    "file.not_a_table",
+                    file,
+                    number,
+                    None,
+                    ",".join(fields)[:80],
+                    f"{len(header)} fields as in the header, found {len(fields)}",
+                    "remove the extra separators or quote values that contain commas",
+                )
+            )
+            return
+    first = message.splitlines()[0][:200] if message else "unreadable"
+    _not_table(
+        log,
+        file,
+        f"a comma-separated table ({first})",
+        "check that every row has as many fields as the header and quotes are closed",
+    )
+
+
+def _read_csv(path: Path, log: ProblemLog) -> pl.DataFrame | None:
+    file = path.name
+    data = path.read_bytes()
+    if b"\x00" in data[:65536]:
+        _not_table(
+            log,
+            file,
+            "a CSV text table; this file holds binary data",
+            "export the table as CSV (comma-separated, UTF-8)",
+        )
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start]
+        try:
+            guess = bytes([byte]).decode("latin-1")
+        except UnicodeDecodeError:  # pragma: no cover - latin-1 decodes every byte
+            guess = "?"
+        log.add(
+            Problem(
+                "error",
+                "file.encoding",
+                file,
+                line,
+                None,
+                f"byte 0x{byte:02X}",
+                f"UTF-8 text (this byte is {guess!r} in Latin-1)",
+                "save the file as 'CSV UTF-8' (Excel) or convert it: iconv -f latin1 -t utf-8",
+            )
+        )
+        return None
+    if not text.strip():
+        _not_table(log, file, "a header row naming the columns", "the file is empty; add the table")
+        return None
+    try:
+        frame = pl.read_csv(io.StringIO(text), infer_schema=False, truncate_ragged_lines=False)
+    except (pl.exceptions.PolarsError, ValueError) as exc:
+        _csv_shape_problem(log, file, text, str(exc))
+        return None
+    frame = frame.rename({c: c.strip() for c in frame.columns})
+    return frame.with_row_index(ROW_COLUMN, offset=2).with_columns(
+        pl.col(ROW_COLUMN).cast(pl.Int64)
+    )
+
+
+def _read_parquet(path: Path, log: ProblemLog) -> pl.DataFrame | None:
+    try:
+        frame = pl.read_parquet(path)
+    except (pl.exceptions.PolarsError, OSError, ValueError):
+        _not_table(log, path.name, "a Parquet file", "write the table again with a Parquet writer")
+        return None
+    frame = frame.with_columns(_to_text(frame[c]).alias(c) for c in frame.columns)
+    return frame.with_row_index(ROW_COLUMN, offset=2).with_columns(
+        pl.col(ROW_COLUMN).cast(pl.Int64)
+    )
+
+
+def _to_text(series: pl.Series) -> pl.Series:
+    if series.dtype == pl.String:
+        return series
+    if series.dtype == pl.Boolean:
+        return series.cast(pl.String).str.to_lowercase()
+    if series.dtype in (pl.Datetime, pl.Date):
+        return series.cast(pl.String).str.replace("T", " ")
+    return series.cast(pl.String)
+
+
+def _read_sheet(book: Path, sheet: str, log: ProblemLog) -> pl.DataFrame | None:
+    file = f"{book.name}[{sheet}]"
+    try:
+        frame = pl.read_excel(book, sheet_name=sheet, infer_schema_length=0)
+    except Exception as exc:  # calamine raises its own exception types
+        message = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        _not_table(
+            log,
+            file,
+            f"a readable sheet ({message})",
+            "open the workbook in a spreadsheet program and save it again as .xlsx",
+        )
+        return None
+    frame = frame.rename({c: str(c).strip() for c in frame.columns})
+    return frame.with_row_index(ROW_COLUMN, offset=2).with_columns(
+        pl.col(ROW_COLUMN).cast(pl.Int64)
+    )
+
+
+def _sheet_names(book: Path, log: ProblemLog) -> list[str] | None:
+    import fastexcel
+
+    try:
+        return list(fastexcel.read_excel(str(book)).sheet_names)
+    except Exception:  # calamine raises its own exception types
+        _not_table(
+            log, book.name, "an .xlsx workbook", "save the workbook again as Excel Workbook (.xlsx)"
+        )
+        return None
+
+
+def read_tables(folder: Path, workbook: str | None, log: ProblemLog) -> dict[str, RawTable]:
+    """Find and read every table of the study format in ``folder``.
+
+    Each table may be ``NAME.csv``, ``NAME.parquet`` or the sheet ``NAME`` of the study's one
+    workbook; two sources for one table is an error. Values come back as text, stripped, with
+    empty values as missing and blank rows dropped (with a warning).
+    """
+    book = _find_workbook(folder, workbook, log)
+    sheets = _sheet_names(book, log) if book is not None else []
+    sheets = sheets or []
+    found: dict[str, RawTable] = {}
+    for name, table in TABLES.items():
+        candidates = [
+            folder / f"{name}{ext}" for ext in _FORMATS if (folder / f"{name}{ext}").is_file()
+        ]
+        in_book = book is not None and name in sheets
+        where = [p.name for p in candidates] + (
+            [f"{book.name}[{name}]"] if in_book and book else []
+        )
+        if len(where) > 1:
+            log.add(
+                Problem(
+                    "error",
+                    "file.duplicate_table",
+                    where[0],
+                    None,
+                    None,
+                    ", ".join(where),
+                    f"one source for the {name} table",
+                    "keep one of these files and remove the others",
+                )
+            )
+            continue
+        if not where:
+            if not table.optional:
+                log.add(
+                    Problem(
+                        "error",
+                        "file.missing_table",
+                        f"{name}.csv",
+                        None,
+                        None,
+                        None,
+                        f"the {name} table (as {name}.csv, {name}.parquet or a sheet "
+                        f"'{name}' in the workbook)",
+                        f"add the {name} table; see docs/study-format.md",
+                    )
+                )
+            continue
+        if candidates:
+            path = candidates[0]
+            frame = _read_csv(path, log) if path.suffix == ".csv" else _read_parquet(path, log)
+            digest = _sha256(path)
+        else:
+            assert book is not None
+            frame = _read_sheet(book, name, log)
+            digest = _sha256(book)
+        if frame is None:
+            continue
+        file = where[0]
+        frame = _clean_text(frame)
+        frame = _drop_blank_rows(frame, file, log)
+        found[name] = RawTable(name, file, frame, SourceFile(name, file, digest, frame.height))
+
+    known = {f"{n}{ext}" for n in TABLES for ext in _FORMATS}
+    for path in sorted(folder.iterdir()):
+        if path.suffix in _FORMATS and path.name not in known:
+            close = difflib.get_close_matches(path.name, sorted(known), n=1)
+            hint = (
+                f"rename it to {close[0]} if that is what it holds"
+                if close
+                else ("tables are: " + ", ".join(TABLES))
+            )
+            log.add(
+                Problem(
+                    "warning",
+                    "file.unknown",
+                    path.name,
+                    None,
+                    None,
+                    None,
+                    "a table of the study format",
+                    f"it is ignored; {hint}",
+                )
+            )
+    for sheet in sheets:
+        if sheet not in TABLES and book is not None:
+            close = difflib.get_close_matches(sheet, list(TABLES), n=1)
+            hint = (
+                f"rename it to {close[0]} if that is what it holds"
+                if close
+                else ("tables are: " + ", ".join(TABLES))
+            )
+            log.add(
+                Problem(
+                    "warning",
+                    "file.unknown_sheet",
+                    f"{book.name}[{sheet}]",
+                    None,
+                    None,
+                    None,
+                    "a table of the study format",
+                    f"it is ignored; {hint}",
+                )
+            )
+    return found

@@ -269,6 +269,28 @@ def _sheet_names(book: Path, log: ProblemLog) -> list[str] | None:
         return None
 
 
+def _warn_unknown(log: ProblemLog, code: str, file: str, name: str, known: list[str]) -> None:
+    """Warn about a file or sheet that is not a table of the format (it is ignored)."""
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = (
+        f"rename it to {close[0]} if that is what it holds"
+        if close
+        else "tables are: " + ", ".join(TABLES)
+    )
+    log.add(
+        Problem(
+            "warning",
+            code,
+            file,
+            None,
+            None,
+            None,
+            "a table of the study format",
+            f"it is ignored; {hint}",
+        )
+    )
+
+
 def read_tables(folder: Path, workbook: str | None, log: ProblemLog) -> dict[str, RawTable]:
     """Find and read every table of the study format in ``folder``.
 
@@ -333,45 +355,11 @@ def read_tables(folder: Path, workbook: str | None, log: ProblemLog) -> dict[str
         frame = _drop_blank_rows(frame, file, log)
         found[name] = RawTable(name, file, frame, SourceFile(name, file, digest, frame.height))
 
-    known = {f"{n}{ext}" for n in TABLES for ext in _FORMATS}
+    known = sorted(f"{n}{ext}" for n in TABLES for ext in _FORMATS)
     for path in sorted(folder.iterdir()):
         if path.suffix in _FORMATS and path.name not in known:
-            close = difflib.get_close_matches(path.name, sorted(known), n=1)
-            hint = (
-                f"rename it to {close[0]} if that is what it holds"
-                if close
-                else ("tables are: " + ", ".join(TABLES))
-            )
-            log.add(
-                Problem(
-                    "warning",
-                    "file.unknown",
-                    path.name,
-                    None,
-                    None,
-                    None,
-                    "a table of the study format",
-                    f"it is ignored; {hint}",
-                )
-            )
+            _warn_unknown(log, "file.unknown", path.name, path.name, known)
     for sheet in sheets:
         if sheet not in TABLES and book is not None:
-            close = difflib.get_close_matches(sheet, list(TABLES), n=1)
-            hint = (
-                f"rename it to {close[0]} if that is what it holds"
-                if close
-                else ("tables are: " + ", ".join(TABLES))
-            )
-            log.add(
-                Problem(
-                    "warning",
-                    "file.unknown_sheet",
-                    f"{book.name}[{sheet}]",
-                    None,
-                    None,
-                    None,
-                    "a table of the study format",
-                    f"it is ignored; {hint}",
-                )
-            )
+            _warn_unknown(log, "file.unknown_sheet", f"{book.name}[{sheet}]", sheet, list(TABLES))
     return found

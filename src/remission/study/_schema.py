@@ -298,6 +298,21 @@ P001,L1,right lower lobe,lung,false,true,1989-04-20
 P001,L2,left axilla,lymph_node,true,true,1989-04-20""",
 )
 
+
+def _diameter(name: str, description: str, required: bool = True) -> Column:
+    return Column(
+        name,
+        "float",
+        description,
+        required=required,
+        nullable=True,
+        minimum=0,
+        maximum=1000,
+        range_text="a diameter between 0 and 1000 mm",
+        range_fix="write millimetres (1 cm = 10 mm)",
+    )
+
+
 MEASUREMENTS = Table(
     "measurements",
     "Each lesion at each assessment.",
@@ -305,37 +320,9 @@ MEASUREMENTS = Table(
         Column("patient_id", "str", "Patient."),
         Column("lesion_id", "str", "Lesion."),
         Column("assessed_on", "date", "Date of the scan or examination."),
-        Column(
-            "longest_mm",
-            "float",
-            "Longest diameter in mm.",
-            nullable=True,
-            minimum=0,
-            maximum=1000,
-            range_text="a diameter between 0 and 1000 mm",
-            range_fix="write millimetres (1 cm = 10 mm)",
-        ),
-        Column(
-            "perpendicular_mm",
-            "float",
-            "Greatest perpendicular diameter in mm.",
-            nullable=True,
-            minimum=0,
-            maximum=1000,
-            range_text="a diameter between 0 and 1000 mm",
-            range_fix="write millimetres (1 cm = 10 mm)",
-        ),
-        Column(
-            "short_axis_mm",
-            "float",
-            "Short axis in mm (lymph nodes).",
-            nullable=True,
-            required=False,
-            minimum=0,
-            maximum=1000,
-            range_text="a diameter between 0 and 1000 mm",
-            range_fix="write millimetres (1 cm = 10 mm)",
-        ),
+        _diameter("longest_mm", "Longest diameter in mm."),
+        _diameter("perpendicular_mm", "Greatest perpendicular diameter in mm."),
+        _diameter("short_axis_mm", "Short axis in mm (lymph nodes).", required=False),
         Column("state", "enum", "What was seen.", values=MEASUREMENT_STATES),
     ),
     key=("patient_id", "lesion_id", "assessed_on"),

@@ -7,6 +7,7 @@ Examples
 'remission'
 """
 
+from remission.cli import _study_cmds  # noqa: F401  (registers the commands)
 from remission.cli._app import app, main
 
 __all__ = ["app", "main"]

@@ -126,7 +126,7 @@ EXPECTED = {
         "error: measurements.csv row 7, column assessed_on: '1993-05-01': expected an assessment on or before the death date; fix: check assessed_on and death_date"
     ),
     "dose_before_birth": (
-        "error: doses.csv row 7, column scheduled_at: '1994-02-14 09:00:00': expected a dose after the patient's birth date; fix: check the dose date and birth_date"
+        "error: doses.csv row 7, column scheduled_at: '1994-02-14 09:00': expected a dose after the patient's birth date; fix: check the dose date and birth_date"
     ),
     "perpendicular_longer": (
         "error: measurements.csv row 6, column perpendicular_mm: '40': expected a perpendicular diameter no longer than the longest diameter; fix: swap the two diameters, or correct one"

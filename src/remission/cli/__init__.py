@@ -7,7 +7,12 @@ Examples
 'remission'
 """
 
-from remission.cli import _study_cmds  # noqa: F401  (registers the commands)
+# importing the command modules registers their commands on the app
+from remission.cli import (  # noqa: F401
+    _derive_cmd,
+    _dose_cmd,
+    _study_cmds,
+)
 from remission.cli._app import app, main
 
 __all__ = ["app", "main"]

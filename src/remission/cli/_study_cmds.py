@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from remission._io import atomic_folder
 from remission.cli._app import app
 from remission.cli._console import console, problem_table, step, summary_table
 from remission.simulate import demo_study, simulate
 from remission.study import check_study, load, summarize_study, write_study
-from remission.study._write import replace_folder
 
 FORMATS = ("csv", "parquet", "xlsx")
 
@@ -77,19 +75,13 @@ def demo(
     ] = Path("remission-demo"),
 ) -> None:
     """Build the demo study (synthetic, calibrated to the 1998 NCI series) and summarise it."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with atomic_folder(out) as work:
         with step("simulating the demo study (409 patients)"):
             sim = demo_study()
         with step("writing the study"):
             write_study(sim.study, work / "study", "csv")
         with step("loading and validating it"):
             study = load(work / "study")
-        replace_folder(work, out)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
     rows = [(str(r[0]), str(r[1])) for r in summarize_study(study).iter_rows()]
     console.print(summary_table(rows, "remission demo: SYNTHETIC study"))
     console.print(f"study written to {out / 'study'}")

@@ -1,8 +1,12 @@
 """The dose ledger: every scheduled dose of every cycle, given or held, with hold reasons.
 
-Doses given per cycle are drawn around the published means (Phan 2001: 16.2 per course in
-responders, 14.5 in non-responders); a cycle ends at the regimen's maximum, or early when an
-absolute criterion fires or when a third dose is held (the counting rule of DOMAIN.md §2).
+Holds come from the regimen's own hold and stop rules (``remission.protocol.check_dose``):
+each cycle has a latent tolerance (in doses); toxicity rises with every scheduled dose, and
+the bedside observations it drives (urine output, creatinine, platelets, phenylephrine need,
+bicarbonate, rare arrhythmia, intubation or infection) are checked dose by dose. A relative
+criterion holds a dose, an absolute one stops the cycle, the third held dose stops it too.
+Tolerances are calibrated so that doses given per course match the published means (Phan
+2001: 16.2 in responders, 14.5 in non-responders).
 """
 
 from __future__ import annotations
@@ -12,36 +16,15 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from remission.protocol import Regimen
-from remission.simulate._arrays import (
-    expand,
-    group_cumsum,
-    patient_ids,
-    rank_within,
-    text,
-    to_datetimes,
-)
+from remission.protocol import Regimen, check_dose
+from remission.simulate._arrays import expand, group_cumsum, patient_ids, to_datetimes
 from remission.simulate._calibration import Calibration
 from remission.simulate._cohort import CR_ONGOING, CR_RELAPSED, NE, PR, SD, Cohort
 
-RELATIVE_REASONS = (
-    "hypotension",
-    "oliguria",
-    "creatinine_rise",
-    "thrombocytopenia",
-    "confusion",
-    "hypoxia",
-)
-RELATIVE_WEIGHTS = np.array([0.35, 0.25, 0.15, 0.1, 0.1, 0.05])
-ABSOLUTE_REASONS = (
-    "oliguria_below_80ml",
-    "creatinine_3mg_dl",
-    "acidosis",
-    "platelets_below_30k",
-    "arrhythmia",
-    "respiratory_distress",
-)
-ABSOLUTE_WEIGHTS = np.array([0.3, 0.2, 0.15, 0.1, 0.15, 0.1])
+# Tolerance (doses a cycle can take before relative criteria start firing), per cycle; the
+# means were tuned on simulated cohorts so the given doses per cycle meet the calibration.
+TOLERANCE_OFFSET = 0.45
+TOLERANCE_SD = 1.45
 
 
 @dataclass
@@ -92,41 +75,31 @@ def build_doses(
     mean_c1 = np.select(
         [is_cr, cat == PR], [cal.course1_doses_cr_mean, 16.0], cal.course1_doses_other_mean
     )
-    mean = mean_c1[cp] / per_course - np.where(course > 0, 0.5, 0.0)
-    sd = cal.course1_doses_sd / np.sqrt(per_course)
-    given = np.clip(np.round(rng.normal(mean, sd)), 1, regimen.max_doses_per_cycle).astype(np.int64)
-    ne_cycle = cat[cp] == NE
-    given = np.where(ne_cycle, rng.integers(2, 9, len(cp)), given)
-    full = given >= regimen.max_doses_per_cycle
-    three = rng.random(len(cp)) < 0.6
-    holds = np.where(
-        full,
-        rng.choice([0, 1, 2], size=len(cp), p=[0.5, 0.35, 0.15]),
-        np.where(three, 3, rng.integers(1, 3, len(cp))),
-    )
-    stop = ~full
-    absolute_stop = stop & (holds < 3)
+    mean = mean_c1[cp] / per_course - np.where(course > 0, 0.5, 0.0) + TOLERANCE_OFFSET
+    tolerance = np.maximum(rng.normal(mean, TOLERANCE_SD), 1.2)
+    tolerance = np.where(cat[cp] == NE, rng.uniform(1.5, 7.0, len(cp)), tolerance)
 
-    length = given + holds
-    dp, di = expand(length)
-    last = di == length[dp] - 1
-    candidate = (di >= 1) & ~last
-    key = np.where(candidate, rng.random(len(dp)), 2.0)
-    rank = rank_within(dp, key, len(cp))
-    n_random = np.where(stop, holds - 1, holds)
-    held = (candidate & (rank < n_random[dp])) | (last & stop[dp])
+    # every possible slot of every cycle: enough to give the maximum with holds in between
+    slots = regimen.max_doses_per_cycle + regimen.hold_rules.holds_to_stop
+    sp, sk = expand(np.full(len(cp), slots))
+    obs = _observations(sp, sk, tolerance, rng)
+    first = check_dose(obs, regimen.hold_rules)
+    shape = (len(cp), slots)  # one row per cycle: cumulative counts along the slots
+    held_first = (first["action"] == "hold").to_numpy().reshape(shape).astype(np.int64)
+    holds_before = (np.cumsum(held_first, axis=1) - held_first).ravel()
+    obs = obs.with_columns(pl.Series("holds_so_far", holds_before))
+    decided = check_dose(obs, regimen.hold_rules)
+    action = decided["action"].to_numpy()
 
-    reason = np.where(
-        held,
-        np.asarray(RELATIVE_REASONS, dtype=object)[
-            rng.choice(len(RELATIVE_REASONS), size=len(dp), p=RELATIVE_WEIGHTS)
-        ],
-        None,
+    # the cycle ends at the first stop, or when the maximum number of doses has been given
+    give = (action == "give").reshape(shape)
+    ends = (action == "stop").reshape(shape) | (
+        give & (np.cumsum(give, axis=1) >= regimen.max_doses_per_cycle)
     )
-    abs_row = held & last & absolute_stop[dp]
-    reason[abs_row] = np.asarray(ABSOLUTE_REASONS, dtype=object)[
-        rng.choice(len(ABSOLUTE_REASONS), size=int(abs_row.sum()), p=ABSOLUTE_WEIGHTS)
-    ]
+    keep = ((np.cumsum(ends, axis=1) - ends) == 0).ravel()
+    dp, di = sp[keep], sk[keep]
+    held = ~give.ravel()[keep]
+    reason = decided["fired"].list.first().filter(pl.Series(keep))  # the decisive criterion
 
     interval_min = int(regimen.interval_hours * 60)
     sched = cycle_start_min[dp] + di * interval_min
@@ -147,11 +120,12 @@ def build_doses(
             "status": np.where(held, "held", "given"),
             "given_at": given_dt,
             "dose_iu": dose_iu,
-            "hold_reason": text(reason),
+            "hold_reason": reason,
         },
     ).with_columns(
         pl.when(pl.col("status") == "given").then(pl.col("given_at")).alias("given_at"),
         pl.when(pl.col("status") == "given").then(pl.col("dose_iu")).alias("dose_iu"),
+        pl.when(pl.col("status") == "held").then(pl.col("hold_reason")).alias("hold_reason"),
     )
 
     last_given = np.full(len(cp), -1, dtype=np.int64)
@@ -173,4 +147,28 @@ def build_doses(
         total_given=total_given,
         total_iu=total_iu,
         n_courses=n_courses,
+    )
+
+
+def _observations(
+    cycle: np.ndarray, slot: np.ndarray, tolerance: np.ndarray, rng: np.random.Generator
+) -> pl.DataFrame:
+    """Bedside observations at every slot: toxicity rises with each scheduled dose."""
+    n = len(cycle)
+    severity = (slot + 1) / tolerance[cycle] + rng.normal(0, 0.12, n)
+
+    def x() -> np.ndarray:
+        return severity + rng.normal(0, 0.10, n)
+
+    return pl.DataFrame(
+        {
+            "urine_ml_per_8h": 600 - 400 * x(),
+            "creatinine_mg_dl": 0.9 + 1.4 * x(),
+            "platelets_per_ul": 260_000 - 180_000 * x(),
+            "phenylephrine_ug_kg_min": np.clip(2.0 * (x() - 0.6), 0, 1.5),
+            "bicarbonate_mmol_l": 26 - 6 * x(),
+            "arrhythmia": (rng.random(n) < 0.003 * (severity > 0.9)).astype(float),
+            "intubation": (rng.random(n) < 0.0005 * (severity > 1.0)).astype(float),
+            "infection": (rng.random(n) < 0.001).astype(float),
+        }
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
 from remission.study._config import StudyConfig
@@ -18,10 +20,12 @@ def _text(value: object) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, dt.datetime) and value.second == 0 and value.microsecond == 0:
+        return value.strftime("%Y-%m-%d %H:%M")
     return str(value)
 
 
-def _report(
+def report_rows(
     log: ProblemLog,
     severity: Severity,
     code: str,
@@ -76,7 +80,7 @@ def check_references(frames: Frames, files: dict[str, str], log: ProblemLog) -> 
         if name == "patients":
             continue
         bad = frame.join(ids, on="patient_id", how="anti").sort(ROW_COLUMN)
-        _report(
+        report_rows(
             log,
             "error",
             "ref.unknown_patient",
@@ -93,7 +97,7 @@ def check_references(frames: Frames, files: dict[str, str], log: ProblemLog) -> 
         keys = lesions.select("patient_id", "lesion_id").unique()
         known_patient = measurements.join(ids, on="patient_id", how="semi")
         bad = known_patient.join(keys, on=["patient_id", "lesion_id"], how="anti").sort(ROW_COLUMN)
-        _report(
+        report_rows(
             log,
             "error",
             "ref.unknown_lesion",
@@ -114,7 +118,7 @@ def check_patients(
     if p is None:
         return
     bad = p.filter(pl.col("histology").is_not_null() & ~pl.col("histology").is_in(cfg.histologies))
-    _report(
+    report_rows(
         log,
         "error",
         "value.histology",
@@ -156,9 +160,9 @@ def check_patients(
         ),
     ]
     for code, column, cond, expected, fix in rules:
-        _report(log, "error", code, files, "patients", column, p.filter(cond), expected, fix)
+        report_rows(log, "error", code, files, "patients", column, p.filter(cond), expected, fix)
     no_age = p.filter(pl.col("birth_date").is_null() & pl.col("age_at_start_years").is_null())
-    _report(
+    report_rows(
         log,
         "warning",
         "value.no_age",
@@ -171,7 +175,7 @@ def check_patients(
     )
     age = (pl.col("treatment_start") - pl.col("birth_date")).dt.total_days() / 365.25
     mismatch = p.filter((age - pl.col("age_at_start_years")).abs() > 1)
-    _report(
+    report_rows(
         log,
         "warning",
         "value.age_mismatch",
@@ -184,7 +188,7 @@ def check_patients(
     )
     for column in ("treatment_start", "last_known_alive", "death_date"):
         late = p.filter(pl.col(column) > cfg.cutoff_date)
-        _report(
+        report_rows(
             log,
             "warning",
             "chronology.after_cutoff",
@@ -210,7 +214,7 @@ def check_records(frames: Frames, files: dict[str, str], log: ProblemLog) -> Non
     p = frames.get("patients")
     d = frames.get("doses")
     if d is not None:
-        _report(
+        report_rows(
             log,
             "error",
             "dose.given_without_time",
@@ -221,7 +225,7 @@ def check_records(frames: Frames, files: dict[str, str], log: ProblemLog) -> Non
             "the time a given dose started",
             "fill in given_at, or set status to held",
         )
-        _report(
+        report_rows(
             log,
             "error",
             "dose.given_without_amount",
@@ -232,7 +236,7 @@ def check_records(frames: Frames, files: dict[str, str], log: ProblemLog) -> Non
             "the IU given",
             "fill in dose_iu in international units",
         )
-        _report(
+        report_rows(
             log,
             "error",
             "dose.held_with_time",
@@ -246,7 +250,7 @@ def check_records(frames: Frames, files: dict[str, str], log: ProblemLog) -> Non
         if p is not None:
             dp = _with_patient_dates(d, p)
             when = pl.coalesce("given_at", "scheduled_at")
-            _report(
+            report_rows(
                 log,
                 "error",
                 "chronology.dose_before_birth",
@@ -257,7 +261,7 @@ def check_records(frames: Frames, files: dict[str, str], log: ProblemLog) -> Non
                 "a dose after the patient's birth date",
                 "check the dose date and birth_date",
             )
-            _report(
+            report_rows(
                 log,
                 "error",
                 "chronology.dose_after_death",
@@ -270,7 +274,7 @@ def check_records(frames: Frames, files: dict[str, str], log: ProblemLog) -> Non
             )
     m = frames.get("measurements")
     if m is not None:
-        _report(
+        report_rows(
             log,
             "error",
             "measurement.perpendicular_longer",
@@ -281,7 +285,7 @@ def check_records(frames: Frames, files: dict[str, str], log: ProblemLog) -> Non
             "a perpendicular diameter no longer than the longest diameter",
             "swap the two diameters, or correct one",
         )
-        _report(
+        report_rows(
             log,
             "error",
             "measurement.absent_with_size",
@@ -299,7 +303,7 @@ def check_records(frames: Frames, files: dict[str, str], log: ProblemLog) -> Non
                 on=["patient_id", "lesion_id"],
                 how="inner",
             )
-            _report(
+            report_rows(
                 log,
                 "error",
                 "measurement.target_without_size",
@@ -314,7 +318,7 @@ def check_records(frames: Frames, files: dict[str, str], log: ProblemLog) -> Non
                 "the longest diameter of a present target lesion",
                 "fill in longest_mm, or set state to not_evaluated or too_small",
             )
-            _report(
+            report_rows(
                 log,
                 "error",
                 "chronology.measured_before_seen",
@@ -327,7 +331,7 @@ def check_records(frames: Frames, files: dict[str, str], log: ProblemLog) -> Non
             )
         if p is not None:
             mp = _with_patient_dates(m, p)
-            _report(
+            report_rows(
                 log,
                 "error",
                 "chronology.measured_after_death",
@@ -349,7 +353,7 @@ def check_records(frames: Frames, files: dict[str, str], log: ProblemLog) -> Non
         bad_unit = known.join(pairs, on=["analyte", "unit"], how="anti").sort(ROW_COLUMN)
         if not bad_unit.is_empty():
             first = bad_unit["analyte"][0]
-            _report(
+            report_rows(
                 log,
                 "error",
                 "lab.unit",
@@ -375,7 +379,7 @@ def check_records(frames: Frames, files: dict[str, str], log: ProblemLog) -> Non
             )
         if p is not None:
             lp = _with_patient_dates(labs, p)
-            _report(
+            report_rows(
                 log,
                 "error",
                 "chronology.lab_after_death",

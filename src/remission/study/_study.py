@@ -7,8 +7,10 @@ from pathlib import Path
 
 import polars as pl
 
+from remission.protocol import Regimen, RegimenError, resolve_regimen
 from remission.study._checks import check_all
 from remission.study._config import StudyConfig, read_config
+from remission.study._ledger import check_ledger
 from remission.study._parse import POLARS_TYPES, type_table
 from remission.study._problems import Problem, ProblemLog, StudyError
 from remission.study._read import ROW_COLUMN, SourceFile, read_tables
@@ -56,6 +58,9 @@ class Study:
         Warnings found while loading.
     sources : tuple of SourceFile
         Each table's file, its SHA-256 and its row count.
+    regimen : Regimen or None
+        The treatment regimen ``study.toml`` names (None only for a study built in memory
+        without one).
 
     Examples
     --------
@@ -70,6 +75,7 @@ class Study:
     folder: Path | None = None
     warnings: tuple[Problem, ...] = ()
     sources: tuple[SourceFile, ...] = field(default=())
+    regimen: Regimen | None = None
 
     def table(self, name: str) -> pl.DataFrame:
         """Return the table ``name`` without the ``_row`` provenance column.
@@ -164,6 +170,25 @@ def check_study(path: str | Path) -> tuple[Study | None, list[Problem]]:
         )
         return None, log.problems
     cfg = read_config(folder, log)
+    regimen = None
+    if cfg is not None:
+        try:
+            regimen = resolve_regimen(cfg.regimen, folder)
+        except RegimenError as exc:
+            where = "" if exc.path == "study.toml" else f" ({Path(exc.path).name})"
+            for text in exc.problems:
+                log.add(
+                    Problem(
+                        "error",
+                        "config.regimen",
+                        "study.toml",
+                        None,
+                        "regimen",
+                        cfg.regimen,
+                        f"a regimen remission can use{where}",
+                        text,
+                    )
+                )
     raw = read_tables(folder, cfg.workbook if cfg else None, log)
     frames: dict[str, pl.DataFrame] = {}
     for name, table in raw.items():
@@ -173,6 +198,8 @@ def check_study(path: str | Path) -> tuple[Study | None, list[Problem]]:
     files = {name: table.file for name, table in raw.items()}
     if cfg is not None and not log.errors:
         check_all(frames, files, cfg, log)
+        if regimen is not None and not log.errors:
+            check_ledger(frames, files, regimen, log)
     if log.errors or cfg is None:
         return None, log.problems
     for name in TABLES:
@@ -198,6 +225,7 @@ def check_study(path: str | Path) -> tuple[Study | None, list[Problem]]:
         folder=folder,
         warnings=tuple(log.problems),
         sources=tuple(t.source for t in raw.values()),
+        regimen=regimen,
     )
     return study, log.problems
 

@@ -6,48 +6,20 @@ through any of the three formats gives back identical tables.
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Literal
 
 import polars as pl
 import tomli_w
 
+from remission._io import atomic_folder, write_csv
 from remission.study._read import ROW_COLUMN
 from remission.study._schema import TABLES
 from remission.study._study import Study
 
 Format = Literal["csv", "parquet", "xlsx"]
 WORKBOOK = "study.xlsx"
-
-
-def _csv_frame(frame: pl.DataFrame) -> pl.DataFrame:
-    """Datetimes as 'YYYY-MM-DD HH:MM' (seconds only when a value has them)."""
-    exprs = []
-    for name, dtype in frame.schema.items():
-        if dtype == pl.Datetime:
-            col = pl.col(name)
-            has_seconds = (
-                frame.select((col.dt.second() != 0) | (col.dt.microsecond() != 0)).to_series().any()
-            )
-            fmt = "%Y-%m-%d %H:%M:%S%.f" if has_seconds else "%Y-%m-%d %H:%M"
-            exprs.append(col.dt.strftime(fmt))
-        else:
-            exprs.append(pl.col(name))
-    return frame.select(exprs)
-
-
-def replace_folder(tmp: Path, out: Path) -> None:
-    """Move the finished folder ``tmp`` to ``out``, replacing any earlier ``out`` atomically."""
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        out.rename(old)
-        tmp.rename(out)
-        shutil.rmtree(old)
-    else:
-        tmp.rename(out)
 
 
 def write_study(study: Study, out: str | Path, fmt: Format = "csv") -> Path:
@@ -82,15 +54,16 @@ def write_study(study: Study, out: str | Path, fmt: Format = "csv") -> Path:
     if fmt not in ("csv", "parquet", "xlsx"):
         raise ValueError(f"format must be csv, parquet or xlsx, not {fmt!r}")
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with atomic_folder(out) as tmp:
         cfg = study.config.to_toml_dict()
         if fmt == "xlsx":
             cfg["study"]["workbook"] = WORKBOOK
         else:
             cfg["study"].pop("workbook", None)
         (tmp / "study.toml").write_bytes(tomli_w.dumps(cfg).encode())
+        regimen_file = study.config.regimen
+        if regimen_file.endswith(".toml") and study.folder is not None:
+            shutil.copyfile(study.folder / regimen_file, tmp / regimen_file)
         frames = {
             name: study.tables[name].drop(ROW_COLUMN, strict=False)
             for name in TABLES
@@ -111,11 +84,7 @@ def write_study(study: Study, out: str | Path, fmt: Format = "csv") -> Path:
         else:
             for name, frame in frames.items():
                 if fmt == "csv":
-                    _csv_frame(frame).write_csv(tmp / f"{name}.csv", date_format="%Y-%m-%d")
+                    write_csv(frame, tmp / f"{name}.csv")
                 else:
                     frame.write_parquet(tmp / f"{name}.parquet")
-        replace_folder(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out

@@ -1,0 +1,91 @@
+"""``remission derive``: the derived datasets of a study, written in one go."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+
+import remission
+from remission._io import atomic_folder, write_csv
+from remission.cli._app import app
+from remission.cli._console import console, step
+from remission.derive import derive_adex
+from remission.study import Study, load
+
+FORMATS = ("csv", "parquet")
+DATASETS = ("adsl", "adex", "adtr", "adrs", "adtte", "adlb")
+"""Every dataset ``derive`` writes now or will write; an existing output folder may hold only
+these files (and the manifest) before it is replaced."""
+MANIFEST = "manifest.json"
+
+
+def derive_all(study: Study) -> dict[str, pl.DataFrame]:
+    """Every derived dataset of ``study``, by file stem."""
+    assert study.regimen is not None  # load() resolves the regimen or reports it
+    return {"adex": derive_adex(study, study.regimen.max_doses_per_cycle)}
+
+
+def _check_out(out: Path) -> None:
+    """Refuse to replace a folder that holds anything but earlier ``derive`` outputs."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise ValueError(f"{out} exists and is not a folder; choose a new or empty folder")
+    ours = {f"{name}.{fmt}" for name in DATASETS for fmt in FORMATS} | {MANIFEST}
+    foreign = sorted(p.name for p in out.iterdir() if p.name not in ours or not p.is_file())
+    if foreign:
+        listed = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+        raise ValueError(
+            f"{out} holds files derive did not write ({listed}); it would be replaced. "
+            "Choose a new or empty folder for --out"
+        )
+
+
+def write_datasets(frames: dict[str, pl.DataFrame], study: Study, out: Path, fmt: str) -> None:
+    """Write every frame (and a manifest) into ``out`` atomically: all files or none."""
+    _check_out(out)
+    with atomic_folder(out) as tmp:
+        for name, frame in frames.items():
+            if fmt == "csv":
+                write_csv(frame, tmp / f"{name}.csv")
+            else:
+                frame.write_parquet(tmp / f"{name}.parquet")
+        manifest = {
+            "study": study.config.name,
+            "synthetic": study.config.synthetic,
+            "regimen": study.config.regimen,
+            "derived_by": f"remission {remission.__version__}",
+            "datasets": {
+                name: {"file": f"{name}.{fmt}", "rows": frame.height}
+                for name, frame in frames.items()
+            },
+            "sources": [
+                {"table": s.table, "file": s.file, "sha256": s.sha256, "rows": s.rows}
+                for s in study.sources
+            ],
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+
+
+@app.command()
+def derive(
+    study: Annotated[Path, typer.Argument(help="The study folder (with study.toml).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the derived datasets.")],
+    fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
+) -> None:
+    """Derive the analysis datasets (ADEX, ...) of a study and write them to one folder."""
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
+    with step("reading and checking the study"):
+        loaded = load(study)
+    with step("deriving the datasets"):
+        frames = derive_all(loaded)
+    with step(f"writing {out} ({fmt})"):
+        write_datasets(frames, loaded, out.absolute(), fmt)
+    files = ", ".join(f"{name}.{fmt} ({frame.height:,} rows)" for name, frame in frames.items())
+    label = "SYNTHETIC study" if loaded.config.synthetic else "study"
+    console.print(f"derived {label} {study}: wrote {files} to {out}")

@@ -159,9 +159,7 @@ CASES: dict[str, tuple[Edit, str]] = {
         "value.not_bool",
     ),
     "missing_value": (
-        _replace(
-            "patients.csv", "renal,M,1944-07-19,81.0,1,1991-11-04", "renal,M,1944-07-19,81.0,1,"
-        ),
+        _replace("patients.csv", "P02,renal,M", "P02,,M"),
         "value.missing",
     ),
     "unknown_histology": (

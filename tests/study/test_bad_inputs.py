@@ -99,7 +99,7 @@ EXPECTED = {
         "error: lesions.csv row 3, column nodal: 'maybe': expected true or false; fix: write true or false"
     ),
     "missing_value": (
-        "error: patients.csv row 3, column treatment_start: expected a value (Date of the first dose of the study treatment.); fix: fill in treatment_start"
+        "error: patients.csv row 3, column histology: expected a value (One of the study's histologies (study.toml).); fix: fill in histology"
     ),
     "unknown_histology": (
         "error: patients.csv row 4, column histology: 'uveal melanoma': expected one of the study's histologies: melanoma, renal; fix: correct the histology, or add it to histologies in study.toml"

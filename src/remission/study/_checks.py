@@ -161,6 +161,30 @@ def check_patients(
     ]
     for code, column, cond, expected, fix in rules:
         report_rows(log, "error", code, files, "patients", column, p.filter(cond), expected, fix)
+    untreated = p.filter(pl.col("treatment_start").is_null())
+    report_rows(
+        log,
+        "warning",
+        "patient.not_treated",
+        files,
+        "patients",
+        "treatment_start",
+        untreated,
+        "a treatment start date",
+        "patients without one count as never treated (e.g. screen failures) and are "
+        "left out of treatment and response analyses",
+    )
+    report_rows(
+        log,
+        "error",
+        "value.missing",
+        files,
+        "patients",
+        "last_known_alive",
+        p.filter(pl.col("treatment_start").is_not_null() & pl.col("last_known_alive").is_null()),
+        "a value (last date the patient was known to be alive)",
+        "fill in last_known_alive for every treated patient",
+    )
     no_age = p.filter(pl.col("birth_date").is_null() & pl.col("age_at_start_years").is_null())
     report_rows(
         log,

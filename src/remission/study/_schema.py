@@ -151,7 +151,7 @@ THERAPY_CATEGORIES = (
 
 MEASUREMENT_STATES = ("present", "absent", "too_small", "unequivocal_progression", "not_evaluated")
 
-RESPONSES = ("CR", "PR", "SD", "NON-CR/NON-PD", "PD", "NE")
+RESPONSES = ("CR", "PR", "SD", "NON-CR/NON-PD", "PD", "NE", "ND")
 
 SEXES = ("F", "M")
 
@@ -194,7 +194,13 @@ PATIENTS = Table(
             range_text="an ECOG performance status from 0 to 4",
             range_fix="write the ECOG grade (Karnofsky 100-90 = 0, 80-70 = 1, 60-50 = 2)",
         ),
-        Column("treatment_start", "date", "Date of the first dose of the study treatment."),
+        Column(
+            "treatment_start",
+            "date",
+            "Date of the first dose of the study treatment; empty for a patient never treated "
+            "(e.g. a screen failure imported from SDTM).",
+            nullable=True,
+        ),
         Column(
             "randomized_on",
             "date",
@@ -202,7 +208,12 @@ PATIENTS = Table(
             required=False,
             nullable=True,
         ),
-        Column("last_known_alive", "date", "Last date the patient was known to be alive."),
+        Column(
+            "last_known_alive",
+            "date",
+            "Last date the patient was known to be alive; empty only for a patient never treated.",
+            nullable=True,
+        ),
         Column("death_date", "date", "Date of death; empty if alive.", nullable=True),
     ),
     key=("patient_id",),
@@ -361,8 +372,28 @@ ASSESSMENTS = Table(
         Column("patient_id", "str", "Patient."),
         Column("assessed_on", "date", "Date of the assessment."),
         Column("response", "enum", "Overall response recorded.", values=RESPONSES),
+        Column(
+            "sequence",
+            "int",
+            "Order of records on the same date (e.g. SDTM RSSEQ); the higher wins a tie.",
+            required=False,
+            nullable=True,
+            minimum=0,
+            maximum=1e12,
+            range_text="a whole number of at least 0",
+            range_fix="number records 1, 2, 3, ...",
+        ),
+        Column(
+            "assessed_on_imputed",
+            "enum",
+            "How assessed_on was completed from a partial date: D (day imputed), M (month and "
+            "day); empty when the date was complete.",
+            required=False,
+            nullable=True,
+            values=("D", "M"),
+        ),
     ),
-    key=("patient_id", "assessed_on"),
+    key=("patient_id", "assessed_on", "sequence"),
     optional=True,
     example="""patient_id,assessed_on,response
 P001,1989-07-03,PR

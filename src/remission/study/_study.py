@@ -33,7 +33,7 @@ def empty_table(name: str) -> pl.DataFrame:
     Examples
     --------
     >>> empty_table("assessments").columns
-    ['_row', 'patient_id', 'assessed_on', 'response']
+    ['_row', 'patient_id', 'assessed_on', 'response', 'sequence', 'assessed_on_imputed']
     """
     schema = {ROW_COLUMN: pl.Int64()} | {c.name: POLARS_TYPES[c.kind] for c in TABLES[name].columns}
     return pl.DataFrame(schema=schema)

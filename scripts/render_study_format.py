@@ -62,7 +62,7 @@ description = "Free text about the study, never about a patient."
 | `cutoff_date` | yes | Data cut-off date. Records after it are reported with a warning. |
 | `histologies` | yes | The histologies patients may have; `patients.histology` must be one of them. |
 | `response_criteria` | yes | `who` or `recist1.1`. |
-| `regimen` | yes | Name of the treatment regimen. |
+| `regimen` | no | Name of the treatment regimen (built-in or a `.toml` file in the folder); leave it out for a study without a dose ledger (e.g. an SDTM import): no ledger checks, no ADEX. |
 | `reference_date` | no | `treatment_start` (default) or `randomization`: the date response windows and time-to-event are counted from. |
 | `description` | no | Free text about the study. |
 | `workbook` | no | The XLSX workbook holding the tables, when there is more than one `.xlsx` in the folder. |

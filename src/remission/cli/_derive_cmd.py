@@ -25,8 +25,10 @@ MANIFEST = "manifest.json"
 
 def derive_all(study: Study) -> dict[str, pl.DataFrame]:
     """Every derived dataset of ``study``, by file stem."""
-    assert study.regimen is not None  # load() resolves the regimen or reports it
-    return {"adex": derive_adex(study, study.regimen.max_doses_per_cycle)}
+    frames: dict[str, pl.DataFrame] = {}
+    if study.regimen is not None:  # a study without a regimen has no dose ledger to derive
+        frames["adex"] = derive_adex(study, study.regimen.max_doses_per_cycle)
+    return frames
 
 
 def _check_out(out: Path) -> None:

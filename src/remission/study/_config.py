@@ -14,8 +14,8 @@ from remission.study._problems import Problem, ProblemLog
 CRITERIA = ("who", "recist1.1")
 REFERENCE_RULES = ("treatment_start", "randomization")
 
-_REQUIRED = ("name", "cutoff_date", "histologies", "response_criteria", "regimen", "synthetic")
-_OPTIONAL = ("reference_date", "description", "workbook")
+_REQUIRED = ("name", "cutoff_date", "histologies", "response_criteria", "synthetic")
+_OPTIONAL = ("regimen", "reference_date", "description", "workbook")
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,10 @@ class StudyConfig:
         The histologies patients may have (e.g. ``("melanoma", "renal")``).
     response_criteria : {"who", "recist1.1"}
         Criteria used to compute tumor response from measurements.
-    regimen : str
-        Name of the treatment regimen (built-in, or a TOML file beside ``study.toml``).
+    regimen : str or None
+        Name of the treatment regimen (built-in, or a TOML file beside ``study.toml``); None
+        for a study without a dose ledger (e.g. imported from SDTM), which skips the ledger
+        checks and ADEX.
     synthetic : bool
         True when the data are synthetic; every output then says so.
     reference_date : {"treatment_start", "randomization"}
@@ -57,7 +59,7 @@ class StudyConfig:
     cutoff_date: dt.date
     histologies: tuple[str, ...]
     response_criteria: str
-    regimen: str
+    regimen: str | None
     synthetic: bool
     reference_date: str = "treatment_start"
     description: str = ""
@@ -84,9 +86,10 @@ class StudyConfig:
             "cutoff_date": self.cutoff_date,
             "histologies": list(self.histologies),
             "response_criteria": self.response_criteria,
-            "regimen": self.regimen,
             "reference_date": self.reference_date,
         }
+        if self.regimen:
+            study["regimen"] = self.regimen
         if self.description:
             study["description"] = self.description
         if self.workbook:
@@ -281,7 +284,7 @@ def read_config(folder: Path, log: ProblemLog) -> StudyConfig | None:
                 'write name = "My study"',
             )
         )
-    if not isinstance(study["regimen"], str):
+    if not isinstance(study.get("regimen", ""), str):
         log.add(
             Problem(
                 "error",
@@ -289,7 +292,7 @@ def read_config(folder: Path, log: ProblemLog) -> StudyConfig | None:
                 file,
                 None,
                 "regimen",
-                str(study["regimen"]),
+                str(study.get("regimen")),
                 "a regimen name",
                 'write regimen = "nci-hd-il2-720k"',
             )
@@ -301,7 +304,7 @@ def read_config(folder: Path, log: ProblemLog) -> StudyConfig | None:
         cutoff_date=cutoff,
         histologies=tuple(hist),
         response_criteria=crit,
-        regimen=study["regimen"],
+        regimen=study.get("regimen") or None,
         synthetic=study["synthetic"],
         reference_date=ref,
         description=str(study.get("description", "")),

@@ -171,7 +171,7 @@ def check_study(path: str | Path) -> tuple[Study | None, list[Problem]]:
         return None, log.problems
     cfg = read_config(folder, log)
     regimen = None
-    if cfg is not None:
+    if cfg is not None and cfg.regimen:
         try:
             regimen = resolve_regimen(cfg.regimen, folder)
         except RegimenError as exc:

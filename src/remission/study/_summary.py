@@ -58,5 +58,5 @@ def summarize_study(study: Study) -> pl.DataFrame:
     if study.assessments.height:
         rows.append(("recorded responses", str(study.assessments.height)))
     rows.append(("response criteria", cfg.response_criteria))
-    rows.append(("regimen", cfg.regimen))
+    rows.append(("regimen", cfg.regimen or "none (no dose ledger)"))
     return pl.DataFrame(rows, schema={"item": pl.String, "value": pl.String}, orient="row")

@@ -61,7 +61,7 @@ def write_study(study: Study, out: str | Path, fmt: Format = "csv") -> Path:
         else:
             cfg["study"].pop("workbook", None)
         (tmp / "study.toml").write_bytes(tomli_w.dumps(cfg).encode())
-        regimen_file = study.config.regimen
+        regimen_file = study.config.regimen or ""
         if regimen_file.endswith(".toml") and study.folder is not None:
             shutil.copyfile(study.folder / regimen_file, tmp / regimen_file)
         frames = {

@@ -13,22 +13,14 @@ import remission
 from remission._io import atomic_folder, write_csv
 from remission.cli._app import app
 from remission.cli._console import console, step
-from remission.derive import derive_adex
+from remission.derive import derive_study
 from remission.study import Study, load
 
 FORMATS = ("csv", "parquet")
-DATASETS = ("adsl", "adex", "adtr", "adrs", "adtte", "adlb")
+DATASETS = ("adsl", "adex", "adtr", "adrs", "adtte", "adlb", "rsqc")
 """Every dataset ``derive`` writes now or will write; an existing output folder may hold only
 these files (and the manifest) before it is replaced."""
 MANIFEST = "manifest.json"
-
-
-def derive_all(study: Study) -> dict[str, pl.DataFrame]:
-    """Every derived dataset of ``study``, by file stem."""
-    frames: dict[str, pl.DataFrame] = {}
-    if study.regimen is not None:  # a study without a regimen has no dose ledger to derive
-        frames["adex"] = derive_adex(study, study.regimen.max_doses_per_cycle)
-    return frames
 
 
 def _check_out(out: Path) -> None:
@@ -85,7 +77,7 @@ def derive(
     with step("reading and checking the study"):
         loaded = load(study)
     with step("deriving the datasets"):
-        frames = derive_all(loaded)
+        frames = derive_study(loaded)
     with step(f"writing {out} ({fmt})"):
         write_datasets(frames, loaded, out.absolute(), fmt)
     files = ", ".join(f"{name}.{fmt} ({frame.height:,} rows)" for name, frame in frames.items())

@@ -147,7 +147,7 @@ def simulate(
             )
         else:
             typed[name] = template
-    study = Study(config=config, tables=typed)
+    study = Study(config=config, tables=typed, regimen=NCI_720K)
 
     cat = cohort.category
     cr_days = np.where(cat == 0, cohort.final_day, np.where(cat == 1, tumors.pd_day, -1))

@@ -1,0 +1,368 @@
+"""ADRS: overall responses and the response parameters, with admiralonco's rules as data.
+
+Parameters OVR, BOR, CBOR, RSP, CRSP, CB, CCB, BCP, CBCP, PD, LSTA, DEATH and MDIS, derived
+for every subject as the pharmaverse ``ad_adrs.R`` template does (rules restated in
+``docs/response.md``). Everything is a Polars join or window on the subject.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+_ID = "USUBJID"
+
+AVAL_OF = {"CR": 1, "PR": 2, "SD": 3, "NON-CR/NON-PD": 4, "PD": 5, "NE": 6, "MISSING": 7}
+"""AVAL coding of responses (admiralonco's ``aval_resp``); other values (ND) have no AVAL."""
+
+_WORST_FIRST = {"PD": 6, "NON-CR/NON-PD": 5, "SD": 4, "PR": 3, "CR": 2, "NE": 1}
+
+PARAMS: dict[str, str] = {
+    "OVR": "Overall Response by Investigator",
+    "BOR": "Best Overall Response by Investigator (confirmation not required)",
+    "CBOR": "Best Confirmed Overall Response by Investigator",
+    "RSP": "Response by Investigator (confirmation not required)",
+    "CRSP": "Confirmed Response by Investigator",
+    "CB": "Clinical Benefit by Investigator (confirmation for response not required)",
+    "CCB": "Confirmed Clinical Benefit by Investigator",
+    "BCP": "Best Overall Response of CR/PR by Investigator (confirmation not required)",
+    "CBCP": "Best Confirmed Overall Response of CR/PR by Investigator",
+    "PD": "Disease Progression by Investigator",
+    "LSTA": "Last Disease Assessment by Investigator",
+    "DEATH": "Death",
+    "MDIS": "Measurable Disease at Baseline by Investigator",
+}
+"""``PARAMCD`` -> ``PARAM`` of ADRS (pharmaverse wording)."""
+
+
+@dataclass(frozen=True)
+class ResponseRules:
+    """The windows and options of the best-response derivations (admiralonco's defaults).
+
+    Parameters
+    ----------
+    ref_start_window_days : int
+        SD and NON-CR/NON-PD count only this many days or more after the reference date
+        (earlier ones count as NE). Template: 42.
+    confirmation_days : int
+        A CR or PR is confirmed by a later CR (CR or PR for a PR) at least this many days
+        after it. Template: 28; the admiralonco vignette uses 21.
+    max_ne : int
+        NE assessments allowed between a response and its confirmation.
+    accept_sd : bool
+        Whether one SD is allowed between a PR and its confirmation.
+    missing_as_ne : bool
+        Whether a subject without assessments gets BOR NE instead of MISSING.
+    pd_cutoff : bool
+        Whether response parameters use only assessments up to the first PD (template: yes).
+
+    Examples
+    --------
+    >>> ResponseRules().confirmation_days
+    28
+    >>> ResponseRules(confirmation_days=21).ref_start_window_days
+    42
+    """
+
+    ref_start_window_days: int = 42
+    confirmation_days: int = 28
+    max_ne: int = 1
+    accept_sd: bool = False
+    missing_as_ne: bool = False
+    pd_cutoff: bool = True
+
+
+def _flag_rows(frame: pl.DataFrame, paramcd: str, date: str | None) -> pl.DataFrame:
+    """Y/N parameter rows: Y with ``date`` when it is set, else N."""
+    has = pl.col(date).is_not_null() if date else pl.col("_flag")
+    return frame.select(
+        _ID,
+        pl.lit(paramcd).alias("PARAMCD"),
+        pl.when(has).then(pl.lit("Y")).otherwise(pl.lit("N")).alias("AVALC"),
+        pl.when(has).then(1.0).otherwise(0.0).alias("AVAL"),
+        (pl.col(date) if date else pl.lit(None, dtype=pl.Date)).alias("ADT"),
+    )
+
+
+def _category_rows(frame: pl.DataFrame, paramcd: str, cat: str, date: str) -> pl.DataFrame:
+    return frame.select(
+        _ID,
+        pl.lit(paramcd).alias("PARAMCD"),
+        pl.col(cat).alias("AVALC"),
+        pl.col(cat).replace_strict(AVAL_OF, default=None, return_dtype=pl.Float64).alias("AVAL"),
+        pl.col(date).alias("ADT"),
+    )
+
+
+def _best(rows: pl.DataFrame, subjects: pl.DataFrame, cat: str, missing: str) -> pl.DataFrame:
+    """Best category per subject (lowest rank, earliest date), MISSING when none."""
+    rank = {"CR": 1, "PR": 2, "SD": 3, "NON-CR/NON-PD": 4, "PD": 5, "NE": 6, "ND": 7}
+    best = (
+        rows.filter(pl.col(cat).is_not_null())
+        .with_columns(pl.col(cat).replace_strict(rank, default=8).alias("_rank"))
+        .sort(_ID, "_rank", "ADT")
+        .group_by(_ID, maintain_order=True)
+        .first()
+        .select(_ID, pl.col(cat).alias("_best"), pl.col("ADT").alias("_best_dt"))
+    )
+    return (
+        subjects.select(_ID)
+        .join(best, on=_ID, how="left")
+        .with_columns(pl.col("_best").fill_null(missing))
+    )
+
+
+def _confirmed(anl: pl.DataFrame, rules: ResponseRules) -> pl.DataFrame:
+    """For every CR/PR: is it confirmed? One row per (subject, response date)."""
+    seq = anl.select(_ID, "ADT", "AVALC", "_i")
+    resp = seq.filter(pl.col("AVALC").is_in(["CR", "PR"]))
+    later = seq.rename({"ADT": "_adt_j", "AVALC": "_val_j", "_i": "_j"})
+    pairs = resp.join(later, on=_ID).filter(pl.col("_j") > pl.col("_i"))
+    candidate = (pl.col("_adt_j") >= pl.col("ADT") + pl.duration(days=rules.confirmation_days)) & (
+        pl.when(pl.col("AVALC") == "CR")
+        .then(pl.col("_val_j") == "CR")
+        .otherwise(pl.col("_val_j").is_in(["CR", "PR"]))
+    )
+    first = pairs.filter(candidate).group_by(_ID, "_i").agg(pl.col("_j").min().alias("_conf_j"))
+    window = pairs.join(first, on=[_ID, "_i"]).filter(pl.col("_j") <= pl.col("_conf_j"))
+    window = window.sort(_ID, "_i", "_j").with_columns(
+        (pl.col("_val_j") == "CR").cum_sum().over(_ID, "_i").alias("_crs_so_far")
+    )
+    allowed_pr = ["CR", "PR", "NE", *(["SD"] if rules.accept_sd else [])]
+    verdict = window.group_by(_ID, "_i", "AVALC", "ADT").agg(
+        (pl.col("_val_j") == "NE").sum().alias("_ne"),
+        (pl.col("_val_j") == "SD").sum().alias("_sd"),
+        (~pl.col("_val_j").is_in(["CR", "NE"])).sum().alias("_not_cr_ne"),
+        (~pl.col("_val_j").is_in(allowed_pr)).sum().alias("_not_allowed"),
+        ((pl.col("_val_j") == "PR") & (pl.col("_crs_so_far") > 0)).any().alias("_pr_after_cr"),
+    )
+    ok_ne = pl.col("_ne") <= rules.max_ne
+    cr_ok = (pl.col("AVALC") == "CR") & (pl.col("_not_cr_ne") == 0) & ok_ne
+    pr_ok = (
+        (pl.col("AVALC") == "PR")
+        & (pl.col("_not_allowed") == 0)
+        & ok_ne
+        & (pl.col("_sd") <= (1 if rules.accept_sd else 0))
+        & ~pl.col("_pr_after_cr")
+    )
+    return verdict.filter(cr_ok | pr_ok).select(_ID, "_i", pl.lit(True).alias("_confirmed"))
+
+
+def derive_adrs(
+    responses: pl.DataFrame,
+    subjects: pl.DataFrame,
+    rules: ResponseRules | None = None,
+    studyid: str = "",
+    pd_dates: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """ADRS from time-point overall responses, for every subject.
+
+    Parameters
+    ----------
+    responses : polars.DataFrame
+        One row per overall response: ``USUBJID``, ``ADT`` (date), ``AVALC`` (CR, PR, SD,
+        NON-CR/NON-PD, PD, NE, ND), and optionally ``SEQ`` (higher wins a same-date tie) and
+        ``ADTF`` (date imputation flag).
+    subjects : polars.DataFrame
+        One row per subject: ``USUBJID``, ``REFDT`` (reference date: randomisation or
+        treatment start; subjects without one get only the non-response parameters),
+        ``DTHDT`` (death date or null) and ``MDIS`` (bool: measurable disease at baseline).
+        Every subject gets every parameter (BOR MISSING when it has no assessment).
+    rules : ResponseRules, optional
+        Windows and options; admiralonco's template defaults when omitted.
+    studyid : str
+        ``STUDYID`` of every row.
+    pd_dates : polars.DataFrame, optional
+        ``USUBJID`` and ``PDDT``: progression dates from another source (admiralonco's
+        ``source_pd``). When given, the PD cut-off of those subjects is that date instead of
+        their first PD response.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``STUDYID``, ``USUBJID``, ``PARAMCD``, ``PARAM``, ``AVALC``, ``AVAL``, ``ADT``,
+        ``ADTF``, ``ANL01FL``, ``ANL02FL`` and ``SRCSEQ``: the OVR records plus one row per
+        subject and parameter.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> d = dt.date
+    >>> resp = pl.DataFrame({"USUBJID": ["1"] * 3, "ADT": [d(2020, 2, 1), d(2020, 3, 5),
+    ...                      d(2020, 5, 1)], "AVALC": ["PR", "PR", "PD"]})
+    >>> subj = pl.DataFrame({"USUBJID": ["1"], "REFDT": [d(2020, 1, 1)], "DTHDT": [None],
+    ...                      "MDIS": [True]}, schema_overrides={"DTHDT": pl.Date})
+    >>> adrs = derive_adrs(resp, subj)
+    >>> for row in adrs.filter(pl.col("PARAMCD").is_in(["BOR", "CBOR", "PD"])).select(
+    ...         "PARAMCD", "AVALC", "ADT").rows():
+    ...     print(*row)
+    BOR PR 2020-02-01
+    CBOR PR 2020-02-01
+    PD Y 2020-05-01
+    """
+    rules = rules or ResponseRules()
+    if "SEQ" not in responses.columns:
+        responses = responses.with_columns(pl.lit(None, dtype=pl.Int64).alias("SEQ"))
+    if "ADTF" not in responses.columns:
+        responses = responses.with_columns(pl.lit(None, dtype=pl.String).alias("ADTF"))
+    subjects = subjects.select(_ID, "REFDT", "DTHDT", "MDIS")
+    ovr = responses.select(_ID, "ADT", "AVALC", "SEQ", "ADTF").join(
+        subjects.select(_ID, "REFDT"), on=_ID, how="left"
+    )
+
+    # ANL01FL: an analysable assessment on or after the reference date; on a date with several,
+    # the worst response wins, ties to the highest sequence number.
+    ovr = ovr.with_row_index("_row").with_columns(
+        (pl.col("AVALC").is_not_null() & (pl.col("ADT") >= pl.col("REFDT"))).alias("_ok"),
+        pl.col("AVALC").replace_strict(_WORST_FIRST, default=0).alias("_worst"),
+    )
+    chosen = (
+        ovr.filter("_ok")
+        .sort(
+            _ID,
+            "ADT",
+            "_worst",
+            "SEQ",
+            "_row",
+            descending=[False, False, True, True, True],
+            nulls_last=True,
+        )
+        .group_by(_ID, "ADT", maintain_order=True)
+        .first()
+        .select("_row")
+        .with_columns(pl.lit(True).alias("_anl01"))
+    )
+    ovr = ovr.join(chosen, on="_row", how="left").with_columns(pl.col("_anl01").fill_null(False))
+    anl = ovr.filter("_anl01").sort(_ID, "ADT")
+    first_pd = (
+        anl.filter(pl.col("AVALC") == "PD").group_by(_ID).agg(pl.col("ADT").min().alias("_pd"))
+    )
+    cutoff = first_pd
+    if pd_dates is not None:
+        given = pd_dates.select(_ID, pl.col("PDDT").alias("_pd"))
+        cutoff = pl.concat([given, first_pd.join(given, on=_ID, how="anti")])
+    anl = anl.join(cutoff, on=_ID, how="left").with_columns(
+        (
+            pl.col("_pd").is_null() | (pl.col("ADT") <= pl.col("_pd")) | ~pl.lit(rules.pd_cutoff)
+        ).alias("_anl02")
+    )
+    ovr = ovr.join(anl.select("_row", "_anl02"), on="_row", how="left")
+    a2 = anl.filter("_anl02").with_columns(pl.int_range(pl.len()).over(_ID).alias("_i"))
+    in_window = pl.col("ADT") >= pl.col("REFDT") + pl.duration(days=rules.ref_start_window_days)
+    confirmed = _confirmed(a2, rules)
+    a2 = a2.join(confirmed, on=[_ID, "_i"], how="left").with_columns(
+        pl.col("_confirmed").fill_null(False)
+    )
+    val = pl.col("AVALC")
+    a2 = a2.with_columns(
+        # unconfirmed best response categories
+        pl.when(val.is_in(["CR", "PR", "PD", "NE"]))
+        .then(val)
+        .when(val.is_in(["SD", "NON-CR/NON-PD"]) & in_window)
+        .then(val)
+        .when(val == "ND")
+        .then(pl.lit("ND"))
+        .otherwise(pl.lit("NE"))
+        .alias("_bor"),
+        # confirmed: unconfirmed CR/PR count as SD once in the window
+        pl.when(val.is_in(["CR", "PR"]) & pl.col("_confirmed"))
+        .then(val)
+        .when(val.is_in(["CR", "PR", "SD"]) & in_window)
+        .then(pl.lit("SD"))
+        .when((val == "NON-CR/NON-PD") & in_window)
+        .then(val)
+        .when(val == "PD")
+        .then(val)
+        .when(val == "ND")
+        .then(pl.lit("ND"))
+        .otherwise(pl.lit("NE"))
+        .alias("_cbor"),
+    )
+    missing = "NE" if rules.missing_as_ne else "MISSING"
+    bor = _best(a2.rename({"_bor": "_c"}), subjects, "_c", missing)
+    cbor = _best(a2.rename({"_cbor": "_c"}), subjects, "_c", missing)
+
+    def earliest(cond: pl.Expr, name: str) -> pl.DataFrame:
+        found = a2.filter(cond).group_by(_ID).agg(pl.col("ADT").min().alias(name))
+        return subjects.select(_ID).join(found, on=_ID, how="left")
+
+    resp = val.is_in(["CR", "PR"])
+    benefit = val.is_in(["SD", "NON-CR/NON-PD", "CR", "PR"]) & in_window
+    rsp = earliest(resp, "_d")
+    crsp = earliest(resp & pl.col("_confirmed"), "_d")
+    cb = earliest(resp | (val.is_in(["SD", "NON-CR/NON-PD"]) & in_window), "_d")
+    ccb = earliest((resp & pl.col("_confirmed")) | benefit, "_d")
+    pd_ = subjects.select(_ID).join(first_pd, on=_ID, how="left")
+    last = (
+        anl.sort(_ID, "ADT")
+        .group_by(_ID)
+        .last()
+        .select(_ID, pl.col("AVALC").alias("_last"), pl.col("ADT").alias("_last_dt"))
+    )
+    lsta = subjects.select(_ID).join(last, on=_ID, how="left")
+
+    bor_c = bor.select(_ID, pl.col("_best").alias("_c"), pl.col("_best_dt").alias("_d"))
+    cbor_c = cbor.select(_ID, pl.col("_best").alias("_c"), pl.col("_best_dt").alias("_d"))
+    parts = [
+        _category_rows(bor_c, "BOR", "_c", "_d"),
+        _category_rows(cbor_c, "CBOR", "_c", "_d"),
+        _flag_rows(rsp, "RSP", "_d"),
+        _flag_rows(crsp, "CRSP", "_d"),
+        _flag_rows(cb, "CB", "_d"),
+        _flag_rows(ccb, "CCB", "_d"),
+        _flag_rows(
+            bor_c.with_columns(pl.when(pl.col("_c").is_in(["CR", "PR"])).then("_d").alias("_d")),
+            "BCP",
+            "_d",
+        ),
+        _flag_rows(
+            cbor_c.with_columns(pl.when(pl.col("_c").is_in(["CR", "PR"])).then("_d").alias("_d")),
+            "CBCP",
+            "_d",
+        ),
+        _flag_rows(pd_, "PD", "_pd"),
+        _category_rows(lsta.with_columns(pl.col("_last")), "LSTA", "_last", "_last_dt"),
+        _flag_rows(subjects.select(_ID, "DTHDT"), "DEATH", "DTHDT"),
+        _flag_rows(
+            subjects.select(_ID, pl.col("MDIS").fill_null(False).alias("_flag")), "MDIS", None
+        ),
+    ]
+    params = pl.concat(parts, how="vertical_relaxed").with_columns(
+        pl.lit("Y").alias("ANL01FL"),
+        pl.lit(None, dtype=pl.String).alias("ADTF"),
+        pl.lit(None, dtype=pl.String).alias("ANL02FL"),
+        pl.lit(None, dtype=pl.Int64).alias("SRCSEQ"),
+    )
+    ovr_rows = ovr.select(
+        _ID,
+        pl.lit("OVR").alias("PARAMCD"),
+        "AVALC",
+        val.replace_strict(AVAL_OF, default=None, return_dtype=pl.Float64).alias("AVAL"),
+        "ADT",
+        "ADTF",
+        pl.when("_anl01").then(pl.lit("Y")).alias("ANL01FL"),
+        pl.when(pl.col("_anl02").fill_null(False)).then(pl.lit("Y")).alias("ANL02FL"),
+        pl.col("SEQ").alias("SRCSEQ"),
+    )
+    adrs = pl.concat([params.select(ovr_rows.columns), ovr_rows], how="vertical_relaxed")
+    return (
+        adrs.with_columns(
+            pl.lit(studyid).alias("STUDYID"),
+            pl.col("PARAMCD").replace_strict(PARAMS, return_dtype=pl.String).alias("PARAM"),
+        )
+        .select(
+            "STUDYID",
+            _ID,
+            "PARAMCD",
+            "PARAM",
+            "AVALC",
+            "AVAL",
+            "ADT",
+            "ADTF",
+            "ANL01FL",
+            "ANL02FL",
+            "SRCSEQ",
+        )
+        .sort(_ID, "PARAMCD", "ADT", nulls_last=True)
+    )

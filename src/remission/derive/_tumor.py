@@ -1,0 +1,452 @@
+"""Tumor burden (ADTR) and time-point responses from lesion measurements.
+
+Vectorised over all patients and independent across them: every step is a join or a
+window (``over``) on the patient, never a loop. The rules are those of a
+``ResponseCriteria`` (RECIST 1.1 or WHO); ``docs/response.md`` states them in words.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from remission.derive._criteria import ResponseCriteria
+from remission.study import Study
+
+_ID = "patient_id"
+_INF = float("inf")
+
+
+def reference_dates(study: Study) -> pl.DataFrame:
+    """Return each patient's reference date (``REFDT``) by the study's reference-date rule.
+
+    Parameters
+    ----------
+    study : Study
+        The study.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``patient_id``, ``REFDT`` (treatment start, or randomisation when ``study.toml`` says
+        ``reference_date = "randomization"``).
+
+    Examples
+    --------
+    >>> from remission.simulate import simulate_study
+    >>> reference_dates(simulate_study(n_patients=20, seed=1)).columns
+    ['patient_id', 'REFDT']
+    """
+    column = (
+        "randomized_on" if study.config.reference_date == "randomization" else "treatment_start"
+    )
+    return study.table("patients").select(_ID, pl.col(column).alias("REFDT"))
+
+
+def _baseline(study: Study) -> pl.DataFrame:
+    """Baseline scan per patient: the last scan on or before the reference date, else the first."""
+    scans = study.table("measurements").select(_ID, "assessed_on").unique()
+    return (
+        scans.join(reference_dates(study), on=_ID, how="left")
+        .group_by(_ID)
+        .agg(
+            pl.col("assessed_on")
+            .filter(pl.col("assessed_on") <= pl.col("REFDT"))
+            .max()
+            .alias("_b1"),
+            pl.col("assessed_on").min().alias("_b0"),
+        )
+        .select(_ID, pl.coalesce("_b1", "_b0").alias("baseline_on"))
+    )
+
+
+def _reading_value(criteria: ResponseCriteria) -> pl.Expr:
+    """The burden contribution of one reading (mm or mm^2); null when not evaluable."""
+    state = pl.col("state")
+    small = criteria.too_small_mm
+    if criteria.burden == "sum_of_diameters":
+        size = (
+            pl.when(pl.col("nodal"))
+            .then(pl.coalesce("short_axis_mm", "perpendicular_mm"))
+            .otherwise(pl.col("longest_mm"))
+        )
+        small_value = small
+    else:
+        size = pl.col("longest_mm") * pl.col("perpendicular_mm")
+        small_value = small * small
+    return (
+        pl.when(state == "absent")
+        .then(0.0)
+        .when(state == "too_small")
+        .then(small_value)
+        .when(state.is_in(["present", "unequivocal_progression"]))
+        .then(size)
+        .otherwise(None)
+        .cast(pl.Float64)
+    )
+
+
+def _node_size() -> pl.Expr:
+    return (
+        pl.when(pl.col("state") == "absent")
+        .then(0.0)
+        .when(pl.col("state") == "too_small")
+        .then(0.0)
+        .otherwise(pl.coalesce("short_axis_mm", "perpendicular_mm"))
+    )
+
+
+def select_targets(
+    lesions: pl.DataFrame,
+    measurements: pl.DataFrame,
+    baseline: pl.DataFrame,
+    criteria: ResponseCriteria,
+) -> pl.DataFrame:
+    """Fill ``target`` where it is empty: measurable baseline lesions, largest first.
+
+    RECIST 1.1: at most ``max_targets`` lesions and ``max_targets_per_organ`` per organ;
+    measurable means longest diameter >= 10 mm (nodes: short axis >= 15 mm). Lesions with
+    ``target`` already set keep it.
+
+    Parameters
+    ----------
+    lesions, measurements : polars.DataFrame
+        The study tables (without ``_row``).
+    baseline : polars.DataFrame
+        ``patient_id`` and ``baseline_on``.
+    criteria : ResponseCriteria
+        The selection limits.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``lesions`` with ``target`` filled for every baseline lesion.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> les = pl.DataFrame({"patient_id": ["A", "A"], "lesion_id": ["L1", "L2"],
+    ...     "organ": ["lung", "lung"], "nodal": [False, False], "target": [None, None],
+    ...     "first_seen_on": [dt.date(2020, 1, 1)] * 2}, schema_overrides={"target": pl.Boolean})
+    >>> m = pl.DataFrame({"patient_id": ["A", "A"], "lesion_id": ["L1", "L2"],
+    ...     "assessed_on": [dt.date(2020, 1, 1)] * 2, "longest_mm": [25.0, 8.0],
+    ...     "short_axis_mm": [None, None], "perpendicular_mm": [20.0, 6.0],
+    ...     "state": ["present", "present"]})
+    >>> b = pl.DataFrame({"patient_id": ["A"], "baseline_on": [dt.date(2020, 1, 1)]})
+    >>> from remission.derive import RECIST_1_1
+    >>> select_targets(les, m, b, RECIST_1_1)["target"].to_list()
+    [True, False]
+    """
+    if lesions["target"].null_count() == 0:
+        return lesions
+    at_base = measurements.join(baseline, on=_ID).filter(
+        pl.col("assessed_on") == pl.col("baseline_on")
+    )
+    size = lesions.join(
+        at_base.select(
+            _ID, "lesion_id", "longest_mm", "short_axis_mm", "perpendicular_mm", "state"
+        ),
+        on=[_ID, "lesion_id"],
+        how="left",
+    ).with_columns(
+        pl.when(pl.col("nodal"))
+        .then(pl.coalesce("short_axis_mm", "perpendicular_mm"))
+        .otherwise(pl.col("longest_mm"))
+        .alias("_size")
+    )
+    measurable = (pl.col("state") == "present") & pl.when(pl.col("nodal")).then(
+        pl.col("_size") >= criteria.measurable_node_mm
+    ).otherwise(pl.col("_size") >= criteria.measurable_mm)
+    ranked = size.with_columns(
+        (pl.col("target").is_null() & measurable.fill_null(False)).alias("_cand")
+    ).with_columns(
+        pl.col("_size")
+        .rank("ordinal", descending=True)
+        .over(_ID, "organ", "_cand")
+        .alias("_in_organ")
+    )
+    if criteria.max_targets_per_organ is not None:
+        ranked = ranked.with_columns(
+            pl.col("_cand") & (pl.col("_in_organ") <= criteria.max_targets_per_organ)
+        )
+    ranked = ranked.with_columns(
+        pl.col("_size").rank("ordinal", descending=True).over(_ID, "_cand").alias("_overall")
+    )
+    pick = pl.col("_cand")
+    if criteria.max_targets is not None:
+        pick = pick & (pl.col("_overall") <= criteria.max_targets)
+    return ranked.with_columns(pl.coalesce("target", pick).alias("target")).select(lesions.columns)
+
+
+def _prev_min(col: str, *over: str) -> pl.Expr:
+    """Smallest earlier value of ``col`` within ``over`` (nulls skipped), null if none."""
+    running = pl.col(col).fill_null(_INF).cum_min().over(*over)
+    prev = running.shift(1).over(*over)
+    return pl.when(prev.is_infinite() | prev.is_null()).then(None).otherwise(prev)
+
+
+def tumor_assessments(study: Study, criteria: ResponseCriteria) -> pl.DataFrame:
+    """Tumor burden and the time-point response at every scan of every patient.
+
+    Parameters
+    ----------
+    study : Study
+        A loaded study with ``lesions`` and ``measurements``.
+    criteria : ResponseCriteria
+        RECIST 1.1 or WHO rules.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per patient and scan date (baseline included, ``ABLFL = "Y"``): burden
+        ``AVAL`` (null when a target was not evaluated), ``BASE``, ``CHG``, ``PCHG``,
+        ``NADIR`` (smallest earlier burden), ``CHGNAD``, ``PCHGNAD``, ``NTARGET``,
+        ``TRGRESP``, ``NTRGRESP``, ``NEWLES`` and the overall response ``OVRLRESP``.
+
+    Examples
+    --------
+    >>> from remission.simulate import simulate_study
+    >>> from remission.derive import WHO
+    >>> ta = tumor_assessments(simulate_study(n_patients=40, seed=2), WHO)
+    >>> set(ta["OVRLRESP"].drop_nulls().unique()) <= {"CR", "PR", "SD", "PD", "NE"}
+    True
+    """
+    lesions = study.table("lesions")
+    m = study.table("measurements")
+    baseline = _baseline(study)
+    lesions = select_targets(lesions, m, baseline, criteria).join(baseline, on=_ID, how="inner")
+    lesions = lesions.with_columns((pl.col("first_seen_on") > pl.col("baseline_on")).alias("_new"))
+    readings = m.join(lesions.select(_ID, "lesion_id", "nodal"), on=[_ID, "lesion_id"])
+    readings = readings.with_columns(
+        _reading_value(criteria).alias("_v"), _node_size().alias("_node")
+    )
+    scans = (
+        m.select(_ID, "assessed_on")
+        .unique()
+        .join(baseline, on=_ID)
+        .filter(pl.col("assessed_on") >= pl.col("baseline_on"))
+        .select(_ID, "assessed_on")
+    )
+    keys = [_ID, "lesion_id", "assessed_on"]
+    value_cols = ["_v", "_node", "state"]
+
+    # --- targets: every baseline target at every scan (a missing reading is not evaluated)
+    targets = lesions.filter(pl.col("target") & ~pl.col("_new")).select(_ID, "lesion_id", "nodal")
+    tgrid = targets.join(scans, on=_ID).join(
+        readings.select(*keys, *value_cols), on=keys, how="left"
+    )
+    tgrid = tgrid.sort(_ID, "lesion_id", "assessed_on").with_columns(
+        _prev_min("_v", _ID, "lesion_id").alias("_lesion_nadir")
+    )
+    if criteria.node_normal_mm is not None:
+        gone = (
+            pl.when(pl.col("nodal"))
+            .then(pl.col("_node") < criteria.node_normal_mm)
+            .otherwise(pl.col("_v") == 0)
+        )
+    else:
+        gone = pl.col("_v") == 0
+    lesion_pd = pl.lit(False)
+    if criteria.lesion_pd_fraction is not None:
+        nad = pl.col("_lesion_nadir")
+        lesion_pd = ((nad > 0) & (pl.col("_v") >= criteria.lesion_pd_fraction * nad)) | (
+            (nad == 0) & (pl.col("_v") > 0)
+        )
+    tsum = tgrid.group_by(_ID, "assessed_on").agg(
+        pl.len().alias("NTARGET"),
+        pl.col("_v").null_count().alias("_missing"),
+        pl.col("_v").sum().alias("_sum_eval"),
+        gone.fill_null(False).all().alias("_all_gone"),
+        lesion_pd.fill_null(False).any().alias("_lesion_pd"),
+    )
+
+    # --- non-targets at every scan
+    nontargets = lesions.filter(~pl.col("target") & ~pl.col("_new")).select(
+        _ID, "lesion_id", "nodal"
+    )
+    ngrid = nontargets.join(scans, on=_ID).join(
+        readings.select(*keys, *value_cols), on=keys, how="left"
+    )
+    normal = pl.col("state") == "absent"
+    if criteria.node_normal_mm is not None:
+        normal = normal | (pl.col("nodal") & (pl.col("_node") < criteria.node_normal_mm))
+    nsum = (
+        ngrid.group_by(_ID, "assessed_on")
+        .agg(
+            (pl.col("state") == "unequivocal_progression").any().alias("_nt_pd"),
+            (pl.col("state").is_null() | (pl.col("state") == "not_evaluated"))
+            .any()
+            .alias("_nt_ne"),
+            normal.fill_null(False).all().alias("_nt_cr"),
+        )
+        .with_columns(
+            pl.when("_nt_pd")
+            .then(pl.lit("PD"))
+            .when("_nt_ne")
+            .then(pl.lit("NE"))
+            .when("_nt_cr")
+            .then(pl.lit("CR"))
+            .otherwise(pl.lit("NON-CR/NON-PD"))
+            .alias("NTRGRESP")
+        )
+        .select(_ID, "assessed_on", "NTRGRESP")
+    )
+
+    # --- new lesions: first seen after baseline, present at the scan
+    new = lesions.filter(pl.col("_new")).select(_ID, "lesion_id", "first_seen_on")
+    new_at = (
+        new.join(scans, on=_ID)
+        .filter(pl.col("assessed_on") >= pl.col("first_seen_on"))
+        .join(readings.select(*keys, "state"), on=keys, how="left")
+        .filter(
+            (pl.col("assessed_on") == pl.col("first_seen_on"))
+            | pl.col("state").is_in(["present", "too_small", "unequivocal_progression"])
+        )
+        .select(_ID, "assessed_on")
+        .unique()
+        .with_columns(pl.lit(True).alias("_new_present"))
+    )
+
+    out = (
+        scans.join(baseline, on=_ID)
+        .join(tsum, on=[_ID, "assessed_on"], how="left")
+        .join(nsum, on=[_ID, "assessed_on"], how="left")
+        .join(new_at, on=[_ID, "assessed_on"], how="left")
+        .sort(_ID, "assessed_on")
+    )
+    is_base = pl.col("assessed_on") == pl.col("baseline_on")
+    out = out.with_columns(
+        pl.when(pl.col("_missing") == 0).then(pl.col("_sum_eval")).alias("AVAL"),
+        pl.col("_new_present").fill_null(False).alias("_new_present"),
+        pl.col("NTARGET").fill_null(0),
+    ).with_columns(
+        pl.col("AVAL").filter(is_base).first().over(_ID).alias("BASE"),
+        _prev_min("AVAL", _ID).alias("NADIR"),
+    )
+    nadir = pl.col("NADIR")
+    s = pl.col("_sum_eval")
+    sum_pd = (
+        nadir.is_not_null()
+        & (s > nadir)
+        & (s >= criteria.pd_fraction * nadir)
+        & ((s - nadir) >= criteria.pd_absolute_mm)
+    )
+    target = (
+        pl.when(pl.col("NTARGET") == 0)
+        .then(None)
+        .when(sum_pd.fill_null(False) | pl.col("_lesion_pd"))
+        .then(pl.lit("PD"))
+        .when(pl.col("_missing") > 0)
+        .then(pl.lit("NE"))
+        .when(pl.col("_all_gone"))
+        .then(pl.lit("CR"))
+        .when(pl.col("BASE").is_null())
+        .then(pl.lit("NE"))
+        .when(pl.col("AVAL") <= criteria.pr_fraction * pl.col("BASE"))
+        .then(pl.lit("PR"))
+        .otherwise(pl.lit("SD"))
+    )
+    out = out.with_columns(pl.when(~is_base).then(target).alias("TRGRESP"))
+    t, nt = pl.col("TRGRESP"), pl.col("NTRGRESP")
+    overall = (
+        pl.when(pl.col("_new_present") | (nt == "PD") | (t == "PD"))
+        .then(pl.lit("PD"))
+        .when(t.is_null() & (nt == "CR"))
+        .then(pl.lit("CR"))
+        .when(t.is_null() & (nt == "NON-CR/NON-PD"))
+        .then(pl.lit("NON-CR/NON-PD"))
+        .when(t.is_null())
+        .then(pl.lit("NE"))
+        .when((t == "CR") & (nt.is_null() | (nt == "CR")))
+        .then(pl.lit("CR"))
+        .when(t == "CR")
+        .then(pl.lit("PR"))
+        .otherwise(t)
+    )
+    base = pl.col("BASE")
+    return out.with_columns(
+        pl.when(~is_base).then(overall).alias("OVRLRESP"),
+        pl.when(is_base).then(pl.lit("Y")).alias("ABLFL"),
+        pl.when(pl.col("_new_present")).then(pl.lit("Y")).otherwise(pl.lit("N")).alias("NEWLES"),
+        (pl.col("AVAL") - base).alias("CHG"),
+        pl.when(base > 0).then((pl.col("AVAL") - base) / base * 100).alias("PCHG"),
+        (pl.col("AVAL") - nadir).alias("CHGNAD"),
+        pl.when(nadir > 0).then((pl.col("AVAL") - nadir) / nadir * 100).alias("PCHGNAD"),
+    ).select(
+        pl.col(_ID).alias("USUBJID"),
+        pl.col("assessed_on").alias("ADT"),
+        "ABLFL",
+        "AVAL",
+        "BASE",
+        "CHG",
+        "PCHG",
+        "NADIR",
+        "CHGNAD",
+        "PCHGNAD",
+        "NTARGET",
+        "TRGRESP",
+        "NTRGRESP",
+        "NEWLES",
+        "OVRLRESP",
+    )
+
+
+def derive_adtr(study: Study, criteria: ResponseCriteria) -> pl.DataFrame:
+    """ADTR: the tumor-burden dataset, one row per patient and scan.
+
+    Parameters
+    ----------
+    study : Study
+        A loaded study.
+    criteria : ResponseCriteria
+        The response criteria (burden: sum of diameters or sum of products).
+
+    Returns
+    -------
+    polars.DataFrame
+        ``STUDYID``, ``USUBJID``, ``PARAMCD`` (``SDIAM`` or ``SPD``), ``PARAM``, ``AVALU``,
+        ``ADT`` and the columns of ``tumor_assessments``, plus ``ANL01FL`` (every target
+        evaluated) and ``CRIT`` (the criteria's name).
+
+    Examples
+    --------
+    >>> from remission.simulate import simulate_study
+    >>> from remission.derive import WHO
+    >>> adtr = derive_adtr(simulate_study(n_patients=40, seed=2), WHO)
+    >>> adtr["PARAMCD"].unique().to_list(), adtr["AVALU"][0]
+    (['SPD'], 'mm2')
+    """
+    ta = tumor_assessments(study, criteria)
+    if criteria.burden == "sum_of_diameters":
+        param, unit = "Sum of Diameters of Target Lesions", "mm"
+    else:
+        param, unit = "Sum of Products of Perpendicular Diameters of Target Lesions", "mm2"
+    return ta.with_columns(
+        pl.lit(study.config.name).alias("STUDYID"),
+        pl.lit(criteria.paramcd).alias("PARAMCD"),
+        pl.lit(param).alias("PARAM"),
+        pl.lit(unit).alias("AVALU"),
+        pl.when(pl.col("AVAL").is_not_null()).then(pl.lit("Y")).alias("ANL01FL"),
+        pl.lit(criteria.name).alias("CRIT"),
+    ).select(
+        "STUDYID",
+        "USUBJID",
+        "PARAMCD",
+        "PARAM",
+        "AVALU",
+        "ADT",
+        "ABLFL",
+        "ANL01FL",
+        "AVAL",
+        "BASE",
+        "CHG",
+        "PCHG",
+        "NADIR",
+        "CHGNAD",
+        "PCHGNAD",
+        "NTARGET",
+        "TRGRESP",
+        "NTRGRESP",
+        "NEWLES",
+        "OVRLRESP",
+        "CRIT",
+    )

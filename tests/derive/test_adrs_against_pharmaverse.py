@@ -1,0 +1,126 @@
+"""ADRS and ADTTE reproduce pharmaverse's published outputs (TC4 of cases.md) record for record.
+
+Inputs are the SDTM RS records (investigator, OVRLRESP) with admiralonco's date imputation,
+ADSL's RANDDT/DTHDT/LSTALVDT and TU's baseline targets; outputs are compared with
+``adam_adrs_onco`` (3,694 rows) and ``adam_adtte_onco`` (512 rows). The one expected
+difference is the template's CBCP defect (README: CBCP is derived before CBOR exists).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from remission.derive import derive_adrs, derive_adtte
+from tests.derive.pharmaverse import date, needs_pharmaverse, read
+
+pytestmark = needs_pharmaverse
+
+KEY = ["USUBJID", "PARAMCD", "AVALC", "ADT"]
+
+
+@pytest.fixture(scope="module")
+def inputs() -> tuple[pl.DataFrame, pl.DataFrame]:
+    rs = read("sdtm_rs_onco_recist").filter(
+        (pl.col("RSEVAL") == "INVESTIGATOR") & (pl.col("RSTESTCD") == "OVRLRESP")
+    )
+    partial = pl.col("RSDTC").str.len_chars() == 7
+    responses = rs.select(
+        "USUBJID",
+        pl.when(partial)
+        .then((pl.col("RSDTC") + "-01").str.to_date(strict=False).dt.month_end())
+        .otherwise(date("RSDTC"))
+        .alias("ADT"),
+        pl.col("RSSTRESC").alias("AVALC"),
+        pl.col("RSSEQ").cast(pl.Int64).alias("SEQ"),
+        pl.when(partial).then(pl.lit("D")).alias("ADTF"),
+    )
+    targets = (
+        read("sdtm_tu_onco_recist")
+        .filter((pl.col("TUSTRESC") == "TARGET") & (pl.col("TUEVAL") == "INVESTIGATOR"))
+        .select("USUBJID")
+        .unique()
+    )
+    subjects = read("adam_adsl").select(
+        "USUBJID",
+        date("RANDDT").alias("REFDT"),
+        date("DTHDT").alias("DTHDT"),
+        date("LSTALVDT").alias("LSTALVDT"),
+        pl.col("USUBJID").is_in(targets["USUBJID"].implode()).alias("MDIS"),
+    )
+    return responses, subjects
+
+
+@pytest.fixture(scope="module")
+def adrs(inputs: tuple[pl.DataFrame, pl.DataFrame]) -> pl.DataFrame:
+    responses, subjects = inputs
+    return derive_adrs(responses, subjects, studyid="CDISCPILOT01")
+
+
+def _keyed(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.select(KEY).with_columns(pl.col("AVALC").fill_null(""))
+
+
+def test_adrs_record_for_record_against_pharmaverse(adrs: pl.DataFrame) -> None:
+    published = _keyed(read("adam_adrs_onco").with_columns(date("ADT").alias("ADT")))
+    ours = _keyed(adrs)
+    assert ours.height == published.height == 3694
+    extra = ours.join(published, on=KEY, how="anti", nulls_equal=True)
+    missing = published.join(ours, on=KEY, how="anti", nulls_equal=True)
+    # the only difference: the template's CBCP defect for 01-701-1118 (CBOR is PR)
+    assert extra.rows() == [("01-701-1118", "CBCP", "Y", extra["ADT"][0])]
+    assert missing.rows() == [("01-701-1118", "CBCP", "N", None)]
+    cbor = adrs.filter((pl.col("USUBJID") == "01-701-1118") & (pl.col("PARAMCD") == "CBOR"))
+    assert cbor["AVALC"].to_list() == ["PR"]
+
+
+def test_aval_and_flags_against_pharmaverse(adrs: pl.DataFrame) -> None:
+    published = (
+        read("adam_adrs_onco")
+        .select(
+            "USUBJID",
+            "PARAMCD",
+            date("ADT").alias("ADT"),
+            pl.col("AVAL").cast(pl.Float64),
+            "ANL01FL",
+            "ANL02FL",
+            "ADTF",
+        )
+        .filter(pl.col("PARAMCD") == "OVR")
+    )
+    ours = adrs.filter(pl.col("PARAMCD") == "OVR").select(published.columns)
+    assert ours.sort("USUBJID", "ADT").equals(published.sort("USUBJID", "ADT"))
+
+
+def test_adtte_against_pharmaverse(
+    adrs: pl.DataFrame, inputs: tuple[pl.DataFrame, pl.DataFrame]
+) -> None:
+    _, subjects = inputs
+    cols = [
+        "USUBJID",
+        "PARAMCD",
+        "AVAL",
+        "STARTDT",
+        "ADT",
+        "CNSR",
+        "EVNTDESC",
+        "CNSDTDSC",
+        "SRCDOM",
+        "SRCVAR",
+    ]
+    published = read("adam_adtte_onco").select(
+        "USUBJID",
+        "PARAMCD",
+        pl.col("AVAL").cast(pl.Float64),
+        date("STARTDT").alias("STARTDT"),
+        date("ADT").alias("ADT"),
+        pl.col("CNSR").cast(pl.Int64),
+        "EVNTDESC",
+        "CNSDTDSC",
+        "SRCDOM",
+        "SRCVAR",
+    )
+    ours = derive_adtte(adrs, subjects).filter(pl.col("PARAMCD") != "CRDUR").select(cols)
+    assert ours.height == published.height == 512
+    order = ["USUBJID", "PARAMCD"]
+    assert ours.sort(order).equals(published.sort(order))

@@ -68,7 +68,10 @@ def study_criteria(study: Study) -> ResponseCriteria:
 
 
 def overall_responses(
-    study: Study, source: Source = "auto", criteria: ResponseCriteria | None = None
+    study: Study,
+    source: Source = "auto",
+    criteria: ResponseCriteria | None = None,
+    assessments: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Time-point overall responses in the form ``derive_adrs`` takes.
 
@@ -80,6 +83,8 @@ def overall_responses(
         See ``response_source``.
     criteria : ResponseCriteria, optional
         For computed responses; the study's criteria when omitted.
+    assessments : polars.DataFrame, optional
+        ``tumor_assessments`` already computed with these criteria (saves recomputing).
 
     Returns
     -------
@@ -100,7 +105,9 @@ def overall_responses(
             pl.col("sequence").alias("SEQ"),
             pl.col("assessed_on_imputed").alias("ADTF"),
         )
-    ta = tumor_assessments(study, criteria or study_criteria(study))
+    ta = assessments
+    if ta is None:
+        ta = tumor_assessments(study, criteria or study_criteria(study))
     return ta.filter(pl.col("ABLFL").is_null()).select(
         "USUBJID",
         "ADT",
@@ -110,7 +117,11 @@ def overall_responses(
     )
 
 
-def subject_dates(study: Study, criteria: ResponseCriteria | None = None) -> pl.DataFrame:
+def subject_dates(
+    study: Study,
+    criteria: ResponseCriteria | None = None,
+    assessments: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """The per-subject dates and flags ADRS and ADTTE need.
 
     Parameters
@@ -119,6 +130,8 @@ def subject_dates(study: Study, criteria: ResponseCriteria | None = None) -> pl.
         The study.
     criteria : ResponseCriteria, optional
         For automatic target selection (measurable disease); the study's when omitted.
+    assessments : polars.DataFrame, optional
+        ``tumor_assessments`` already computed with these criteria.
 
     Returns
     -------
@@ -132,11 +145,9 @@ def subject_dates(study: Study, criteria: ResponseCriteria | None = None) -> pl.
     >>> subject_dates(simulate_study(n_patients=20, seed=1))["MDIS"].all()
     True
     """
-    ta = (
-        tumor_assessments(study, criteria or study_criteria(study))
-        if study.measurements.height
-        else None
-    )
+    ta = assessments
+    if ta is None and study.measurements.height:
+        ta = tumor_assessments(study, criteria or study_criteria(study))
     mdis = (
         ta.filter(pl.col("ABLFL") == "Y")
         .group_by("USUBJID")
@@ -234,11 +245,13 @@ def derive_study(
     frames: dict[str, pl.DataFrame] = {}
     if study.regimen is not None:
         frames["adex"] = derive_adex(study, study.regimen.max_doses_per_cycle)
+    assessments = None
     if study.measurements.height:
-        frames["adtr"] = derive_adtr(study, criteria)
-    subjects = subject_dates(study, criteria)
+        assessments = tumor_assessments(study, criteria)
+        frames["adtr"] = derive_adtr(study, criteria, assessments)
+    subjects = subject_dates(study, criteria, assessments)
     adrs = derive_adrs(
-        overall_responses(study, source, criteria), subjects, rules, study.config.name
+        overall_responses(study, source, criteria, assessments), subjects, rules, study.config.name
     )
     frames["adrs"] = adrs
     frames["adtte"] = derive_adtte(adrs, subjects, study.config.name)

@@ -1,0 +1,102 @@
+"""The hand-made RECIST 1.1 and WHO patients of response_corpus.py, through the derivation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from remission.derive import (
+    CRITERIA,
+    derive_adrs,
+    overall_responses,
+    subject_dates,
+    tumor_assessments,
+)
+from remission.study import ROW_COLUMN, TABLES, Study, StudyConfig, empty_table
+from tests.derive.response_corpus import CASES, ResponseCase
+
+
+def _study(case: ResponseCase) -> Study:
+    """A one-patient study in memory from a corpus case."""
+    pid = case.case_id
+    d = dt.date.fromisoformat
+    start = d(case.treatment_start)
+    rows = {
+        "patients": [
+            {
+                "patient_id": pid,
+                "histology": "melanoma",
+                "treatment_start": start,
+                "last_known_alive": d(case.scans[-1].on) if case.scans else start,
+            }
+        ],
+        "lesions": [
+            {
+                "patient_id": pid,
+                "lesion_id": les.lesion_id,
+                "site": les.organ,
+                "organ": les.organ,
+                "nodal": les.nodal,
+                "target": les.target,
+                "first_seen_on": d(les.first_seen_on),
+            }
+            for les in case.lesions
+        ],
+        "measurements": [
+            {
+                "patient_id": pid,
+                "lesion_id": r.lesion_id,
+                "assessed_on": d(scan.on),
+                "longest_mm": r.longest_mm,
+                "perpendicular_mm": r.perpendicular_mm,
+                "short_axis_mm": r.short_axis_mm,
+                "state": r.state,
+            }
+            for scan in case.scans
+            for r in scan.readings
+        ],
+    }
+    tables = {}
+    for name in TABLES:
+        template = empty_table(name)
+        data = rows.get(name)
+        if not data:
+            tables[name] = template
+            continue
+        frame = pl.DataFrame(data).with_row_index(ROW_COLUMN, offset=2)
+        tables[name] = frame.select(
+            (pl.col(c) if c in frame.columns else pl.lit(None)).cast(t).alias(c)
+            for c, t in template.schema.items()
+        )
+    config = StudyConfig(
+        "corpus (synthetic)", d("2030-01-01"), ("melanoma",), case.criteria, None, True
+    )
+    return Study(config=config, tables=tables)
+
+
+def _post_baseline(case: ResponseCase) -> pl.DataFrame:
+    ta = tumor_assessments(_study(case), CRITERIA[case.criteria])
+    return ta.filter(pl.col("ABLFL").is_null()).sort("ADT")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.case_id for c in CASES])
+def test_timepoint_responses(case: ResponseCase) -> None:
+    post = _post_baseline(case)
+    assert post["ADT"].cast(pl.String).to_list() == [s.on for s in case.scans[1:]], case.story
+    assert tuple(post["TRGRESP"].to_list()) == case.expected_target, case.story
+    assert tuple(post["NTRGRESP"].to_list()) == case.expected_nontarget, case.story
+    assert tuple(n == "Y" for n in post["NEWLES"].to_list()) == case.expected_new, case.story
+    assert tuple(post["OVRLRESP"].to_list()) == case.expected_overall, case.story
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.case_id for c in CASES])
+def test_best_overall_response(case: ResponseCase) -> None:
+    study = _study(case)
+    criteria = CRITERIA[case.criteria]
+    adrs = derive_adrs(
+        overall_responses(study, "measurements", criteria), subject_dates(study, criteria)
+    )
+    bor = adrs.filter(pl.col("PARAMCD") == "BOR")["AVALC"].to_list()
+    assert bor == [case.expected_bor], case.story

@@ -11,6 +11,7 @@ Examples
 from remission.cli import (  # noqa: F401
     _derive_cmd,
     _dose_cmd,
+    _import_cmd,
     _study_cmds,
 )
 from remission.cli._app import app, main

@@ -1,0 +1,164 @@
+"""``remission import``: other formats into a study folder (``import sdtm`` for CDISC SDTM)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from remission._io import replace_folder
+from remission.cli._app import app
+from remission.cli._console import console, err_console, problem_table, step
+from remission.sources import EVALUATOR, HISTOLOGY, read_sdtm
+from remission.study import TABLES, Problem, Study, StudyError, load, write_study
+
+import_app = typer.Typer(
+    help="Import other formats (CDISC SDTM) into a study folder.",
+    no_args_is_help=True,
+)
+app.add_typer(import_app, name="import")
+
+_NOT_IMPORTED = ("doses", "labs", "prior_therapies")
+"""Tables an SDTM import leaves empty by design (no IL-2 ledger, LB and CM not read)."""
+
+_STUDY_FILES = {"study.toml"} | {f"{name}.csv" for name in TABLES}
+
+
+def _check_out(out: Path) -> None:
+    """Refuse to replace a folder that holds anything but an earlier study folder's files."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise ValueError(f"{out} exists and is not a folder; choose a new or empty folder")
+    foreign = sorted(p.name for p in out.iterdir() if p.name not in _STUDY_FILES or p.is_dir())
+    if foreign:
+        listed = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+        raise ValueError(
+            f"{out} holds files an import did not write ({listed}); it would be replaced. "
+            "Choose a new or empty folder for --out"
+        )
+
+
+def write_checked(study: Study, out: Path) -> Study:
+    """Write ``study`` beside ``out``, load it back, and only then put it in place.
+
+    ``out`` appears (or is replaced) only when the written folder loads without errors, so a
+    failed import never leaves a half-usable study behind.
+    """
+    out = out.absolute()
+    _check_out(out)
+    staging = out.with_name(f".{out.name}.import-{os.getpid()}")
+    write_study(study, staging, "csv")
+    try:
+        loaded = load(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    replace_folder(staging, out)
+    return loaded
+
+
+def _cutoff(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date; write it as YYYY-MM-DD", param_hint="--cutoff"
+        ) from None
+
+
+def _notes(problems: list[Problem], skip: Callable[[Problem], bool]) -> list[Problem]:
+    """One line per kind of note (the first row of each, with the others counted)."""
+    seen: dict[tuple[str, str], Problem] = {}
+    counts: Counter[tuple[str, str]] = Counter()
+    for p in problems:
+        if skip(p):
+            continue
+        key = (p.code, p.file)
+        counts[key] += 1 + p.more_rows
+        seen.setdefault(key, p)
+    return [
+        Problem(
+            p.severity,
+            p.code,
+            p.file,
+            p.row,
+            p.column,
+            p.value,
+            p.expected,
+            p.fix,
+            counts[key] - 1 if p.row is not None else p.more_rows,
+        )
+        for key, p in seen.items()
+    ]
+
+
+@import_app.command("sdtm")
+def sdtm(
+    folder: Annotated[
+        Path, typer.Argument(help="Folder with the SDTM domains (dm, ds, ex, tu, tr, rs).")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Study folder to write.")],
+    synthetic: Annotated[
+        bool, typer.Option("--synthetic", help="Mark the study as made-up data (test data).")
+    ] = False,
+    histology: Annotated[
+        str, typer.Option("--histology", help="Histology every patient gets.")
+    ] = HISTOLOGY,
+    cutoff: Annotated[
+        str | None,
+        typer.Option("--cutoff", help="Data cut-off (YYYY-MM-DD); default: the latest date found."),
+    ] = None,
+    evaluator: Annotated[
+        str,
+        typer.Option("--evaluator", help="Whose tumor records to keep (TUEVAL/TREVAL/RSEVAL)."),
+    ] = EVALUATOR,
+    adsl: Annotated[
+        Path | None,
+        typer.Option("--adsl", help="ADaM ADSL (CSV/XPT) giving LSTALVDT as last_known_alive."),
+    ] = None,
+) -> None:
+    """Import CDISC SDTM domains (CSV or XPT) as a study folder, validated before it is kept."""
+    cutoff_date = _cutoff(cutoff)
+    with step(f"reading SDTM {folder}"):
+        study = read_sdtm(
+            folder,
+            synthetic=synthetic,
+            histology=histology,
+            cutoff=cutoff_date,
+            evaluator=evaluator,
+            adsl=adsl,
+        )
+    with step(f"writing and validating {out}"):
+        try:
+            loaded = write_checked(study, out)
+        except StudyError as exc:
+            # the imported tables broke a rule of the study format: name them as such
+            imported = [replace(p, file=f"{p.file} (as imported)") for p in exc.problems]
+            raise StudyError([*study.warnings, *imported]) from None
+    by_design = {f"{name}.csv" for name in _NOT_IMPORTED}
+    notes = _notes(
+        [*study.warnings, *loaded.warnings],
+        skip=lambda p: p.code == "table.empty" and p.file in by_design,
+    )
+    if notes:
+        err_console.print(problem_table(notes, f"{len(notes)} kind(s) of note on the import"))
+    p = loaded.patients
+    treated = p.filter(p["treatment_start"].is_not_null()).height
+    label = "SYNTHETIC study" if loaded.config.synthetic else "study"
+    console.print(
+        f"imported {label} {loaded.config.name!r} to {out}: {p.height:,} patients "
+        f"({treated:,} treated), {loaded.lesions.height:,} lesions, "
+        f"{loaded.measurements.height:,} measurements, {loaded.assessments.height:,} "
+        f"assessments; cut-off {loaded.config.cutoff_date.isoformat()}; "
+        f"{', '.join(_NOT_IMPORTED)} are empty (not in SDTM's DM/DS/EX/TU/TR/RS)"
+    )

@@ -1,0 +1,52 @@
+"""Importers into the study format: CDISC SDTM today (REDCap exports later).
+
+``read_sdtm(folder)`` reads the SDTM domains DM, DS, EX, TU, TR and RS (CSV or SAS XPT) and
+returns a ``Study``; ``remission.study.write_study`` writes it as a study folder, and
+``remission import sdtm SDTM_DIR --out STUDY_DIR`` does both (and validates the result).
+Every mapping decision is in ``docs/sources.md``.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from remission.sources import read_sdtm
+>>> from remission.study import load, write_study
+>>> sdtm = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (sdtm / "DM.csv").write_text(
+...     "STUDYID,USUBJID,SEX,BRTHDTC\\nS1,S1-001,F,1950-12-26\\nS1,S1-002,M,1948-07-22\\n"
+... )
+>>> _ = (sdtm / "ds.csv").write_text(
+...     "USUBJID,DSDECOD,DSSTDTC\\nS1-001,RANDOMIZED,2014-01-02\\n"
+... )
+>>> _ = (sdtm / "ex.csv").write_text(
+...     "USUBJID,EXSTDTC,EXENDTC\\nS1-001,2014-01-02,2014-03-01\\n"
+... )
+>>> _ = (sdtm / "tu.csv").write_text(
+...     "USUBJID,TULNKID,TUTESTCD,TUSTRESC,TULOC,TUEVAL\\n"
+...     "S1-001,T01,TUMIDENT,TARGET,LYMPH NODE,INVESTIGATOR\\n"
+... )
+>>> _ = (sdtm / "tr.csv").write_text(
+...     "USUBJID,TRLNKID,TRTESTCD,TRSTRESN,TRSTRESU,TREVAL,TRDTC\\n"
+...     "S1-001,T01,LDIAM,33,mm,INVESTIGATOR,2014-01-02\\n"
+...     "S1-001,T01,LPERP,21,mm,INVESTIGATOR,2014-01-02\\n"
+... )
+>>> study = read_sdtm(sdtm, synthetic=True)
+>>> study.table("measurements").select("longest_mm", "short_axis_mm", "state").row(0)
+(33.0, 21.0, 'present')
+>>> [w.code for w in study.warnings]
+['sdtm.domain_absent']
+>>> loaded = load(write_study(study, sdtm / "study"))
+>>> loaded.patients.height, loaded.config.reference_date
+(2, 'randomization')
+"""
+
+from remission.sources._sdtm import ALIVE_DS_TERMS, EVALUATOR, HISTOLOGY, ORGAN_PATTERNS, read_sdtm
+from remission.sources._sdtm_files import SDTM_DOMAINS
+
+__all__ = [
+    "ALIVE_DS_TERMS",
+    "EVALUATOR",
+    "HISTOLOGY",
+    "ORGAN_PATTERNS",
+    "SDTM_DOMAINS",
+    "read_sdtm",
+]

@@ -1,0 +1,353 @@
+"""Kaplan-Meier estimates with R ``survival``'s confidence intervals, medians and landmarks.
+
+The product-limit estimate and its event table come from lifelines; the Greenwood standard
+error, the three interval types of ``survival::survfit`` (``log``, ``log-log``, ``plain``), the
+median rule of ``quantile.survfit`` (the midpoint of a flat exactly at 0.5) and
+``summary(fit, times=)`` are computed here to agree with R to the printed digit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import polars as pl
+from lifelines import KaplanMeierFitter
+from scipy.stats import norm
+
+ConfType = Literal["log", "log-log", "plain"]
+TOLERANCE = math.sqrt(np.finfo(float).eps)
+"""Tolerance of the median's flat-spot rule (R: ``sqrt(.Machine$double.eps)``)."""
+
+
+def event_observed(cnsr: Sequence[int] | np.ndarray | pl.Series) -> np.ndarray:
+    """Turn CDISC ``CNSR`` (1 = censored, 0 = event) into lifelines' ``event_observed``.
+
+    The one place the coding flips: everything downstream of ADTTE calls this.
+
+    Parameters
+    ----------
+    cnsr : sequence of int
+        CDISC censoring flags, 0 or 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        Booleans, True where the event was observed.
+
+    Raises
+    ------
+    ValueError
+        When a flag is not 0 or 1 (e.g. a dataset coded 1 = event).
+
+    Examples
+    --------
+    >>> event_observed([1, 0, 0]).tolist()
+    [False, True, True]
+    """
+    values = np.asarray(pl.Series(cnsr).to_numpy() if isinstance(cnsr, pl.Series) else cnsr)
+    if values.size and not np.isin(values, (0, 1)).all():
+        raise ValueError("CNSR must be 0 (event) or 1 (censored); found other values")
+    return values == 0
+
+
+def _ci(
+    surv: np.ndarray, se: np.ndarray, conf_type: ConfType, z: float
+) -> tuple[np.ndarray, np.ndarray]:
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if conf_type == "log":
+            p = np.where(surv == 0, np.nan, surv)
+            lower = np.exp(np.log(p) - z * se)
+            upper = np.minimum(np.exp(np.log(p) + z * se), 1.0)
+        elif conf_type == "log-log":
+            p = np.where((surv == 0) | (surv == 1), np.nan, surv)
+            lower = np.exp(-np.exp(np.log(-np.log(p)) - z * se / np.log(p)))
+            upper = np.exp(-np.exp(np.log(-np.log(p)) + z * se / np.log(p)))
+        elif conf_type == "plain":
+            width = z * se * surv
+            lower = np.maximum(surv - width, 0.0)
+            upper = np.minimum(surv + width, 1.0)
+        else:
+            raise ValueError(f"conf_type must be log, log-log or plain, not {conf_type!r}")
+    return lower, upper
+
+
+def _quantile(time: np.ndarray, curve: np.ndarray, p: float) -> float | None:
+    """Time at which a survival ``curve`` (NaN = undefined) first reaches ``1 - p``.
+
+    Same result as R's ``quantile.survfit``: a flat exactly at the target gives the midpoint
+    of the flat (to the next drop, or to the last time when the curve ends flat there).
+    """
+    x = np.concatenate([[0.0], time])
+    y = np.concatenate([[0.0], 1.0 - curve])  # cumulative incidence, non-decreasing
+    keep = ~np.isnan(y)
+    xmax = x[-1]
+    x, y = x[keep], y[keep]
+    if y.size == 0 or y.max() < p:
+        return None
+    first = np.ones(y.size, dtype=bool)
+    first[1:] = y[1:] != y[:-1]  # drop repeated values (censorings)
+    x, y = x[first], y[first]
+
+    def index(shift: float) -> int | None:
+        hits = np.flatnonzero(y + shift >= p)
+        return int(hits[0]) if hits.size and p <= y[-1] + shift else None
+
+    i1, i2 = index(TOLERANCE), index(-TOLERANCE)
+    if abs(p - y[-1]) < TOLERANCE and i1 is not None:
+        return float((x[i1] + xmax) / 2)
+    if i1 is None or i2 is None:
+        return None
+    return float((x[i1] + x[i2]) / 2)
+
+
+@dataclass(frozen=True)
+class KaplanMeier:
+    """A fitted Kaplan-Meier estimate, per stratum, as R's ``survfit`` reports it.
+
+    Parameters
+    ----------
+    table : polars.DataFrame
+        One row per stratum and distinct time: ``strata``, ``time``, ``n_risk``, ``n_event``,
+        ``n_censor``, ``surv``, ``std_err`` (of the cumulative hazard, R's ``fit$std.err``),
+        ``std_err_surv``, ``lower``, ``upper``.
+    n : polars.DataFrame
+        ``strata``, ``n``, ``events``.
+    conf_type : {"log", "log-log", "plain"}
+        Interval type.
+    conf_level : float
+        Interval level.
+
+    Examples
+    --------
+    >>> km = kaplan_meier([1, 2, 2, 3, 4], [1, 1, 0, 1, 0])
+    >>> km.table["surv"].round(3).to_list()
+    [0.8, 0.6, 0.3, 0.3]
+    """
+
+    table: pl.DataFrame
+    n: pl.DataFrame
+    conf_type: ConfType
+    conf_level: float
+
+    def strata(self) -> list[str]:
+        """Return the stratum labels in order.
+
+        Returns
+        -------
+        list of str
+            ``["all"]`` without groups, else ``"group=value"`` labels.
+
+        Examples
+        --------
+        >>> kaplan_meier([1, 2], [1, 1], group=["a", "b"]).strata()
+        ['group=a', 'group=b']
+        """
+        return self.n["strata"].to_list()
+
+    def median(self) -> pl.DataFrame:
+        """Median survival with its confidence interval, per stratum.
+
+        Returns
+        -------
+        polars.DataFrame
+            ``strata``, ``n``, ``events``, ``median``, ``lower``, ``upper`` (null where the
+            curve or its limit never reaches 0.5).
+
+        Examples
+        --------
+        >>> kaplan_meier([1, 2, 3, 4], [1, 1, 1, 1]).median()["median"].to_list()
+        [2.5]
+        """
+        rows = []
+        for stratum in self.strata():
+            t = self.table.filter(pl.col("strata") == stratum)
+            time = t["time"].to_numpy().astype(float)
+            rows.append(
+                (
+                    stratum,
+                    _quantile(time, t["surv"].to_numpy(), 0.5),
+                    _quantile(time, t["lower"].fill_null(np.nan).to_numpy(), 0.5),
+                    _quantile(time, t["upper"].fill_null(np.nan).to_numpy(), 0.5),
+                )
+            )
+        med = pl.DataFrame(
+            rows,
+            schema={
+                "strata": pl.String,
+                "median": pl.Float64,
+                "lower": pl.Float64,
+                "upper": pl.Float64,
+            },
+            orient="row",
+        )
+        return self.n.join(med, on="strata", maintain_order="left")
+
+    def at(self, times: Sequence[float], extend: bool = False) -> pl.DataFrame:
+        """Survival at fixed times with its interval (R's ``summary(fit, times=)``).
+
+        Parameters
+        ----------
+        times : sequence of float
+            Times, in the unit of the data.
+        extend : bool
+            Keep times after a stratum's last observation (R drops them by default).
+
+        Returns
+        -------
+        polars.DataFrame
+            ``strata``, ``time``, ``n_risk`` (at risk at that time), ``n_event`` (events since
+            the previous requested time), ``surv``, ``std_err_surv``, ``lower``, ``upper``.
+
+        Examples
+        --------
+        >>> kaplan_meier([1, 2, 3, 4], [1, 1, 1, 1]).at([2.5])["surv"].to_list()
+        [0.5]
+        """
+        out = []
+        asked = sorted(float(t) for t in times)
+        for stratum in self.strata():
+            t = self.table.filter(pl.col("strata") == stratum)
+            time = t["time"].to_numpy().astype(float)
+            prev = -np.inf
+            for when in asked:
+                if not extend and when > time.max():
+                    continue
+                idx = np.searchsorted(time, when, side="right") - 1
+                later = int(np.searchsorted(time, when, side="left"))
+                n_risk = int(t["n_risk"][later]) if later < t.height else 0
+                events = int(
+                    t.filter((pl.col("time") > prev) & (pl.col("time") <= when))["n_event"].sum()
+                )
+                prev = when
+                if idx < 0:
+                    out.append((stratum, when, n_risk, events, 1.0, 0.0, 1.0, 1.0))
+                    continue
+                row = t.row(int(idx), named=True)
+                out.append(
+                    (
+                        stratum,
+                        when,
+                        n_risk,
+                        events,
+                        row["surv"],
+                        row["std_err_surv"],
+                        row["lower"],
+                        row["upper"],
+                    )
+                )
+        return pl.DataFrame(
+            out,
+            schema={
+                "strata": pl.String,
+                "time": pl.Float64,
+                "n_risk": pl.Int64,
+                "n_event": pl.Int64,
+                "surv": pl.Float64,
+                "std_err_surv": pl.Float64,
+                "lower": pl.Float64,
+                "upper": pl.Float64,
+            },
+            orient="row",
+        )
+
+
+def kaplan_meier(
+    time: Sequence[float] | np.ndarray | pl.Series,
+    event: Sequence[int] | np.ndarray | pl.Series,
+    group: Sequence[object] | np.ndarray | pl.Series | None = None,
+    conf_type: ConfType = "log",
+    conf_level: float = 0.95,
+    group_name: str = "group",
+) -> KaplanMeier:
+    """Fit Kaplan-Meier curves (through lifelines) with R ``survfit``'s intervals.
+
+    Parameters
+    ----------
+    time : sequence of float
+        Follow-up times.
+    event : sequence of int or bool
+        1/True where the event was observed (convert CDISC CNSR with ``event_observed``).
+    group : sequence, optional
+        Stratum of each observation; one curve per distinct value (sorted).
+    conf_type : {"log", "log-log", "plain"}
+        Interval type (R's default is ``log``).
+    conf_level : float
+        Interval level.
+    group_name : str
+        Name used in the stratum labels (``"ulcer=1"``).
+
+    Returns
+    -------
+    KaplanMeier
+        Estimates at every distinct time, per stratum.
+
+    Examples
+    --------
+    >>> km = kaplan_meier([5, 8, 8, 12], [1, 0, 1, 1], conf_type="log-log")
+    >>> km.table.select("time", "n_risk", "n_event", "n_censor").rows()
+    [(5.0, 4, 1, 0), (8.0, 3, 1, 1), (12.0, 1, 1, 0)]
+    """
+    t = np.asarray(time.to_numpy() if isinstance(time, pl.Series) else time, dtype=float)
+    e = np.asarray(event.to_numpy() if isinstance(event, pl.Series) else event).astype(bool)
+    if t.shape != e.shape:
+        raise ValueError("time and event must have the same length")
+    if np.isnan(t).any() or (t < 0).any():
+        raise ValueError("times must be present and not negative")
+    if group is None:
+        labels = np.full(t.shape, "all", dtype=object)
+        order: list[object] = ["all"]
+    else:
+        g = np.asarray(group.to_numpy() if isinstance(group, pl.Series) else group, dtype=object)
+        order = sorted(set(g.tolist()), key=lambda v: (str(type(v)), v))
+        labels = np.array([f"{group_name}={v}" for v in g], dtype=object)
+        order = [f"{group_name}={v}" for v in order]
+    z = float(norm.ppf(1 - (1 - conf_level) / 2))
+    parts, counts = [], []
+    for stratum in order:
+        sel = labels == stratum
+        fit = KaplanMeierFitter().fit(t[sel], e[sel])
+        table = fit.event_table
+        table = table[table["removed"] > 0]
+        times = table.index.to_numpy(dtype=float)
+        n_risk = table["at_risk"].to_numpy(dtype=float)
+        d = table["observed"].to_numpy(dtype=float)
+        surv = fit.survival_function_.loc[times].to_numpy(dtype=float).ravel()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = np.where(d > 0, d / (n_risk * (n_risk - d)), 0.0)
+        se = np.sqrt(np.cumsum(step))
+        lower, upper = _ci(surv, se, conf_type, z)
+        parts.append(
+            pl.DataFrame(
+                {
+                    "strata": [stratum] * len(times),
+                    "time": times,
+                    "n_risk": n_risk.astype(np.int64),
+                    "n_event": d.astype(np.int64),
+                    "n_censor": table["censored"].to_numpy(dtype=np.int64),
+                    "surv": surv,
+                    "std_err": se,
+                    "std_err_surv": se * surv,
+                    "lower": lower,
+                    "upper": upper,
+                }
+            )
+        )
+        counts.append((stratum, int(sel.sum()), int(e[sel].sum())))
+    frame = (
+        pl.concat(parts)
+        .with_columns(
+            pl.col(c).fill_nan(None) for c in ("std_err", "std_err_surv", "lower", "upper")
+        )
+        .with_columns(
+            pl.when(pl.col(c).is_infinite()).then(None).otherwise(pl.col(c)).alias(c)
+            for c in ("std_err", "std_err_surv")
+        )
+    )
+    n = pl.DataFrame(
+        counts, schema={"strata": pl.String, "n": pl.Int64, "events": pl.Int64}, orient="row"
+    )
+    return KaplanMeier(frame, n, conf_type, conf_level)

@@ -1,0 +1,35 @@
+"""Figures of a study (matplotlib, Agg): Kaplan-Meier, swimmer, waterfall, spider.
+
+Every figure function returns the figure and, where numbers are printed on it, the table of
+those numbers; writing files is the report's job.
+
+Examples
+--------
+>>> from remission.analysis import kaplan_meier
+>>> from remission.figures import km_plot
+>>> fig, at_risk = km_plot(kaplan_meier([2, 4, 6], [1, 1, 0]), ticks=[0, 3, 6])
+>>> at_risk["at_risk"].to_list()
+[3, 2, 1]
+"""
+
+from remission.figures._km_plot import at_risk_table, km_plot
+from remission.figures._response_plots import (
+    spider_plot,
+    swimmer_data,
+    swimmer_plot,
+    waterfall_data,
+    waterfall_plot,
+)
+from remission.figures._style import OKABE_ITO, RESPONSE_COLOURS
+
+__all__ = [
+    "OKABE_ITO",
+    "RESPONSE_COLOURS",
+    "at_risk_table",
+    "km_plot",
+    "spider_plot",
+    "swimmer_data",
+    "swimmer_plot",
+    "waterfall_data",
+    "waterfall_plot",
+]

@@ -124,3 +124,47 @@ def test_adtte_against_pharmaverse(
     assert ours.height == published.height == 512
     order = ["USUBJID", "PARAMCD"]
     assert ours.sort(order).equals(published.sort(order))
+
+
+def test_import_sdtm_then_derive_against_pharmaverse(tmp_path) -> None:
+    """The whole chain a user runs: SDTM folder -> read_sdtm -> derive_study -> ADRS, ADTTE."""
+    import shutil
+
+    from remission.derive import derive_study
+    from remission.sources import read_sdtm
+    from tests.derive.pharmaverse import PHARMAVERSE
+
+    for domain, source in [
+        ("dm", "sdtm_dm"),
+        ("ds", "sdtm_ds"),
+        ("ex", "sdtm_ex"),
+        ("tu", "sdtm_tu_onco_recist"),
+        ("tr", "sdtm_tr_onco_recist"),
+        ("rs", "sdtm_rs_onco_recist"),
+    ]:
+        shutil.copy(PHARMAVERSE / f"{source}.csv", tmp_path / f"{domain}.csv")
+    study = read_sdtm(tmp_path, synthetic=True, adsl=PHARMAVERSE / "adam_adsl.csv")
+    frames = derive_study(study)
+    published = _keyed(read("adam_adrs_onco").with_columns(date("ADT").alias("ADT")))
+    ours = _keyed(frames["adrs"])
+    assert ours.join(published, on=KEY, how="anti", nulls_equal=True)["PARAMCD"].to_list() == [
+        "CBCP"
+    ]
+    assert published.join(ours, on=KEY, how="anti", nulls_equal=True)["PARAMCD"].to_list() == [
+        "CBCP"
+    ]
+    cols = ["USUBJID", "PARAMCD", "AVAL", "ADT", "CNSR", "EVNTDESC"]
+    tte = read("adam_adtte_onco").select(
+        "USUBJID",
+        "PARAMCD",
+        pl.col("AVAL").cast(pl.Float64),
+        date("ADT").alias("ADT"),
+        pl.col("CNSR").cast(pl.Int64),
+        "EVNTDESC",
+    )
+    ours_tte = frames["adtte"].filter(pl.col("PARAMCD") != "CRDUR").select(cols)
+    assert ours_tte.sort("USUBJID", "PARAMCD").equals(tte.sort("USUBJID", "PARAMCD"))
+    # recorded and computed (RECIST from TR) responses agree except where RS and TR impute the
+    # same partial month differently (RS: last day, TR: first day, as admiralonco does)
+    qc = frames["rsqc"]
+    assert qc["USUBJID"].unique().to_list() == ["01-701-1015"]

@@ -169,7 +169,11 @@ def subject_dates(
     )
 
 
-def response_qc(study: Study, criteria: ResponseCriteria | None = None) -> pl.DataFrame:
+def response_qc(
+    study: Study,
+    criteria: ResponseCriteria | None = None,
+    assessments: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """Every disagreement between recorded and computed overall responses.
 
     Parameters
@@ -178,6 +182,8 @@ def response_qc(study: Study, criteria: ResponseCriteria | None = None) -> pl.Da
         A study with both recorded responses and lesion measurements.
     criteria : ResponseCriteria, optional
         The criteria to compute with; the study's when omitted.
+    assessments : polars.DataFrame, optional
+        ``tumor_assessments`` already computed with these criteria.
 
     Returns
     -------
@@ -201,7 +207,7 @@ def response_qc(study: Study, criteria: ResponseCriteria | None = None) -> pl.Da
         .select("USUBJID", "ADT", pl.col("AVALC").alias("RECORDED"))
         .unique(["USUBJID", "ADT"], keep="last")
     )
-    computed = overall_responses(study, "measurements", criteria).select(
+    computed = overall_responses(study, "measurements", criteria, assessments).select(
         "USUBJID", "ADT", pl.col("AVALC").alias("COMPUTED")
     )
     both = recorded.join(computed, on=["USUBJID", "ADT"], how="full", coalesce=True)
@@ -255,7 +261,6 @@ def derive_study(
     )
     frames["adrs"] = adrs
     frames["adtte"] = derive_adtte(adrs, subjects, study.config.name)
-    qc = response_qc(study, criteria)
     if study.assessments.height and study.measurements.height:
-        frames["rsqc"] = qc
+        frames["rsqc"] = response_qc(study, criteria, assessments)
     return frames

@@ -166,6 +166,10 @@ CASES: dict[str, tuple[Edit, str]] = {
         _replace("patients.csv", "P03,melanoma", "P03,uveal melanoma"),
         "value.histology",
     ),
+    "lab_percent_without_wbc": (
+        _replace("labs.csv", "1210,cells/uL", "22,%"),
+        "lab.percent_without_wbc",
+    ),
     "lab_unit_unknown": (_replace("labs.csv", "1210,cells/uL", "1210,mg/dL"), "lab.unit"),
     # keys and references
     "duplicate_patient": (

@@ -104,6 +104,9 @@ EXPECTED = {
     "unknown_histology": (
         "error: patients.csv row 4, column histology: 'uveal melanoma': expected one of the study's histologies: melanoma, renal; fix: correct the histology, or add it to histologies in study.toml"
     ),
+    "lab_percent_without_wbc": (
+        "error: labs.csv row 4, column unit: '%': expected a white-cell count (analyte wbc) drawn at the same time, to convert a percentage into an absolute count; fix: add the wbc row of that draw, or give the absolute count"
+    ),
     "lab_unit_unknown": (
         "error: labs.csv row 4, column unit: 'mg/dL': expected a unit that can be converted (for lymphocytes: cells/uL, /uL, /mm3, 10^9/L, x10^9/L, 10^3/uL, %); fix: write the unit as listed, or convert the value"
     ),

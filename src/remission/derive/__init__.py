@@ -6,6 +6,8 @@
 - ``derive_adrs``: overall responses and best response with confirmation (admiralonco's rules,
   ``ResponseRules``).
 - ``derive_adtte``: OS, PFS, duration of response (RSD) and complete-response duration (CRDUR).
+- ``derive_adlb``: lymphocyte counts harmonised to cells/uL and the rebound after each cycle.
+- ``derive_adsl``: one row per patient for subject-level analyses.
 - ``derive_study``: every dataset a study supports, in one call.
 
 Examples
@@ -15,13 +17,15 @@ Examples
 >>> from remission.simulate import simulate_study
 >>> frames = derive_study(simulate_study(n_patients=40, seed=1))
 >>> sorted(frames)
-['adex', 'adrs', 'adtr', 'adtte']
+['adex', 'adlb', 'adrs', 'adsl', 'adtr', 'adtte']
 >>> frames["adrs"].filter(pl.col("PARAMCD") == "BOR").height
 40
 """
 
 from remission.derive._adex import ADEX_PARAMETERS, derive_adex
+from remission.derive._adlb import ReboundWindows, derive_adlb, lymphocytes_per_ul
 from remission.derive._adrs import AVAL_OF, ResponseRules, derive_adrs
+from remission.derive._adsl import ADSL_COLUMNS, derive_adsl
 from remission.derive._adtte import EventSource, derive_adtte
 from remission.derive._criteria import CRITERIA, RECIST_1_1, WHO, ResponseCriteria
 from remission.derive._parameters import Parameter
@@ -37,19 +41,24 @@ from remission.derive._tumor import derive_adtr, reference_dates, select_targets
 
 __all__ = [
     "ADEX_PARAMETERS",
+    "ADSL_COLUMNS",
     "AVAL_OF",
     "CRITERIA",
     "RECIST_1_1",
     "WHO",
     "EventSource",
     "Parameter",
+    "ReboundWindows",
     "ResponseCriteria",
     "ResponseRules",
     "derive_adex",
+    "derive_adlb",
     "derive_adrs",
+    "derive_adsl",
     "derive_adtr",
     "derive_adtte",
     "derive_study",
+    "lymphocytes_per_ul",
     "overall_responses",
     "reference_dates",
     "response_qc",

@@ -7,7 +7,9 @@ from typing import Literal
 import polars as pl
 
 from remission.derive._adex import derive_adex
+from remission.derive._adlb import derive_adlb
 from remission.derive._adrs import ResponseRules, derive_adrs
+from remission.derive._adsl import derive_adsl
 from remission.derive._adtte import derive_adtte
 from remission.derive._criteria import CRITERIA, ResponseCriteria
 from remission.derive._tumor import derive_adtr, reference_dates, tumor_assessments
@@ -223,9 +225,9 @@ def derive_study(
 ) -> dict[str, pl.DataFrame]:
     """Every derived dataset a study supports, by file stem.
 
-    ADEX when the study has a regimen; ADTR when it has lesion measurements; ADRS and ADTTE
-    always (from recorded or computed responses, see ``response_source``); RSQC (recorded vs
-    computed disagreements) when it has both.
+    ADEX when the study has a regimen; ADTR when it has lesion measurements; ADRS, ADTTE and
+    ADSL always (ADRS from recorded or computed responses, see ``response_source``); ADLB when
+    it has labs; RSQC (recorded vs computed disagreements) when it has both.
 
     Parameters
     ----------
@@ -245,7 +247,7 @@ def derive_study(
     --------
     >>> from remission.simulate import simulate_study
     >>> sorted(derive_study(simulate_study(n_patients=30, seed=1)))
-    ['adex', 'adrs', 'adtr', 'adtte']
+    ['adex', 'adlb', 'adrs', 'adsl', 'adtr', 'adtte']
     """
     criteria = study_criteria(study)
     frames: dict[str, pl.DataFrame] = {}
@@ -261,6 +263,9 @@ def derive_study(
     )
     frames["adrs"] = adrs
     frames["adtte"] = derive_adtte(adrs, subjects, study.config.name)
+    if study.labs.height:
+        frames["adlb"] = derive_adlb(study)
+    frames["adsl"] = derive_adsl(study, frames)
     if study.assessments.height and study.measurements.height:
         frames["rsqc"] = response_qc(study, criteria, assessments)
     return frames

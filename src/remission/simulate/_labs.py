@@ -61,7 +61,9 @@ def build_labs(cal: Calibration, c: Cohort, d: DoseRecords, rng: np.random.Gener
         (last_day[lc] + POST_DAYS[np.clip(ls - 3, 0, 4)]) * 1440 + 360,
     )
     during = (ls == 1) | (ls == 2)
-    keep = ~during | (minute < d.cycle_last_given_min[lc])
+    # a cycle stopped before any dose was given has only its baseline draw (no IL-2, no rebound)
+    given_any = d.cycle_last_given_min[lc] >= 0
+    keep = ((~during) | (minute < d.cycle_last_given_min[lc])) & (given_any | (ls == 0))
     b = baseline[cp[lc]]
     value = np.select(
         [ls == 0, during],
@@ -84,7 +86,8 @@ def build_labs(cal: Calibration, c: Cohort, d: DoseRecords, rng: np.random.Gener
     c1 = post & (d.cycle_course[lc] == 1)
     max_c1 = np.zeros(n)
     np.maximum.at(max_c1, patient[c1], per_ul[c1])
-    pre1 = (ls == 0) & (d.cycle_course[lc] == 1)
+    # baseline: the draw before the first cycle in which a dose was actually given
+    pre1 = (ls == 0) & (d.cycle_last_given_min[lc] >= 0)
     base_seen = np.full(n, np.nan)
     first_pre = np.unique(patient[pre1], return_index=True)
     base_seen[first_pre[0]] = per_ul[pre1][first_pre[1]]

@@ -1,0 +1,184 @@
+"""ADSL: one row per patient with everything a subject-level analysis needs."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from remission.study import Study
+
+CUTANEOUS = ("skin", "subcutaneous")
+"""Organs of subcutaneous/cutaneous-only disease (Phan 2001: response 53.6% vs 12.4%)."""
+
+ADSL_COLUMNS: dict[str, str] = {
+    "STUDYID": "Study name",
+    "USUBJID": "Patient identifier",
+    "HISTOL": "Histology",
+    "SEX": "Sex",
+    "AGE": "Age at treatment start (years)",
+    "WEIGHTBL": "Baseline weight (kg)",
+    "ECOG": "ECOG performance status",
+    "TRTSDT": "Treatment start date",
+    "RANDDT": "Randomisation date",
+    "REFDT": "Reference date of response and time-to-event",
+    "DTHDT": "Death date",
+    "LSTALVDT": "Last date known alive",
+    "DTHFL": "Died (Y/N)",
+    "PRIORIT": "Prior immunotherapy (Y/N)",
+    "PRIORCT": "Prior chemotherapy (Y/N)",
+    "PRIORRT": "Prior radiotherapy (Y/N)",
+    "NPRIOR": "Number of prior therapies",
+    "C1DOSES": "Doses given in course 1 (the 1998 paper's total dose)",
+    "C1IUKG": "IU/kg given in course 1",
+    "DOSGIVN": "Doses given in all courses",
+    "TOTIUKG": "IU/kg given in all courses",
+    "NCOURSES": "Number of courses",
+    "LYMBL": "Lymphocytes before the first dose (cells/uL)",
+    "LYMMAX": "Maximal rebound lymphocyte count after IL-2, any cycle (cells/uL)",
+    "LYMMAXC1": "Maximal rebound lymphocyte count after IL-2, course 1 (cells/uL)",
+    "LYMFCBL": "Largest rebound as fold change from the cycle's baseline",
+    "BOR": "Best overall response (confirmation not required)",
+    "CBOR": "Best confirmed overall response",
+    "CRFL": "Complete response (confirmed) (Y/N)",
+    "ORFL": "Objective response: confirmed CR or PR (Y/N)",
+    "NSITES": "Number of organ sites of disease at baseline",
+    "SITES": "Organ sites of disease at baseline",
+    "SCONLY": "Subcutaneous/cutaneous-only disease at baseline (Y/N)",
+    "PFUYRS": "Potential follow-up: data cut-off minus treatment start (years)",
+    "SYNTHFL": "Synthetic data (Y/N)",
+}
+"""Every ADSL column and its meaning (also in docs/derive.md)."""
+
+
+def _yn(expr: pl.Expr) -> pl.Expr:
+    return pl.when(expr).then(pl.lit("Y")).otherwise(pl.lit("N"))
+
+
+def derive_adsl(study: Study, frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """ADSL from the study and its other derived datasets.
+
+    Parameters
+    ----------
+    study : Study
+        The study.
+    frames : dict of str to polars.DataFrame
+        Derived datasets by name (``adex``, ``adlb``, ``adrs``; each optional).
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per patient, the columns of ``ADSL_COLUMNS``.
+
+    Examples
+    --------
+    >>> from remission.derive import derive_study
+    >>> from remission.simulate import simulate_study
+    >>> adsl = derive_study(simulate_study(n_patients=40, seed=1))["adsl"]
+    >>> adsl.height, adsl["SYNTHFL"].unique().to_list()
+    (40, ['Y'])
+    """
+    cfg = study.config
+    p = study.table("patients")
+    ref = "randomized_on" if cfg.reference_date == "randomization" else "treatment_start"
+    age = pl.coalesce(
+        ((pl.col("treatment_start") - pl.col("birth_date")).dt.total_days() / 365.25).floor(),
+        pl.col("age_at_start_years"),
+    )
+    out = p.select(
+        pl.lit(cfg.name).alias("STUDYID"),
+        pl.col("patient_id").alias("USUBJID"),
+        pl.col("histology").alias("HISTOL"),
+        pl.col("sex").alias("SEX"),
+        age.alias("AGE"),
+        pl.col("weight_kg").alias("WEIGHTBL"),
+        pl.col("ecog").alias("ECOG"),
+        pl.col("treatment_start").alias("TRTSDT"),
+        pl.col("randomized_on").alias("RANDDT"),
+        pl.col(ref).alias("REFDT"),
+        pl.col("death_date").alias("DTHDT"),
+        pl.col("last_known_alive").alias("LSTALVDT"),
+        _yn(pl.col("death_date").is_not_null()).alias("DTHFL"),
+        ((pl.lit(cfg.cutoff_date) - pl.col("treatment_start")).dt.total_days() / 365.25).alias(
+            "PFUYRS"
+        ),
+    )
+    prior = (
+        study.table("prior_therapies")
+        .group_by("patient_id")
+        .agg(
+            (pl.col("category") == "immunotherapy").any().alias("_it"),
+            (pl.col("category") == "chemotherapy").any().alias("_ct"),
+            (pl.col("category") == "radiotherapy").any().alias("_rt"),
+            pl.len().alias("NPRIOR"),
+        )
+        .rename({"patient_id": "USUBJID"})
+    )
+    out = out.join(prior, on="USUBJID", how="left").with_columns(
+        _yn(pl.col("_it").fill_null(False)).alias("PRIORIT"),
+        _yn(pl.col("_ct").fill_null(False)).alias("PRIORCT"),
+        _yn(pl.col("_rt").fill_null(False)).alias("PRIORRT"),
+        pl.col("NPRIOR").fill_null(0).cast(pl.Int64),
+    )
+
+    def wide(name: str, codes: tuple[str, ...]) -> pl.DataFrame:
+        frame = frames.get(name)
+        schema = {"USUBJID": pl.String} | {c: pl.Float64 for c in codes}
+        if frame is None or frame.is_empty():
+            return pl.DataFrame(schema=schema)
+        rows = frame.filter(pl.col("COURSE").is_null() & pl.col("PARAMCD").is_in(codes))
+        if rows.is_empty():
+            return pl.DataFrame(schema=schema)
+        return rows.pivot(on="PARAMCD", index="USUBJID", values="AVAL").select(
+            "USUBJID",
+            *[
+                pl.col(c)
+                if c in rows["PARAMCD"].unique().to_list()
+                else pl.lit(None, dtype=pl.Float64).alias(c)
+                for c in codes
+            ],
+        )
+
+    exposure = wide("adex", ("C1DOSES", "C1IUKG", "DOSGIVN", "TOTIUKG", "NCOURSES"))
+    lymph = wide("adlb", ("LYMBL", "LYMMAX", "LYMMAXC1", "LYMFCBL"))
+    out = out.join(exposure, on="USUBJID", how="left").join(lymph, on="USUBJID", how="left")
+    adrs = frames.get("adrs")
+    if adrs is not None:
+        best = adrs.filter(pl.col("PARAMCD").is_in(["BOR", "CBOR"])).pivot(
+            on="PARAMCD", index="USUBJID", values="AVALC"
+        )
+        out = out.join(best, on="USUBJID", how="left")
+    else:
+        out = out.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in ("BOR", "CBOR"))
+    out = out.with_columns(
+        _yn(pl.col("CBOR") == "CR").alias("CRFL"),
+        _yn(pl.col("CBOR").is_in(["CR", "PR"])).alias("ORFL"),
+    )
+    sites = _baseline_sites(study)
+    out = out.join(sites, on="USUBJID", how="left").with_columns(
+        pl.col("NSITES").fill_null(0).cast(pl.Int64),
+        pl.col("SCONLY").fill_null("N"),
+        _yn(pl.lit(cfg.synthetic)).alias("SYNTHFL"),
+    )
+    return out.select(list(ADSL_COLUMNS)).sort("USUBJID")
+
+
+def _baseline_sites(study: Study) -> pl.DataFrame:
+    """Organ sites with disease at baseline (lesions first seen on or before the first scan)."""
+    lesions = study.table("lesions")
+    m = study.table("measurements")
+    schema = {"USUBJID": pl.String, "NSITES": pl.Int64, "SITES": pl.String, "SCONLY": pl.String}
+    if lesions.is_empty():
+        return pl.DataFrame(schema=schema)
+    first_scan = m.group_by("patient_id").agg(pl.col("assessed_on").min().alias("_b"))
+    base = lesions.join(first_scan, on="patient_id", how="left").filter(
+        pl.col("_b").is_null() | (pl.col("first_seen_on") <= pl.col("_b"))
+    )
+    return (
+        base.group_by("patient_id")
+        .agg(
+            pl.col("organ").n_unique().cast(pl.Int64).alias("NSITES"),
+            pl.col("organ").unique().sort().str.join(", ").alias("SITES"),
+            _yn(pl.col("organ").is_in(list(CUTANEOUS)).all()).alias("SCONLY"),
+        )
+        .rename({"patient_id": "USUBJID"})
+        .select(list(schema))
+    )

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
@@ -13,11 +11,18 @@ from typing import Annotated
 
 import typer
 
-from remission._io import replace_folder
 from remission.cli._app import app
 from remission.cli._console import console, err_console, problem_table, step
 from remission.sources import EVALUATOR, HISTOLOGY, read_sdtm
-from remission.study import TABLES, Problem, Study, StudyError, load, write_study
+from remission.study import (
+    ROW_COLUMN,
+    TABLES,
+    Problem,
+    Study,
+    StudyError,
+    validate_study,
+    write_study,
+)
 
 import_app = typer.Typer(
     help="Import other formats (CDISC SDTM) into a study folder.",
@@ -46,23 +51,25 @@ def _check_out(out: Path) -> None:
         )
 
 
-def write_checked(study: Study, out: Path) -> Study:
-    """Write ``study`` beside ``out``, load it back, and only then put it in place.
+def write_checked(study: Study, out: Path) -> list[Problem]:
+    """Validate ``study`` as ``load`` would validate it written, and only then write it.
 
-    ``out`` appears (or is replaced) only when the written folder loads without errors, so a
-    failed import never leaves a half-usable study behind.
+    The checks run on the tables in memory (``validate_study``), with each record's row as it
+    will be in the written file, so nothing is written and read back; ``out`` appears (or is
+    replaced, atomically) only when there is no error, so a failed import never leaves a
+    half-usable study behind. Returns the validation's notes (warnings).
     """
     out = out.absolute()
     _check_out(out)
-    staging = out.with_name(f".{out.name}.import-{os.getpid()}")
-    write_study(study, staging, "csv")
-    try:
-        loaded = load(staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    replace_folder(staging, out)
-    return loaded
+    as_written = {
+        name: frame.drop(ROW_COLUMN, strict=False).with_row_index(ROW_COLUMN, offset=2)
+        for name, frame in study.tables.items()
+    }
+    problems = validate_study(replace(study, tables=as_written))
+    if any(p.severity == "error" for p in problems):
+        raise StudyError(problems)
+    write_study(study, out, "csv")
+    return problems
 
 
 def _cutoff(value: str | None) -> dt.date | None:
@@ -138,27 +145,27 @@ def sdtm(
             evaluator=evaluator,
             adsl=adsl,
         )
-    with step(f"writing and validating {out}"):
+    with step(f"validating and writing {out}"):
         try:
-            loaded = write_checked(study, out)
+            checked = write_checked(study, out)
         except StudyError as exc:
             # the imported tables broke a rule of the study format: name them as such
             imported = [replace(p, file=f"{p.file} (as imported)") for p in exc.problems]
             raise StudyError([*study.warnings, *imported]) from None
     by_design = {f"{name}.csv" for name in _NOT_IMPORTED}
     notes = _notes(
-        [*study.warnings, *loaded.warnings],
+        [*study.warnings, *checked],
         skip=lambda p: p.code == "table.empty" and p.file in by_design,
     )
     if notes:
         err_console.print(problem_table(notes, f"{len(notes)} kind(s) of note on the import"))
-    p = loaded.patients
+    p = study.patients
     treated = p.filter(p["treatment_start"].is_not_null()).height
-    label = "SYNTHETIC study" if loaded.config.synthetic else "study"
+    label = "SYNTHETIC study" if study.config.synthetic else "study"
     console.print(
-        f"imported {label} {loaded.config.name!r} to {out}: {p.height:,} patients "
-        f"({treated:,} treated), {loaded.lesions.height:,} lesions, "
-        f"{loaded.measurements.height:,} measurements, {loaded.assessments.height:,} "
-        f"assessments; cut-off {loaded.config.cutoff_date.isoformat()}; "
+        f"imported {label} {study.config.name!r} to {out}: {p.height:,} patients "
+        f"({treated:,} treated), {study.lesions.height:,} lesions, "
+        f"{study.measurements.height:,} measurements, {study.assessments.height:,} "
+        f"assessments; cut-off {study.config.cutoff_date.isoformat()}; "
         f"{', '.join(_NOT_IMPORTED)} are empty (not in SDTM's DM/DS/EX/TU/TR/RS)"
     )

@@ -12,7 +12,7 @@ from remission._io import atomic_folder
 from remission.cli._app import app
 from remission.cli._console import console, problem_table, step, summary_table
 from remission.simulate import demo_study, simulate
-from remission.study import check_study, load, summarize_study, write_study
+from remission.study import check_study, load, write_study
 
 FORMATS = ("csv", "parquet", "xlsx")
 
@@ -71,10 +71,12 @@ def simulate_cmd(
 @app.command()
 def demo(
     out: Annotated[
-        Path, typer.Option("--out", help="Folder for the demo study and its outputs.")
+        Path, typer.Option("--out", help="Folder for the demo study and its report.")
     ] = Path("remission-demo"),
 ) -> None:
-    """Build the demo study (synthetic, calibrated to the 1998 NCI series) and summarise it."""
+    """Build the demo study (synthetic, calibrated to the 1998 NCI series) and its report."""
+    from remission.cli._report_cmd import make_report
+
     with atomic_folder(out) as work:
         with step("simulating the demo study (409 patients)"):
             sim = demo_study()
@@ -82,6 +84,7 @@ def demo(
             write_study(sim.study, work / "study", "csv")
         with step("loading and validating it"):
             study = load(work / "study")
-    rows = [(str(r[0]), str(r[1])) for r in summarize_study(study).iter_rows()]
-    console.print(summary_table(rows, "remission demo: SYNTHETIC study"))
-    console.print(f"study written to {out / 'study'}")
+        headline = make_report(study, work / "report")
+    console.print(summary_table(headline, "remission demo: SYNTHETIC study (1998 NCI series)"))
+    console.print(f"study:  {out / 'study'}")
+    console.print(f"report: {out / 'report' / 'index.html'} (also report.pdf, tables.xlsx)")

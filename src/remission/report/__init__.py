@@ -1,0 +1,32 @@
+"""The study report: one model rendered as self-contained HTML, PDF and XLSX.
+
+``build_report`` assembles the sections of a clinical paper from a study and its derived
+datasets; ``write_report`` writes ``index.html``, ``report.pdf``, ``tables.xlsx``, every
+figure as SVG and PNG, and the derived datasets, atomically.
+
+Examples
+--------
+>>> from remission.report import build_report
+>>> from remission.simulate import simulate_study
+>>> build_report(simulate_study(n_patients=80, seed=1)).synthetic
+True
+"""
+
+from remission.report._build import build_report, write_report
+from remission.report._html import render_html
+from remission.report._model import Report, ReportFigure, ReportTable, Section, display_value
+from remission.report._pdf import render_pdf
+from remission.report._xlsx import render_xlsx
+
+__all__ = [
+    "Report",
+    "ReportFigure",
+    "ReportTable",
+    "Section",
+    "build_report",
+    "display_value",
+    "render_html",
+    "render_pdf",
+    "render_xlsx",
+    "write_report",
+]

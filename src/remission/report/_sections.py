@@ -174,7 +174,9 @@ def response_section(study: Study, frames: Frames) -> Section:
             ("CR + PR", int(part["CBOR"].is_in(["CR", "PR"]).sum())),
         ):
             lo, hi = _ci(k, n)
-            rows.append((name, label, k, n, 100 * k / n if n else None, lo, hi))
+            rows.append((name, label, k, n, round(100 * k / n, 1) if n else None,
+                         None if lo is None else round(lo, 1),
+                         None if hi is None else round(hi, 1)))
     table = pl.DataFrame(
         rows,
         schema={
@@ -324,9 +326,9 @@ def _km_figure(
         km.at([y * 365.25 for y in YEARS], extend=False)
         .with_columns(
             (pl.col("time") / 365.25).alias("years"),
-            (100 * pl.col("surv")).alias("percent"),
-            (100 * pl.col("lower")).alias("ci_lower"),
-            (100 * pl.col("upper")).alias("ci_upper"),
+            (100 * pl.col("surv")).round(1).alias("percent"),
+            (100 * pl.col("lower")).round(1).alias("ci_lower"),
+            (100 * pl.col("upper")).round(1).alias("ci_upper"),
         )
         .select("strata", "years", "n_risk", "percent", "ci_lower", "ci_upper")
     )

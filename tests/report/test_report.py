@@ -1,0 +1,153 @@
+"""The study report, read as a person and a program would: HTML parsed, PDF text extracted and
+every page rendered, XLSX numbers compared with the HTML."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import polars as pl
+import pypdfium2
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from remission.derive import derive_study
+from remission.report import build_report, display_value, write_report
+from remission.simulate import demo_study
+
+SECTIONS = [
+    "cohort",
+    "table1",
+    "exposure",
+    "response",
+    "responders",
+    "durability",
+    "sites",
+    "factors",
+    "survival",
+    "methods",
+    "provenance",
+]
+
+
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    sim = demo_study()
+    frames = derive_study(sim.study)
+    report = build_report(sim.study, frames, command="pytest")
+    out = write_report(report, frames, tmp_path_factory.mktemp("r") / "report")
+    return out, report
+
+
+@pytest.fixture(scope="module")
+def soup(demo_report: tuple[Path, object]) -> BeautifulSoup:
+    return BeautifulSoup((demo_report[0] / "index.html").read_text(), "html.parser")
+
+
+def test_every_section_table_and_figure_is_in_the_html(
+    demo_report: tuple, soup: BeautifulSoup
+) -> None:
+    _, report = demo_report
+    assert [s["id"] for s in soup.find_all("section")] == SECTIONS
+    nav = [a["href"] for a in soup.select("nav a")]
+    assert nav == [f"#{k}" for k in SECTIONS]
+    for table in report.tables():
+        assert soup.find("table", id=f"table-{table.key}") is not None, table.key
+    for fig in report.figures():
+        node = soup.find("figure", id=f"figure-{fig.key}")
+        assert node is not None and node.find("svg") is not None, fig.key
+    assert soup.select_one(".banner").get_text().startswith("SYNTHETIC DATA")
+
+
+def test_self_contained(soup: BeautifulSoup) -> None:
+    assert not soup.find_all("script")
+    assert not [t for t in soup.find_all(["img", "link"]) if t.get("src") or t.get("href")]
+
+
+def test_headline_numbers_of_the_1998_series(soup: BeautifulSoup) -> None:
+    head = {
+        r.find_all("td")[0].get_text(): r.find_all("td")[1].get_text()
+        for r in soup.select("table.headline tr")
+    }
+    assert head["patients"] == "409 (182 melanoma, 227 renal)"
+    assert head["complete responses"] == "33 (8.1%)"
+    assert head["partial responses"] == "37 (9.0%)"
+    assert head["CR by histology"] == "melanoma 6.6%, renal 9.3%"
+    assert head["ongoing complete responses"] == "27 of 33, 39 to >148 months"
+    assert head["median potential follow-up"] == "7.1 years"
+
+
+def test_html_numbers_equal_the_xlsx(demo_report: tuple, soup: BeautifulSoup) -> None:
+    out, report = demo_report
+    for table in report.tables():
+        sheet = pl.read_excel(out / "tables.xlsx", sheet_name=table.key[:31])
+        node = soup.find("table", id=f"table-{table.key}")
+        html_rows = [
+            [td.get_text() for td in tr.find_all("td")] for tr in node.find("tbody").find_all("tr")
+        ]
+        assert [th.get_text() for th in node.find_all("th")] == sheet.columns, table.key
+        xlsx_rows = [
+            [
+                display_value(float(v) if isinstance(v, int) and not isinstance(v, bool) else v)
+                for v in row
+            ]
+            for row in sheet.iter_rows()
+        ]
+        html_norm = [[c for c in row] for row in html_rows]
+        assert html_norm == xlsx_rows, table.key
+    numbers = pl.read_excel(out / "tables.xlsx", sheet_name="response")
+    assert numbers.schema["percent"] == pl.Float64  # numbers as numbers
+
+
+def test_pdf_has_the_same_tables_and_every_page_renders(demo_report: tuple) -> None:
+    out, report = demo_report
+    data = (out / "report.pdf").read_bytes()
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
+    for table in report.tables():
+        assert " ".join(table.title.split()) in text, table.title
+    assert "27 of 33, 39 to >148 months" in text
+    pdf = pypdfium2.PdfDocument(data)
+    assert len(pdf) >= 5
+    for i in range(len(pdf)):
+        image = pdf[i].render(scale=0.5).to_pil()
+        assert image.getextrema() != ((255, 255), (255, 255), (255, 255))  # not blank
+
+
+def test_figures_and_data_written(demo_report: tuple) -> None:
+    out, report = demo_report
+    for fig in report.figures():
+        assert (out / "figures" / f"{fig.key}.svg").stat().st_size > 1000
+        assert (out / "figures" / f"{fig.key}.png").read_bytes()[:4] == b"\x89PNG"
+    for name in ("adsl", "adex", "adrs", "adtte", "adtr", "adlb"):
+        assert (out / "data" / f"{name}.csv").is_file()
+
+
+def test_markup_in_data_is_text(tmp_path: Path) -> None:
+    sim = demo_study()
+    study = sim.study
+    attack = "<script>alert(1)</script>"
+    tables = dict(study.tables)
+    tables["lesions"] = tables["lesions"].with_columns(pl.lit(attack).alias("site"))
+    tables["patients"] = tables["patients"].with_columns(
+        pl.when(pl.col("patient_id") == "SYN-0071")
+        .then(pl.lit(attack + "0071"))
+        .otherwise(pl.col("patient_id"))
+        .alias("patient_id")
+    )
+    for name in ("doses", "lesions", "measurements", "labs", "prior_therapies"):
+        tables[name] = tables[name].with_columns(
+            pl.when(pl.col("patient_id") == "SYN-0071")
+            .then(pl.lit(attack + "0071"))
+            .otherwise(pl.col("patient_id"))
+            .alias("patient_id")
+        )
+    from remission.study import Study
+
+    hacked = Study(config=study.config, tables=tables, regimen=study.regimen)
+    frames = derive_study(hacked)
+    out = write_report(build_report(hacked, frames), frames, tmp_path / "r")
+    html = (out / "index.html").read_text()
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;0071" in html
+    assert not BeautifulSoup(html, "html.parser").find_all("script")

@@ -6,6 +6,13 @@
   landmarks), ``logrank_test`` (stratified too), ``cox_regression``; ``event_observed`` is the
   one place CDISC ``CNSR`` becomes an event indicator.
 - Follow-up: ``potential_followup``, ``reverse_km_followup``, ``duration_range``.
+- Association: ``fisher_test`` (2 x 2 with R's conditional odds ratio; Freeman-Halton r x c),
+  ``chisq_test``, ``wilcoxon_test``, ``p_adjust`` (R's ``fisher.test``, ``chisq.test``,
+  ``wilcox.test``, ``p.adjust``).
+- Regression: ``logistic_regression`` (Wald and R's profile intervals, separation check),
+  ``firth_regression`` (Firth's penalised likelihood, logistf's defaults).
+- Tables: ``factor_table`` (predictors of an outcome, the 1998 paper's table) and
+  ``table_one`` (patient characteristics by group), both over ``Factor`` descriptions.
 
 Examples
 --------
@@ -14,7 +21,10 @@ Examples
 [7.0]
 """
 
+from remission.analysis._association import chisq_test, p_adjust, wilcoxon_test
 from remission.analysis._compare import cox_regression, logrank_test
+from remission.analysis._firth import firth_regression
+from remission.analysis._fisher import fisher_test
 from remission.analysis._followup import (
     duration_range,
     format_duration,
@@ -22,19 +32,30 @@ from remission.analysis._followup import (
     reverse_km_followup,
 )
 from remission.analysis._km import KaplanMeier, event_observed, kaplan_meier
+from remission.analysis._regression import logistic_regression
 from remission.analysis._result import Result, format_p, frame_to_html
+from remission.analysis._tables import Factor, factor_table, table_one
 
 __all__ = [
+    "Factor",
     "KaplanMeier",
     "Result",
+    "chisq_test",
     "cox_regression",
     "duration_range",
     "event_observed",
+    "factor_table",
+    "firth_regression",
+    "fisher_test",
     "format_duration",
     "format_p",
     "frame_to_html",
     "kaplan_meier",
+    "logistic_regression",
     "logrank_test",
+    "p_adjust",
     "potential_followup",
     "reverse_km_followup",
+    "table_one",
+    "wilcoxon_test",
 ]

@@ -12,6 +12,7 @@ Examples
 [3, 2, 1]
 """
 
+from remission.figures._forest import forest_plot
 from remission.figures._km_plot import at_risk_table, km_plot
 from remission.figures._response_plots import (
     spider_plot,
@@ -26,6 +27,7 @@ __all__ = [
     "OKABE_ITO",
     "RESPONSE_COLOURS",
     "at_risk_table",
+    "forest_plot",
     "km_plot",
     "spider_plot",
     "swimmer_data",

@@ -1,0 +1,273 @@
+"""Chi-square and Wilcoxon rank-sum tests as R computes them; multiplicity adjustment."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import polars as pl
+from scipy.stats import chi2, norm, rankdata
+from statsmodels.stats.multitest import multipletests
+
+from remission.analysis._fisher import _counts
+from remission.analysis._result import Result
+
+ArrayLike = Sequence[object] | np.ndarray | pl.Series
+
+#: R's ``wilcox.test`` computes the exact distribution when both groups are smaller than this.
+EXACT_WILCOXON_BELOW = 50
+#: Largest n_x * n_y for which an exact p-value is computed on request (``exact=True``);
+#: above it (far beyond R's default of both < 50) the normal approximation is used, with a note.
+EXACT_WILCOXON_MAX_PRODUCT = 10_000
+
+
+def chisq_test(
+    table: Sequence[Sequence[int]] | np.ndarray | pl.DataFrame,
+    correct: bool = True,
+    name: str = "chi-square test",
+) -> Result:
+    """Pearson's chi-square test of independence (R's ``chisq.test`` on a matrix).
+
+    The statistic is the sum over cells of (|O - E| - c)^2 / E with E the expected counts under
+    independence. Yates' continuity correction c = min(0.5, |O - E|) is applied only to 2 x 2
+    tables with ``correct=True``, as R does; otherwise c = 0. Degrees of freedom (r-1)(c-1).
+
+    Parameters
+    ----------
+    table : array-like of int
+        Counts, rows by columns (at least 2 x 2).
+    correct : bool
+        Apply Yates' correction to a 2 x 2 table.
+    name : str
+        What is tested, for the report.
+
+    Returns
+    -------
+    Result
+        Statistic, df and p-value; ``table`` has observed and expected counts per cell (rows
+        and columns numbered from 1); a note when an expected count is below 5 (R's warning
+        "Chi-squared approximation may be incorrect").
+
+    Examples
+    --------
+    >>> r = chisq_test([[12, 5], [7, 14]])
+    >>> round(r.statistic, 4), r.df, round(r.p_value, 4)
+    (3.8319, 1.0, 0.0503)
+    >>> round(chisq_test([[12, 5], [7, 14]], correct=False).statistic, 4)
+    5.2157
+    """
+    x = _counts(table).astype(float)
+    total = x.sum()
+    expected = np.outer(x.sum(axis=1), x.sum(axis=0)) / total
+    yates = 0.0
+    method = "Pearson's chi-square test (stats::chisq.test)"
+    if correct and x.shape == (2, 2):
+        yates = float(min(0.5, np.min(np.abs(x - expected))))
+        method = "Pearson's chi-square test with Yates' continuity correction (stats::chisq.test)"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stat = float(np.sum((np.abs(x - expected) - yates) ** 2 / expected))
+    df = float((x.shape[0] - 1) * (x.shape[1] - 1))
+    rows, cols = np.indices(x.shape)
+    cells = pl.DataFrame(
+        {
+            "row": rows.ravel() + 1,
+            "column": cols.ravel() + 1,
+            "observed": x.ravel(),
+            "expected": expected.ravel(),
+        }
+    )
+    small = int(np.sum(expected < 5))
+    notes = (
+        (
+            f"Chi-squared approximation may be incorrect: {small} of {expected.size} expected "
+            f"counts below 5 (smallest {expected.min():.3g}); consider Fisher's exact test",
+        )
+        if small
+        else ()
+    )
+    return Result(
+        name=name,
+        method=method,
+        n=int(total),
+        statistic=stat,
+        statistic_label="chi-square",
+        df=df,
+        p_value=float(chi2.sf(stat, df)),
+        table=cells,
+        notes=notes,
+    )
+
+
+def _finite_values(values: ArrayLike) -> np.ndarray:
+    if isinstance(values, pl.Series):
+        values = values.cast(pl.Float64).to_numpy()
+    a = np.array([np.nan if v is None else v for v in values], dtype=float)
+    return a[np.isfinite(a)]
+
+
+def _wilcoxon_counts(m: int, n: int) -> np.ndarray:
+    """Number of arrangements giving each value 0..m*n of the Mann-Whitney W (R's cwilcox).
+
+    Counts c(k; i, j) = c(k - j; i - 1, j) + c(k; i, j - 1), built up one observation at a
+    time; only additions, so the counts keep full relative precision.
+    """
+    size = m * n + 1
+    # cur[i] holds c(.; i, j) for the current j
+    cur = np.zeros((m + 1, size))
+    cur[:, 0] = 1.0
+    for j in range(1, n + 1):
+        new = np.zeros_like(cur)
+        new[0, 0] = 1.0
+        for i in range(1, m + 1):
+            new[i, j:] = new[i - 1, :-j] if j else new[i - 1]
+            new[i] += cur[i]
+        cur = new
+    return cur[m]
+
+
+def _exact_p(w: float, m: int, n: int) -> float:
+    counts = _wilcoxon_counts(m, n)
+    total = counts.sum()
+    if w > m * n / 2:
+        p = counts[int(np.ceil(w)) :].sum() / total  # P(W >= w)
+    else:
+        p = counts[: int(np.floor(w)) + 1].sum() / total  # P(W <= w)
+    return float(min(2 * p, 1.0))
+
+
+def wilcoxon_test(
+    x: ArrayLike,
+    y: ArrayLike,
+    exact: bool | None = None,
+    correct: bool = True,
+    name: str = "Wilcoxon rank-sum test",
+) -> Result:
+    """Wilcoxon rank-sum (Mann-Whitney) test of two independent samples (R's ``wilcox.test``).
+
+    W is the rank sum of ``x`` (mid-ranks for ties) minus n_x (n_x + 1) / 2, R's statistic.
+    The exact null distribution is used when ``exact`` is True, or None with both samples
+    smaller than 50, and there are no ties (R 4.2's rule; with ties R warns and approximates);
+    an explicit ``exact=True`` beyond n_x n_y = 10,000 also falls back, with a note.
+    Otherwise the normal approximation with the tie-corrected variance
+    n_x n_y / 12 ((N + 1) - sum(t^3 - t) / (N (N - 1))) is used, with a continuity correction
+    of 0.5 toward zero when ``correct``. Missing and non-finite values are dropped.
+
+    Parameters
+    ----------
+    x, y : array-like of float
+        The two samples (W refers to ``x``).
+    exact : bool or None
+        Force (True) or forbid (False) the exact p-value; None chooses as R does.
+    correct : bool
+        Continuity correction of the normal approximation.
+    name : str
+        What is compared, for the report.
+
+    Returns
+    -------
+    Result
+        W, two-sided p-value; the method says exact or normal approximation (and whether
+        corrected); ``table`` has n, median and rank sum per sample.
+
+    Examples
+    --------
+    >>> r = wilcoxon_test([1.1, 2.3, 3.5, 7.2], [4.0, 5.1, 6.3, 8.4, 9.9])
+    >>> r.statistic, round(r.p_value, 4), r.method
+    (3.0, 0.1111, 'Wilcoxon rank sum exact test (stats::wilcox.test)')
+    >>> r = wilcoxon_test([1, 2, 2, 7], [4, 5, 6, 8, 9])
+    >>> r.statistic, round(r.p_value, 4)
+    (3.0, 0.1099)
+    """
+    a, b = _finite_values(x), _finite_values(y)
+    nx, ny = a.size, b.size
+    if nx == 0 or ny == 0:
+        raise ValueError("both samples need at least one finite value")
+    ranks = rankdata(np.concatenate([a, b]))
+    w = float(ranks[:nx].sum() - nx * (nx + 1) / 2)
+    _, tie_sizes = np.unique(ranks, return_counts=True)
+    ties = bool(np.any(tie_sizes > 1))
+    use_exact = (
+        (nx < EXACT_WILCOXON_BELOW and ny < EXACT_WILCOXON_BELOW) if exact is None else exact
+    )
+    notes: list[str] = []
+    if use_exact and nx * ny > EXACT_WILCOXON_MAX_PRODUCT:
+        notes.append(
+            f"exact distribution not computed for n_x n_y = {nx * ny} > "
+            f"{EXACT_WILCOXON_MAX_PRODUCT}: normal approximation used"
+        )
+        use_exact = False
+    if use_exact and not ties:
+        method = "Wilcoxon rank sum exact test (stats::wilcox.test)"
+        p = _exact_p(w, nx, ny)
+    else:
+        if use_exact:
+            notes.append("cannot compute exact p-value with ties: normal approximation used")
+        big_n = nx + ny
+        z = w - nx * ny / 2
+        sigma = np.sqrt(
+            (nx * ny / 12)
+            * ((big_n + 1) - np.sum(tie_sizes**3 - tie_sizes) / (big_n * (big_n - 1)))
+        )
+        correction = float(np.sign(z) * 0.5) if correct else 0.0
+        z = (z - correction) / sigma
+        p = float(2 * min(norm.cdf(z), norm.sf(z)))
+        method = "Wilcoxon rank sum test" + (" with continuity correction" if correct else "")
+        method += " (stats::wilcox.test)"
+    table = pl.DataFrame(
+        {
+            "sample": ["x", "y"],
+            "n": [nx, ny],
+            "median": [float(np.median(a)), float(np.median(b))],
+            "rank_sum": [float(ranks[:nx].sum()), float(ranks[nx:].sum())],
+        }
+    )
+    return Result(
+        name=name,
+        method=method,
+        n=nx + ny,
+        statistic=w,
+        statistic_label="W",
+        p_value=p,
+        table=table,
+        notes=tuple(notes),
+    )
+
+
+_METHODS = {"holm": "holm", "bh": "fdr_bh", "fdr": "fdr_bh", "bonferroni": "bonferroni"}
+
+
+def p_adjust(pvalues: ArrayLike, method: str = "holm") -> np.ndarray:
+    """Adjust p-values for multiple comparisons (R's ``p.adjust``).
+
+    ``"holm"``: Holm's step-down family-wise error control; ``"BH"`` (or ``"fdr"``):
+    Benjamini-Hochberg false discovery rate; ``"bonferroni"``. Missing values (None, NaN) stay
+    missing and do not count as tests, as in R.
+
+    Parameters
+    ----------
+    pvalues : array-like of float
+        Raw p-values.
+    method : str
+        ``"holm"``, ``"BH"``, ``"fdr"`` or ``"bonferroni"``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Adjusted p-values, in the input order.
+
+    Examples
+    --------
+    >>> p_adjust([0.01, 0.04, 0.03, None], "holm").tolist()
+    [0.03, 0.06, 0.06, nan]
+    >>> p_adjust([0.01, 0.04, 0.03], "BH").round(4).tolist()
+    [0.03, 0.04, 0.04]
+    """
+    key = method.lower()
+    if key not in _METHODS:
+        raise ValueError(f"unknown method {method!r}; use one of holm, BH, fdr, bonferroni")
+    p = np.array([np.nan if v is None else v for v in pvalues], dtype=float)
+    out = np.full(p.shape, np.nan)
+    ok = ~np.isnan(p)
+    if ok.any():
+        out[ok] = multipletests(p[ok], method=_METHODS[key])[1]
+    return out

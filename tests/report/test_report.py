@@ -151,3 +151,37 @@ def test_markup_in_data_is_text(tmp_path: Path) -> None:
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;0071" in html
     assert not BeautifulSoup(html, "html.parser").find_all("script")
+
+
+def test_report_on_a_pharmaverse_sdtm_import(tmp_path: Path) -> None:
+    """The report works on an SDTM import: sections the data support, a note for the rest."""
+    import shutil
+
+    from remission.sources import read_sdtm
+    from tests.derive.pharmaverse import PHARMAVERSE, needs_pharmaverse
+
+    if needs_pharmaverse.args[0]:
+        pytest.skip("shared pharmaverse data not present")
+    sdtm = tmp_path / "sdtm"
+    sdtm.mkdir()
+    for domain, source in [
+        ("dm", "sdtm_dm"),
+        ("ds", "sdtm_ds"),
+        ("ex", "sdtm_ex"),
+        ("tu", "sdtm_tu_onco_recist"),
+        ("tr", "sdtm_tr_onco_recist"),
+        ("rs", "sdtm_rs_onco_recist"),
+    ]:
+        shutil.copy(PHARMAVERSE / f"{source}.csv", sdtm / f"{domain}.csv")
+    study = read_sdtm(sdtm, synthetic=True)
+    frames = derive_study(study)
+    report = build_report(study, frames)
+    out = write_report(report, frames, tmp_path / "report")
+    soup = BeautifulSoup((out / "index.html").read_text(), "html.parser")
+    assert [s["id"] for s in soup.find_all("section")] == SECTIONS
+    notes = " ".join(n.get_text() for n in soup.select("p.missing"))
+    assert "no dose ledger" in notes
+    assert "No patient had a confirmed complete response." in notes
+    assert soup.find("table", id="table-response") is not None
+    assert soup.find("table", id="table-response_qc") is not None
+    assert (out / "report.pdf").read_bytes()[:5] == b"%PDF-"

@@ -13,7 +13,7 @@ from remission.report._html import render_html
 from remission.report._methods import methods_section, provenance_section
 from remission.report._model import Report, Section
 from remission.report._pdf import render_pdf
-from remission.report._predictors import factors_section, table_one_section
+from remission.report._predictors import factor_headline, factors_section, table_one_section
 from remission.report._sections import (
     cohort_section,
     durability_section,
@@ -60,7 +60,7 @@ def _headline(study: Study, frames: dict[str, pl.DataFrame]) -> list[tuple[str, 
     if treated.len():
         fu = potential_followup(treated, study.config.cutoff_date)
         rows.append(("median potential follow-up", f"{fu.estimate:.1f} years"))
-    return rows
+    return rows + factor_headline(frames)
 
 
 def build_report(

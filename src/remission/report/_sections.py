@@ -174,9 +174,17 @@ def response_section(study: Study, frames: Frames) -> Section:
             ("CR + PR", int(part["CBOR"].is_in(["CR", "PR"]).sum())),
         ):
             lo, hi = _ci(k, n)
-            rows.append((name, label, k, n, round(100 * k / n, 1) if n else None,
-                         None if lo is None else round(lo, 1),
-                         None if hi is None else round(hi, 1)))
+            rows.append(
+                (
+                    name,
+                    label,
+                    k,
+                    n,
+                    round(100 * k / n, 1) if n else None,
+                    None if lo is None else round(lo, 1),
+                    None if hi is None else round(hi, 1),
+                )
+            )
     table = pl.DataFrame(
         rows,
         schema={

@@ -390,11 +390,18 @@ def check_records(frames: Frames, files: dict[str, str], log: ProblemLog) -> Non
             )
         wbc = labs.filter(pl.col("analyte") == "wbc").select("patient_id", "drawn_at").unique()
         pct = labs.filter((pl.col("unit") == "%") & pl.col("analyte").is_in(list(LAB_UNITS)))
-        report_rows(log, "error", "lab.percent_without_wbc", files, "labs", "unit",
-                    pct.join(wbc, on=["patient_id", "drawn_at"], how="anti").sort(ROW_COLUMN),
-                    "a white-cell count (analyte wbc) drawn at the same time, to convert a "
-                    "percentage into an absolute count",
-                    "add the wbc row of that draw, or give the absolute count")
+        report_rows(
+            log,
+            "error",
+            "lab.percent_without_wbc",
+            files,
+            "labs",
+            "unit",
+            pct.join(wbc, on=["patient_id", "drawn_at"], how="anti").sort(ROW_COLUMN),
+            "a white-cell count (analyte wbc) drawn at the same time, to convert a "
+            "percentage into an absolute count",
+            "add the wbc row of that draw, or give the absolute count",
+        )
         unknown = labs.filter(~pl.col("analyte").is_in(list(LAB_UNITS)))
         if not unknown.is_empty():
             names = unknown["analyte"].unique(maintain_order=True).to_list()

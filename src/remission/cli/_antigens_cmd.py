@@ -1,0 +1,182 @@
+"""``remission antigens``: the epitope catalogue, scans, neoantigens and minigenes."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+from rich.table import Table
+
+from remission.antigens import (
+    AntigenError,
+    design_constructs,
+    design_minigenes,
+    list_epitopes,
+    long_peptides,
+    predict_neoantigens,
+    scan_proteins,
+)
+from remission.cli._app import app
+from remission.cli._console import console, err_console
+
+antigens_app = typer.Typer(
+    help="Tumor antigens: epitope catalogue, HLA binding scans, neoantigens, minigenes.",
+    no_args_is_help=True,
+)
+app.add_typer(antigens_app, name="antigens")
+
+HlaOpt = Annotated[
+    list[str], typer.Option("--hla", help="HLA allele (repeatable): A*02:01, A2, HLA-A0201.")
+]
+BackendOpt = Annotated[
+    str, typer.Option("--backend", help="Binding backend: consensus, smmpmbec, smm, syfpeithi.")
+]
+
+
+def _fail(message: str) -> None:
+    err_console.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(2)
+
+
+def _write(text: str, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _show(frame: pl.DataFrame, title: str, limit: int) -> None:
+    table = Table(title=title)
+    shown = frame.head(limit)
+    for col in shown.columns:
+        table.add_column(col, overflow="fold")
+    for row in shown.iter_rows():
+        table.add_row(*(f"{v:.4g}" if isinstance(v, float) else str(v) for v in row))
+    console.print(table)
+    if frame.height > limit:
+        console.print(f"({frame.height - limit} more rows; write them all with --out)")
+
+
+def _changes(path: Path) -> pl.DataFrame:
+    if not path.exists():
+        _fail(f"mutation table not found: {path}")
+    sep = "\t" if path.suffix.lower() in {".tsv", ".txt"} else ","
+    frame = pl.read_csv(path, separator=sep, infer_schema=False)
+    if frame.height == 0:
+        _fail(f"{path}: no mutations (the table is empty)")
+    return frame
+
+
+@antigens_app.command("list")
+def list_cmd(
+    hla: Annotated[str | None, typer.Option("--hla", help="Only this HLA allele.")] = None,
+    gene: Annotated[str | None, typer.Option("--gene", help="Only this gene.")] = None,
+) -> None:
+    """List the catalogue of published TIL-recognised epitopes."""
+    try:
+        table = list_epitopes(hla=hla, gene=gene)
+    except AntigenError as exc:
+        _fail(str(exc))
+    _show(
+        table.select("gene", "antigen", "peptide", "hla", "kind", "start", "end", "verified"),
+        "Epitope catalogue",
+        200,
+    )
+
+
+@antigens_app.command("scan")
+def scan_cmd(
+    gene: Annotated[
+        list[str] | None, typer.Option("--gene", help="Shipped protein (repeatable).")
+    ] = None,
+    hla: HlaOpt = ["HLA-A*02:01"],  # noqa: B006
+    fasta: Annotated[Path | None, typer.Option("--fasta", help="FASTA of proteins.")] = None,
+    backend: BackendOpt = "default",
+    top: Annotated[int, typer.Option("--top", min=1, help="Rows to show.")] = 20,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the table as CSV.")] = None,
+) -> None:
+    """Predict every 8-11-mer of proteins against HLA alleles and rank them."""
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            table = scan_proteins(gene, hla, fasta=fasta, backend=backend)
+    except AntigenError as exc:
+        _fail(str(exc))
+    for w in caught:
+        err_console.print(f"[yellow]note:[/yellow] {w.message}")
+    _show(table, "Epitope scan (rank: percentile vs natural background)", top)
+    if out:
+        _write(table.write_csv(), out)
+        console.print(f"wrote {table.height} rows to {out}")
+
+
+@antigens_app.command("neo")
+def neo_cmd(
+    mutations: Annotated[
+        Path, typer.Argument(help="CSV/TSV with gene, change (HGVS p.) [, new_sequence].")
+    ],
+    hla: HlaOpt = ["HLA-A*02:01"],  # noqa: B006
+    fasta: Annotated[Path | None, typer.Option("--fasta", help="FASTA of proteins.")] = None,
+    backend: BackendOpt = "default",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for aggregated.tsv and all_epitopes.tsv.")
+    ] = None,
+) -> None:
+    """Mutant peptides of protein changes, predicted and ranked (pVACtools-like tables)."""
+    try:
+        result = predict_neoantigens(_changes(mutations), hla, fasta=fasta, backend=backend)
+    except AntigenError as exc:
+        _fail(str(exc))
+    _show(result.aggregated, "Neoantigen candidates (best peptide per mutation and allele)", 50)
+    if out:
+        _write(result.aggregated.write_csv(separator="\t"), out / "aggregated.tsv")
+        _write(result.all_epitopes.write_csv(separator="\t"), out / "all_epitopes.tsv")
+        console.print(f"wrote aggregated.tsv and all_epitopes.tsv to {out}")
+
+
+@antigens_app.command("minigenes")
+def minigenes_cmd(
+    mutations: Annotated[
+        Path, typer.Argument(help="CSV/TSV with gene, change (HGVS p.) [, new_sequence].")
+    ],
+    hla: HlaOpt = ["HLA-A*02:01"],  # noqa: B006
+    per_construct: Annotated[
+        int, typer.Option("--per-construct", min=1, help="Minigenes per tandem construct.")
+    ] = 6,
+    pool_size: Annotated[
+        int, typer.Option("--pool-size", min=1, help="Long peptides per pool.")
+    ] = 10,
+    fasta: Annotated[Path | None, typer.Option("--fasta", help="FASTA of proteins.")] = None,
+    backend: BackendOpt = "default",
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for the outputs.")] = None,
+) -> None:
+    """25-mer minigenes, tandem constructs (junction binders minimised) and peptide pools."""
+    try:
+        changes = _changes(mutations)
+        mg = design_minigenes(changes, fasta=fasta)
+        design = design_constructs(mg, hla, per_construct=per_construct, backend=backend)
+        pools = long_peptides(changes, pool_size=pool_size, fasta=fasta)
+    except AntigenError as exc:
+        _fail(str(exc))
+    _show(design.constructs, "Tandem-minigene constructs", 100)
+    console.print(
+        f"strong junction binders: {design.strong_before} in input order, "
+        f"{design.strong_after} after reordering"
+    )
+    if out:
+        _write(design.fasta, out / "constructs.fasta")
+        _write(design.constructs.write_csv(separator="\t"), out / "constructs.tsv")
+        _write(design.junctions.write_csv(separator="\t"), out / "junction_binders.tsv")
+        _write(mg.write_csv(separator="\t"), out / "minigenes.tsv")
+        _write(pools.write_csv(separator="\t"), out / "long_peptides.tsv")
+        console.print(f"wrote constructs, minigenes and long-peptide pools to {out}")

@@ -1,0 +1,125 @@
+"""Positivity rules, hand-computed, and the DFR permutation test."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from remission.antigens.screens import (
+    DEFAULT_RULES,
+    ELISPOT_RULE,
+    FLOW_41BB_RULE,
+    IFNG_ELISA_RULE,
+    PositivityRule,
+    call_positivity,
+    dfr_test,
+)
+
+
+@pytest.mark.parametrize(
+    ("rule", "mean", "background", "expected"),
+    [
+        # IFN-gamma: >= 2x background and >= 200 pg/mL
+        (IFNG_ELISA_RULE, 400.0, 200.0, True),  # exactly 2x and above the floor
+        (IFNG_ELISA_RULE, 399.0, 200.0, False),  # 1.995x
+        (IFNG_ELISA_RULE, 200.0, 50.0, True),  # exactly the floor, 4x
+        (IFNG_ELISA_RULE, 199.0, 10.0, False),  # 19.9x but below 200 pg/mL
+        # ELISPOT: >= 2x background and >= 20 spots above background
+        (ELISPOT_RULE, 40.0, 20.0, True),  # 2x, 20 above
+        (ELISPOT_RULE, 29.0, 10.0, False),  # 2.9x, only 19 above background
+        (ELISPOT_RULE, 30.0, 10.0, True),  # 3x, 20 above
+        # 4-1BB: >= 2x background and >= 1 %
+        (FLOW_41BB_RULE, 1.0, 0.5, True),
+        (FLOW_41BB_RULE, 0.9, 0.1, False),  # 9x but below 1 %
+        (FLOW_41BB_RULE, 5.0, 2.6, False),  # 1.92x
+    ],
+)
+def test_rules_hand_computed(rule, mean, background, expected):
+    assert rule.is_positive(mean, background) is expected
+
+
+def test_elispot_fold_boundary():
+    # 39 >= 2 x 19 = 38 and 39 - 19 = 20 >= 20: positive; the parametrised case above is
+    # the near miss 39 vs 19.6 (39 < 39.2) made explicit here.
+    assert ELISPOT_RULE.is_positive(39.0, 19.0) is True
+    assert ELISPOT_RULE.is_positive(39.0, 19.6) is False
+
+
+def test_defaults_cover_every_non_chromium_readout_and_cite_a_source():
+    assert set(DEFAULT_RULES) == {"ifng_pg_ml", "spots_per_well", "pct_41bb_of_cd8"}
+    assert all(r.source and r.description for r in DEFAULT_RULES.values())
+
+
+def _plate(readout, test_values, bg_values, antigen="pep"):
+    n_bg = len(bg_values)
+    return pl.DataFrame(
+        {
+            "plate": ["P"] * (len(test_values) + n_bg),
+            "effector": ["TIL"] * (len(test_values) + n_bg),
+            "target": ["T2"] * (len(test_values) + n_bg),
+            "antigen": [antigen] * len(test_values) + [None] * n_bg,
+            "concentration": [1.0] * len(test_values) + [None] * n_bg,
+            "role": ["test"] * len(test_values) + ["background"] * n_bg,
+            "readout": [readout] * (len(test_values) + n_bg),
+            "value": [float(v) for v in [*test_values, *bg_values]],
+        },
+        schema_overrides={"antigen": pl.String, "concentration": pl.Float64},
+    )
+
+
+def test_call_positivity_summarises_replicates():
+    calls = call_positivity(_plate("ifng_pg_ml", [300, 500], [90, 110]))
+    row = calls.row(0, named=True)
+    assert (row["n_replicates"], row["mean"], row["background"], row["fold"]) == (
+        2,
+        400.0,
+        100.0,
+        4.0,
+    )
+    assert row["sd"] == pytest.approx(141.4213562, rel=1e-9)
+    assert row["positive"] is True
+    assert row["rule"] == IFNG_ELISA_RULE.name
+    assert row["dfr_p"] is None
+
+
+def test_rules_are_overridable():
+    strict = PositivityRule("x3 and 500", "ifng_pg_ml", 3.0, 500.0)
+    calls = call_positivity(_plate("ifng_pg_ml", [300, 500], [90, 110]), {"ifng_pg_ml": strict})
+    assert calls["positive"].to_list() == [False]
+    assert calls["rule"].to_list() == ["x3 and 500"]
+
+
+def test_dfr_exact_hand_computed():
+    # 6 wells, C(6,3) = 20 splits; the observed split is the single most extreme one.
+    assert dfr_test([10, 12, 11], [1, 2, 3]) == pytest.approx(1 / 20)
+    # identical values: every split ties the observed statistic -> p = 1
+    assert dfr_test([5, 5, 5], [5, 5, 5]) == pytest.approx(1.0)
+    # DFR(2x): control doubled to [2, 4, 6]; [10, 12, 11] still the top split -> 1/20
+    assert dfr_test([10, 12, 11], [1, 2, 3], fold=2) == pytest.approx(1 / 20)
+    # experimental [4, 5, 6] vs doubled control [4, 6, 8]: pooled sum 33, observed
+    # 5 - 6 = -1, i.e. a split is as extreme when its 3 wells sum to >= 15. By hand: all 10
+    # splits holding the 8 (pairs of the rest sum >= 8); of the 10 without it, those leaving
+    # out a pair summing <= 10 (7 of them): 17 of 20.
+    assert dfr_test([4, 5, 6], [2, 3, 4], fold=2) == pytest.approx(17 / 20)
+
+
+def test_dfr_resampling_close_to_exact():
+    exact = dfr_test([30, 25, 28, 40], [10, 30, 12, 9, 11, 26])
+    sampled = dfr_test([30, 25, 28, 40], [10, 30, 12, 9, 11, 26], max_exact=1, n_resamples=50_000)
+    assert sampled == pytest.approx(exact, abs=0.01)
+
+
+def test_elispot_calls_carry_dfr_with_holm():
+    plates = pl.concat(
+        [
+            _plate("spots_per_well", [60, 70, 65, 80], [5, 7, 6, 4], antigen="a"),
+            _plate("spots_per_well", [8, 6, 7, 5], [], antigen="b"),
+        ]
+    )
+    calls = call_positivity(plates).sort("antigen")
+    # a: under DFR(2x) the control is [10, 14, 12, 8]; the observed split is the single most
+    # extreme of C(8,4) = 70 -> 1/70, Holm x2 = 2/70 (b has the larger p, so a is first)
+    assert calls["dfr_p"][0] == pytest.approx(1 / 70)
+    assert calls["dfr_p_holm"][0] == pytest.approx(2 / 70)
+    assert calls["dfr_positive"].to_list() == [True, False]
+    assert calls["positive"].to_list() == [True, False]

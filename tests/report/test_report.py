@@ -12,6 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
+from remission.antigens.screens import demo_screen
 from remission.derive import derive_study
 from remission.report import build_report, display_value, write_report
 from remission.simulate import demo_study
@@ -26,6 +27,7 @@ SECTIONS = [
     "sites",
     "factors",
     "survival",
+    "antigens",
     "methods",
     "provenance",
 ]
@@ -35,7 +37,7 @@ SECTIONS = [
 def demo_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     sim = demo_study()
     frames = derive_study(sim.study)
-    report = build_report(sim.study, frames, command="pytest")
+    report = build_report(sim.study, frames, command="pytest", screen=demo_screen())
     out = write_report(report, frames, tmp_path_factory.mktemp("r") / "report")
     return out, report
 
@@ -178,10 +180,34 @@ def test_report_on_a_pharmaverse_sdtm_import(tmp_path: Path) -> None:
     report = build_report(study, frames)
     out = write_report(report, frames, tmp_path / "report")
     soup = BeautifulSoup((out / "index.html").read_text(), "html.parser")
-    assert [s["id"] for s in soup.find_all("section")] == SECTIONS
+    assert [s["id"] for s in soup.find_all("section")] == [k for k in SECTIONS if k != "antigens"]
     notes = " ".join(n.get_text() for n in soup.select("p.missing"))
     assert "no dose ledger" in notes
     assert "No patient had a confirmed complete response." in notes
     assert soup.find("table", id="table-response") is not None
     assert soup.find("table", id="table-response_qc") is not None
     assert (out / "report.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_antigen_section(soup: BeautifulSoup) -> None:
+    section = soup.find("section", id="antigens")
+    text = section.get_text()
+    assert "SYNTHETIC recognition screen" in text
+    assert "MART-1_27-35" in text and "L07-S3-c4" in text
+    for key in ("screen_calls", "screen_trail", "titrations", "analogs", "lysis", "catalogue"):
+        assert section.find("table", id=f"table-{key}") is not None, key
+    assert section.find("figure", id="figure-screen_heatmap").find("svg") is not None
+    assert section.find("figure", id="figure-titrations").find("svg") is not None
+    catalogue = section.find("table", id="table-catalogue").get_text()
+    assert "AAGIGILTV" in catalogue and "ITDQVPFSV" in catalogue
+
+
+def test_demo_command_writes_the_screen_and_the_antigen_section(tmp_path: Path) -> None:
+    from tests.cli.test_cli import run
+
+    out = tmp_path / "demo"
+    result = run("demo", "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert (out / "study" / "screens" / "plates.csv").is_file()
+    html = (out / "report" / "index.html").read_text()
+    assert 'id="antigens"' in html

@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 
 from remission._io import atomic_folder
+from remission.antigens.screens import demo_screen as demo_screen_tables
+from remission.antigens.screens import write_screen
 from remission.cli._app import app
 from remission.cli._console import console, problem_table, step, summary_table
 from remission.simulate import demo_study, simulate
@@ -80,8 +82,9 @@ def demo(
     with atomic_folder(out) as work:
         with step("simulating the demo study (409 patients)"):
             sim = demo_study()
-        with step("writing the study"):
+        with step("writing the study and its synthetic recognition screen"):
             write_study(sim.study, work / "study", "csv")
+            write_screen(demo_screen_tables(), work / "study" / "screens")
         with step("loading and validating it"):
             study = load(work / "study")
         headline = make_report(study, work / "report")

@@ -8,7 +8,9 @@ import polars as pl
 
 from remission._io import atomic_folder, write_csv
 from remission.analysis import potential_followup
+from remission.antigens.screens import ScreenTables, read_screen
 from remission.derive import ResponseRules, derive_study
+from remission.report._antigens import antigen_section
 from remission.report._html import render_html
 from remission.report._methods import methods_section, provenance_section
 from remission.report._model import Report, Section
@@ -68,6 +70,7 @@ def build_report(
     frames: dict[str, pl.DataFrame] | None = None,
     rules: ResponseRules | None = None,
     command: str = "",
+    screen: ScreenTables | None = None,
 ) -> Report:
     """Build the study report: every section a clinical paper has, from raw records.
 
@@ -81,6 +84,9 @@ def build_report(
         Best-response windows; admiralonco's defaults when omitted.
     command : str
         The command line, for provenance.
+    screen : ScreenTables, optional
+        A T-cell recognition screen; read from the study folder's ``screens/`` when omitted
+        and present. With one, the report gains an antigen section.
 
     Returns
     -------
@@ -106,6 +112,12 @@ def build_report(
         sites_section(study, frames),
         factors_section(study, frames),
         survival_section(study, frames),
+    ]
+    if screen is None and study.folder is not None and (study.folder / "screens").is_dir():
+        screen = read_screen(study.folder / "screens")
+    if screen is not None:
+        sections.append(antigen_section(screen))
+    sections += [
         methods_section(study, rules),
         provenance_section(study, command),
     ]

@@ -48,6 +48,7 @@ from remission.antigens.screens._titration import (
     logistic4,
     titration_table,
 )
+from remission.antigens.screens._write import write_screen
 
 __all__ = [
     "CONCENTRATION_UNITS",
@@ -80,4 +81,5 @@ __all__ = [
     "read_screen",
     "specific_lysis",
     "titration_table",
+    "write_screen",
 ]

@@ -9,6 +9,10 @@ from matplotlib import pyplot as plt
 from remission.figures._style import OKABE_ITO, new_figure
 
 
+def _num(value: float) -> str:
+    return f"{value:.2f}" if np.isfinite(value) else "NA"
+
+
 def forest_plot(
     rows: pl.DataFrame, estimate_label: str = "Odds ratio (95% CI)", title: str = ""
 ) -> plt.Figure:
@@ -37,6 +41,9 @@ def forest_plot(
     >>> fig.axes[0].get_xscale()
     'log'
     """
+    rows = rows.with_columns(
+        pl.col(c).cast(pl.Float64).fill_null(float("nan")) for c in ("estimate", "lower", "upper")
+    )
     if "model" not in rows.columns:
         rows = rows.with_columns(pl.lit("").alias("model"))
     models = rows["model"].unique(maintain_order=True).to_list()
@@ -67,7 +74,7 @@ def forest_plot(
         ax.text(
             1.02,
             yy,
-            f"{e:.2f} ({lo:.2f}-{hi:.2f})",
+            f"{_num(e)} ({_num(lo)}-{_num(hi)})",
             transform=ax.get_yaxis_transform(),
             va="center",
             fontsize=7.5,

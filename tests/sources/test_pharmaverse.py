@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from remission.sources import read_sdtm
-from remission.study import Study, load, write_study
+from remission.study import Study, check_study, load, validate_study, write_study
 from tests.sources.sdtm_data import PHARMAVERSE, adsl, needs_pharmaverse, stage_pharmaverse
 
 pytestmark = needs_pharmaverse
@@ -222,3 +222,36 @@ def test_independent_assessor(sdtm: Path) -> None:
     assert other.table("assessments").height == 22
     assert other.table("lesions").height == 25
     assert "INDEPENDENT ASSESSOR" in other.config.description
+
+
+def test_validated_in_memory_as_when_written_and_loaded(study: Study, tmp_path: Path) -> None:
+    """The import command validates the study in memory (rows as they will be written) instead
+    of writing and loading it: the problems are the same."""
+    as_written = {
+        name: frame.drop("_row").with_row_index("_row", offset=2)
+        for name, frame in study.tables.items()
+    }
+    problems = validate_study(Study(study.config, as_written))
+    _, loaded = check_study(write_study(study, tmp_path / "study", "csv"))
+    assert problems == loaded
+
+
+def test_record_order_does_not_matter(sdtm: Path, study: Study, tmp_path: Path) -> None:
+    """TR, TU and RS records in another order map to the same tables (only ``_row`` moves)."""
+    shuffled = tmp_path / "shuffled"
+    shuffled.mkdir()
+    for file in sdtm.iterdir():
+        frame = pl.read_csv(file, infer_schema=False)
+        if file.stem.lower() in ("tr", "tu", "rs"):
+            frame = frame.sample(fraction=1.0, shuffle=True, seed=11)
+        frame.write_csv(shuffled / file.name)
+    other = read_sdtm(shuffled, synthetic=True)
+    keys = {
+        "patients": ["patient_id"],
+        "lesions": ["patient_id", "lesion_id"],
+        "measurements": ["patient_id", "lesion_id", "assessed_on"],
+        "assessments": ["patient_id", "assessed_on", "sequence"],
+    }
+    for name, key in keys.items():
+        assert other.table(name).sort(key).equals(study.table(name).sort(key)), name
+    assert [w.code for w in other.warnings] == [w.code for w in study.warnings]

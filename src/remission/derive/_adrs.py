@@ -73,11 +73,21 @@ class ResponseRules:
     pd_cutoff: bool = True
 
 
+_SID = "_sid"
+"""A subject's number (subjects numbered in identifier order): every join, window and group-by
+below runs on it rather than on the text identifier, and sorting on it sorts by identifier."""
+
+_PARAMCDS = sorted(PARAMS)
+_PARAM_ORDER = {code: i for i, code in enumerate(_PARAMCDS)}
+"""Each PARAMCD's rank in text order: rows carry it (``_p``) to be sorted without text."""
+
+
 def _flag_rows(frame: pl.DataFrame, paramcd: str, date: str | None) -> pl.DataFrame:
     """Y/N parameter rows: Y with ``date`` when it is set, else N."""
     has = pl.col(date).is_not_null() if date else pl.col("_flag")
     return frame.select(
-        _ID,
+        _SID,
+        pl.lit(_PARAM_ORDER[paramcd], pl.Int64).alias("_p"),
         pl.lit(paramcd).alias("PARAMCD"),
         pl.when(has).then(pl.lit("Y")).otherwise(pl.lit("N")).alias("AVALC"),
         pl.when(has).then(1.0).otherwise(0.0).alias("AVAL"),
@@ -87,7 +97,8 @@ def _flag_rows(frame: pl.DataFrame, paramcd: str, date: str | None) -> pl.DataFr
 
 def _category_rows(frame: pl.DataFrame, paramcd: str, cat: str, date: str) -> pl.DataFrame:
     return frame.select(
-        _ID,
+        _SID,
+        pl.lit(_PARAM_ORDER[paramcd], pl.Int64).alias("_p"),
         pl.lit(paramcd).alias("PARAMCD"),
         pl.col(cat).alias("AVALC"),
         pl.col(cat).replace_strict(AVAL_OF, default=None, return_dtype=pl.Float64).alias("AVAL"),
@@ -95,42 +106,58 @@ def _category_rows(frame: pl.DataFrame, paramcd: str, cat: str, date: str) -> pl
     )
 
 
+def _per_subject(subjects: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
+    """``found`` (keyed by subject) for every subject, in the subjects' order."""
+    return subjects.select(_SID).join(found, on=_SID, how="left", maintain_order="left")
+
+
 def _best(rows: pl.DataFrame, subjects: pl.DataFrame, cat: str, missing: str) -> pl.DataFrame:
     """Best category per subject (lowest rank, earliest date), MISSING when none."""
     rank = {"CR": 1, "PR": 2, "SD": 3, "NON-CR/NON-PD": 4, "PD": 5, "NE": 6, "ND": 7}
     best = (
-        rows.filter(pl.col(cat).is_not_null())
+        rows.lazy()
+        .filter(pl.col(cat).is_not_null())
         .with_columns(pl.col(cat).replace_strict(rank, default=8).alias("_rank"))
-        .sort(_ID, "_rank", "ADT")
-        .group_by(_ID, maintain_order=True)
-        .first()
-        .select(_ID, pl.col(cat).alias("_best"), pl.col("ADT").alias("_best_dt"))
+        .sort(_SID, "_rank", "ADT")
+        .unique(_SID, keep="first", maintain_order=True)
+        .select(_SID, pl.col(cat).alias("_best"), pl.col("ADT").alias("_best_dt"))
+        .collect()
     )
-    return (
-        subjects.select(_ID)
-        .join(best, on=_ID, how="left")
-        .with_columns(pl.col("_best").fill_null(missing))
-    )
+    return _per_subject(subjects, best).with_columns(pl.col("_best").fill_null(missing))
+
+
+def _first_in_group(group: str) -> pl.Expr:
+    """True on the first row of each run of ``group`` (a frame sorted by it)."""
+    return (pl.col(group) != pl.col(group).shift(1)).fill_null(True)
 
 
 def _confirmed(anl: pl.DataFrame, rules: ResponseRules) -> pl.DataFrame:
     """For every CR/PR: is it confirmed? One row per (subject, response date)."""
-    seq = anl.select(_ID, "ADT", "AVALC", "_i")
+    seq = anl.lazy().select(_SID, "ADT", "AVALC", "_i")
     resp = seq.filter(pl.col("AVALC").is_in(["CR", "PR"]))
     later = seq.rename({"ADT": "_adt_j", "AVALC": "_val_j", "_i": "_j"})
-    pairs = resp.join(later, on=_ID).filter(pl.col("_j") > pl.col("_i"))
+    pairs = (
+        resp.join(later, on=_SID)
+        .filter(pl.col("_j") > pl.col("_i"))
+        .with_columns((pl.col(_SID).cast(pl.Int64) * (1 << 32) + pl.col("_i")).alias("_pair"))
+    )
     candidate = (pl.col("_adt_j") >= pl.col("ADT") + pl.duration(days=rules.confirmation_days)) & (
         pl.when(pl.col("AVALC") == "CR")
         .then(pl.col("_val_j") == "CR")
         .otherwise(pl.col("_val_j").is_in(["CR", "PR"]))
     )
-    first = pairs.filter(candidate).group_by(_ID, "_i").agg(pl.col("_j").min().alias("_conf_j"))
-    window = pairs.join(first, on=[_ID, "_i"]).filter(pl.col("_j") <= pl.col("_conf_j"))
-    window = window.sort(_ID, "_i", "_j").with_columns(
-        (pl.col("_val_j") == "CR").cum_sum().over(_ID, "_i").alias("_crs_so_far")
+    first = pairs.filter(candidate).group_by("_pair").agg(pl.col("_j").min().alias("_conf_j"))
+    window = (
+        pairs.join(first, on="_pair")
+        .filter(pl.col("_j") <= pl.col("_conf_j"))
+        .sort("_pair", "_j")
+        .with_columns((pl.col("_val_j") == "CR").cum_sum().over("_pair").alias("_crs_so_far"))
     )
     allowed_pr = ["CR", "PR", "NE", *(["SD"] if rules.accept_sd else [])]
-    verdict = window.group_by(_ID, "_i", "AVALC", "ADT").agg(
+    verdict = window.group_by("_pair").agg(
+        pl.col(_SID).first(),
+        pl.col("_i").first(),
+        pl.col("AVALC").first(),
         (pl.col("_val_j") == "NE").sum().alias("_ne"),
         (pl.col("_val_j") == "SD").sum().alias("_sd"),
         (~pl.col("_val_j").is_in(["CR", "NE"])).sum().alias("_not_cr_ne"),
@@ -146,7 +173,9 @@ def _confirmed(anl: pl.DataFrame, rules: ResponseRules) -> pl.DataFrame:
         & (pl.col("_sd") <= (1 if rules.accept_sd else 0))
         & ~pl.col("_pr_after_cr")
     )
-    return verdict.filter(cr_ok | pr_ok).select(_ID, "_i", pl.lit(True).alias("_confirmed"))
+    return (
+        verdict.filter(cr_ok | pr_ok).select(_SID, "_i", pl.lit(True).alias("_confirmed")).collect()
+    )
 
 
 def derive_adrs(
@@ -206,9 +235,21 @@ def derive_adrs(
         responses = responses.with_columns(pl.lit(None, dtype=pl.Int64).alias("SEQ"))
     if "ADTF" not in responses.columns:
         responses = responses.with_columns(pl.lit(None, dtype=pl.String).alias("ADTF"))
-    subjects = subjects.select(_ID, "REFDT", "DTHDT", "MDIS")
-    ovr = responses.select(_ID, "ADT", "AVALC", "SEQ", "ADTF").join(
-        subjects.select(_ID, "REFDT"), on=_ID, how="left"
+    # subjects get numbers in identifier order: every step below runs on the numbers
+    ids = (
+        pl.concat([responses.select(_ID), subjects.select(_ID)])
+        .drop_nulls()
+        .unique()
+        .sort(_ID)
+        .with_row_index(_SID)
+    )
+
+    def keyed(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.join(ids, on=_ID, how="left", maintain_order="left").drop(_ID)
+
+    subjects = keyed(subjects.select(_ID, "REFDT", "DTHDT", "MDIS"))
+    ovr = keyed(responses.select(_ID, "ADT", "AVALC", "SEQ", "ADTF")).join(
+        subjects.select(_SID, "REFDT"), on=_SID, how="left", maintain_order="left"
     )
 
     # ANL01FL: an analysable assessment on or after the reference date; on a date with several,
@@ -218,9 +259,10 @@ def derive_adrs(
         pl.col("AVALC").replace_strict(_WORST_FIRST, default=0).alias("_worst"),
     )
     chosen = (
-        ovr.filter("_ok")
+        ovr.lazy()
+        .filter("_ok")
         .sort(
-            _ID,
+            _SID,
             "ADT",
             "_worst",
             "SEQ",
@@ -228,30 +270,43 @@ def derive_adrs(
             descending=[False, False, True, True, True],
             nulls_last=True,
         )
-        .group_by(_ID, "ADT", maintain_order=True)
-        .first()
-        .select("_row")
-        .with_columns(pl.lit(True).alias("_anl01"))
+        .unique([_SID, "ADT"], keep="first", maintain_order=True)
+        .select("_row", pl.lit(True).alias("_anl01"))
     )
-    ovr = ovr.join(chosen, on="_row", how="left").with_columns(pl.col("_anl01").fill_null(False))
-    anl = ovr.filter("_anl01").sort(_ID, "ADT")
+    ovr = (
+        ovr.lazy()
+        .join(chosen, on="_row", how="left", maintain_order="left")
+        .with_columns(pl.col("_anl01").fill_null(False))
+        .collect()
+    )
+    anl = ovr.filter("_anl01").sort(_SID, "ADT")
     first_pd = (
-        anl.filter(pl.col("AVALC") == "PD").group_by(_ID).agg(pl.col("ADT").min().alias("_pd"))
+        anl.lazy()
+        .filter(pl.col("AVALC") == "PD")
+        .group_by(_SID)
+        .agg(pl.col("ADT").min().alias("_pd"))
+        .collect()
     )
     cutoff = first_pd
     if pd_dates is not None:
-        given = pd_dates.select(_ID, pl.col("PDDT").alias("_pd"))
-        cutoff = pl.concat([given, first_pd.join(given, on=_ID, how="anti")])
-    anl = anl.join(cutoff, on=_ID, how="left").with_columns(
+        given = keyed(pd_dates.select(_ID, pl.col("PDDT").alias("_pd"))).select(_SID, "_pd")
+        cutoff = pl.concat([given, first_pd.join(given, on=_SID, how="anti")])
+    anl = anl.join(cutoff, on=_SID, how="left", maintain_order="left").with_columns(
         (
             pl.col("_pd").is_null() | (pl.col("ADT") <= pl.col("_pd")) | ~pl.lit(rules.pd_cutoff)
         ).alias("_anl02")
     )
-    ovr = ovr.join(anl.select("_row", "_anl02"), on="_row", how="left")
-    a2 = anl.filter("_anl02").with_columns(pl.int_range(pl.len()).over(_ID).alias("_i"))
+    ovr = ovr.join(anl.select("_row", "_anl02"), on="_row", how="left", maintain_order="left")
+    # a2 is sorted by subject and date: _i numbers a subject's assessments 0, 1, 2, ...
+    a2 = anl.filter("_anl02").with_columns(
+        (
+            pl.int_range(pl.len())
+            - pl.when(_first_in_group(_SID)).then(pl.int_range(pl.len())).forward_fill()
+        ).alias("_i")
+    )
     in_window = pl.col("ADT") >= pl.col("REFDT") + pl.duration(days=rules.ref_start_window_days)
     confirmed = _confirmed(a2, rules)
-    a2 = a2.join(confirmed, on=[_ID, "_i"], how="left").with_columns(
+    a2 = a2.join(confirmed, on=[_SID, "_i"], how="left", maintain_order="left").with_columns(
         pl.col("_confirmed").fill_null(False)
     )
     val = pl.col("AVALC")
@@ -284,8 +339,8 @@ def derive_adrs(
     cbor = _best(a2.rename({"_cbor": "_c"}), subjects, "_c", missing)
 
     def earliest(cond: pl.Expr, name: str) -> pl.DataFrame:
-        found = a2.filter(cond).group_by(_ID).agg(pl.col("ADT").min().alias(name))
-        return subjects.select(_ID).join(found, on=_ID, how="left")
+        found = a2.lazy().filter(cond).group_by(_SID).agg(pl.col("ADT").min().alias(name)).collect()
+        return _per_subject(subjects, found)
 
     resp = val.is_in(["CR", "PR"])
     benefit = val.is_in(["SD", "NON-CR/NON-PD", "CR", "PR"]) & in_window
@@ -293,17 +348,15 @@ def derive_adrs(
     crsp = earliest(resp & pl.col("_confirmed"), "_d")
     cb = earliest(resp | (val.is_in(["SD", "NON-CR/NON-PD"]) & in_window), "_d")
     ccb = earliest((resp & pl.col("_confirmed")) | benefit, "_d")
-    pd_ = subjects.select(_ID).join(first_pd, on=_ID, how="left")
-    last = (
-        anl.sort(_ID, "ADT")
-        .group_by(_ID)
-        .last()
-        .select(_ID, pl.col("AVALC").alias("_last"), pl.col("ADT").alias("_last_dt"))
+    pd_ = _per_subject(subjects, first_pd)
+    # anl is sorted by subject and date, with one assessment per date: the last is the latest
+    last = anl.filter(_first_in_group(_SID).shift(-1).fill_null(True)).select(
+        _SID, pl.col("AVALC").alias("_last"), pl.col("ADT").alias("_last_dt")
     )
-    lsta = subjects.select(_ID).join(last, on=_ID, how="left")
+    lsta = _per_subject(subjects, last)
 
-    bor_c = bor.select(_ID, pl.col("_best").alias("_c"), pl.col("_best_dt").alias("_d"))
-    cbor_c = cbor.select(_ID, pl.col("_best").alias("_c"), pl.col("_best_dt").alias("_d"))
+    bor_c = bor.select(_SID, pl.col("_best").alias("_c"), pl.col("_best_dt").alias("_d"))
+    cbor_c = cbor.select(_SID, pl.col("_best").alias("_c"), pl.col("_best_dt").alias("_d"))
     parts = [
         _category_rows(bor_c, "BOR", "_c", "_d"),
         _category_rows(cbor_c, "CBOR", "_c", "_d"),
@@ -323,9 +376,9 @@ def derive_adrs(
         ),
         _flag_rows(pd_, "PD", "_pd"),
         _category_rows(lsta.with_columns(pl.col("_last")), "LSTA", "_last", "_last_dt"),
-        _flag_rows(subjects.select(_ID, "DTHDT"), "DEATH", "DTHDT"),
+        _flag_rows(subjects.select(_SID, "DTHDT"), "DEATH", "DTHDT"),
         _flag_rows(
-            subjects.select(_ID, pl.col("MDIS").fill_null(False).alias("_flag")), "MDIS", None
+            subjects.select(_SID, pl.col("MDIS").fill_null(False).alias("_flag")), "MDIS", None
         ),
     ]
     params = pl.concat(parts, how="vertical_relaxed").with_columns(
@@ -335,7 +388,8 @@ def derive_adrs(
         pl.lit(None, dtype=pl.Int64).alias("SRCSEQ"),
     )
     ovr_rows = ovr.select(
-        _ID,
+        _SID,
+        pl.lit(_PARAM_ORDER["OVR"], pl.Int64).alias("_p"),
         pl.lit("OVR").alias("PARAMCD"),
         "AVALC",
         val.replace_strict(AVAL_OF, default=None, return_dtype=pl.Float64).alias("AVAL"),
@@ -346,23 +400,23 @@ def derive_adrs(
         pl.col("SEQ").alias("SRCSEQ"),
     )
     adrs = pl.concat([params.select(ovr_rows.columns), ovr_rows], how="vertical_relaxed")
-    return (
-        adrs.with_columns(
-            pl.lit(studyid).alias("STUDYID"),
-            pl.col("PARAMCD").replace_strict(PARAMS, return_dtype=pl.String).alias("PARAM"),
-        )
-        .select(
-            "STUDYID",
-            _ID,
-            "PARAMCD",
-            "PARAM",
-            "AVALC",
-            "AVAL",
-            "ADT",
-            "ADTF",
-            "ANL01FL",
-            "ANL02FL",
-            "SRCSEQ",
-        )
-        .sort(_ID, "PARAMCD", "ADT", nulls_last=True)
+    # sorted by subject, PARAMCD and date (missing last): one whole-number key, not text
+    # (PARAMCD's rank among the codes, and the day shifted to be positive, missing = largest)
+    day = pl.col("ADT").cast(pl.Int64) + (1 << 31)
+    order = (pl.col(_SID).cast(pl.Int64) * 16 + pl.col("_p")) * (1 << 32) + day.fill_null(
+        (1 << 32) - 1
+    )
+    adrs = adrs.sort(order, maintain_order=True, nulls_last=True)
+    return adrs.select(
+        pl.lit(studyid).alias("STUDYID"),
+        ids[_ID].gather(adrs[_SID]).alias(_ID),
+        "PARAMCD",
+        pl.Series([PARAMS[c] for c in _PARAMCDS]).gather(adrs["_p"]).alias("PARAM"),
+        "AVALC",
+        "AVAL",
+        "ADT",
+        "ADTF",
+        "ANL01FL",
+        "ANL02FL",
+        "SRCSEQ",
     )

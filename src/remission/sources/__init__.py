@@ -39,8 +39,9 @@ Examples
 (2, 'randomization')
 """
 
-from remission.sources._sdtm import ALIVE_DS_TERMS, EVALUATOR, HISTOLOGY, ORGAN_PATTERNS, read_sdtm
+from remission.sources._sdtm import ALIVE_DS_TERMS, EVALUATOR, HISTOLOGY, read_sdtm
 from remission.sources._sdtm_files import SDTM_DOMAINS
+from remission.sources._sdtm_tumor import ORGAN_PATTERNS
 
 __all__ = [
     "ALIVE_DS_TERMS",

@@ -1,8 +1,11 @@
 """CDISC SDTM (DM, DS, EX, TU, TR, RS) into the study format: the mapping, vectorised.
 
-Every rule is documented in ``docs/sources.md`` with a table of SDTM variable -> study
-column. Nothing here loops over subjects or records: each table is built by Polars joins and
-group-bys over whole domains, so 100,000 subjects take seconds.
+``read_sdtm`` reads the domains, checks what every domain shares (subjects, dates), maps DM,
+DS and EX into ``patients`` here and the tumor domains TU, TR and RS into ``lesions``,
+``measurements`` and ``assessments`` in ``_sdtm_tumor.py``. Every rule is documented in
+``docs/sources.md`` with a table of SDTM variable -> study column. Nothing loops over subjects
+or records: each table is built by Polars joins and group-bys over whole domains, so 100,000
+subjects take seconds.
 """
 
 from __future__ import annotations
@@ -16,15 +19,22 @@ import remission
 from remission.sources._sdtm_dates import (
     DTC_EXPECTED,
     DTC_FIX,
-    dtc_impute,
     dtc_precision,
     partial_period_end,
+    with_dates,
 )
 from remission.sources._sdtm_files import (
     Domain,
     Findings,
     find_domain_files,
     read_table,
+)
+from remission.sources._sdtm_tumor import (
+    add_first_seen,
+    keep_evaluator,
+    map_assessments,
+    map_lesions,
+    map_measurements,
 )
 from remission.study import ROW_COLUMN, TABLES, Study, StudyConfig, empty_table
 
@@ -37,65 +47,6 @@ HISTOLOGY = "not recorded"
 ALIVE_DS_TERMS = ("FINAL LAB VISIT",)
 """DS events (DSDECOD) whose date counts as a date the subject was known alive. It stands in
 for the last laboratory date that admiral's ADSL template uses (LB is not read)."""
-
-DIAMETER_TESTS = ("LDIAM", "LPERP")
-STATE_TEST = "TUMSTATE"
-
-TUMSTATE_STATES = {
-    "PRESENT": "present",
-    "ABSENT": "absent",
-    "UNEQUIVOCAL": "unequivocal_progression",
-    "UNEQUIVOCAL PROGRESSION": "unequivocal_progression",
-    "EQUIVOCAL": "not_evaluated",
-    "NOT EVALUABLE": "not_evaluated",
-    "NOT ASSESSABLE": "not_evaluated",
-    "NE": "not_evaluated",
-    "NOT DONE": "not_evaluated",
-    "TOO SMALL TO MEASURE": "too_small",
-}
-"""TR TUMSTATE results (TRSTRESC) -> ``measurements.state``."""
-
-RESULT_STATES = {
-    "TOO SMALL TO MEASURE": "too_small",
-    "TOO SMALL": "too_small",
-    "NOT EVALUABLE": "not_evaluated",
-    "NOT ASSESSABLE": "not_evaluated",
-    "NE": "not_evaluated",
-    "NOT DONE": "not_evaluated",
-}
-"""Text results of a diameter test (TRSTRESC without a number) -> ``measurements.state``."""
-
-LESION_ROLES = {"TARGET": True, "NON-TARGET": False, "NEW": False}
-"""TU TUMIDENT results (TUSTRESC) -> ``lesions.target``."""
-
-ORGAN_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("lymph_node", r"\bLYMPH|\bNODES?\b|\bNODAL\b"),
-    ("adrenal", r"\bADRENAL"),
-    ("brain", r"\bBRAIN|\bCEREBR|\bCEREBELL"),
-    ("breast", r"\bBREAST"),
-    (
-        "intestine",
-        r"\bINTESTIN|\bCOLON|\bRECT(UM|AL)\b|\bBOWEL|\bDUODEN|\bJEJUN|\bILEUM|\bC(A)?ECUM|\bSIGMOID",
-    ),
-    ("kidney", r"\bKIDNEY|\bRENAL\b"),
-    ("liver", r"\bLIVER|\bHEPAT"),
-    ("lung", r"\bLUNG|\bPULMONARY|\bBRONCH"),
-    ("pleura", r"\bPLEURA"),
-    ("peritoneum", r"\bPERITON|\bOMENT|\bMESENTER"),
-    ("pancreas", r"\bPANCREA"),
-    ("spleen", r"\bSPLEEN|\bSPLENIC"),
-    ("subcutaneous", r"\bSUBCUTANEOUS"),
-    ("skin", r"\bSKIN\b|\bCUTANEOUS|\bDERMAL"),
-    ("soft_tissue", r"\bSOFT TISSUE"),
-    ("muscle", r"\bMUSCLE"),
-    (
-        "bone",
-        r"\bBONE|\bVERTEBRA|\bSPINE\b|\bRIBS?\b|\bFEMUR|\bSKULL|\bSTERNUM|\bHUMERUS|\bSACRUM"
-        r"|\bCLAVICLE|\bSCAPULA|\bTIBIA|\bFIBULA|\bACETABUL",
-    ),
-)
-"""TULOC (upper case) -> ``lesions.organ``: the first pattern that matches wins (so ADRENAL
-GLAND is adrenal, not kidney); a location matching none is ``other``."""
 
 AGE_UNITS = {"YEARS": 1.0, "MONTHS": 1 / 12, "WEEKS": 7 / 365.25, "DAYS": 1 / 365.25}
 """DM AGEU -> factor to years."""
@@ -246,14 +197,14 @@ def read_sdtm(
     for name, domain in domains.items():
         _check_dates(domain, _DATES[name], findings)
     tumor = {
-        name: _keep_evaluator(domains[name], name.upper(), evaluator, findings)
+        name: keep_evaluator(domains[name], name.upper(), evaluator, findings)
         for name in ("tu", "tr", "rs")
         if name in domains
     }
-    lesions = _lesions(tumor.get("tu"), findings)
-    measurements = _measurements(tumor.get("tr"), lesions, domains.get("tu"), findings)
-    lesions = _first_seen(lesions, measurements, domains.get("tu"), findings)
-    assessments = _assessments(tumor.get("rs"), findings)
+    lesions = map_lesions(tumor.get("tu"), findings)
+    measurements = map_measurements(tumor.get("tr"), lesions, domains.get("tu"), findings)
+    lesions = add_first_seen(lesions, measurements, domains.get("tu"), findings)
+    assessments = map_assessments(tumor.get("rs"), findings)
     patients = _patients(domains, measurements, assessments, histology, findings)
     rule = "derived from EX, DS, TR, RS and the death date (docs/sources.md)"
     if adsl is not None:
@@ -290,15 +241,25 @@ def read_sdtm(
 def _check_subjects(domains: dict[str, Domain], findings: Findings) -> None:
     """USUBJID present everywhere, unique in DM, and every other domain's subjects in DM."""
     dm = domains["dm"]
-    subjects = dm.frame.select(_SUBJ).drop_nulls().unique()
+    subjects = dm.frame.lazy().select(_SUBJ).drop_nulls().unique()
+    present = pl.col(_SUBJ).is_not_null()
+    plans: list[pl.LazyFrame] = []
     for name, domain in domains.items():
-        frame = domain.frame
+        frame = domain.frame.lazy()
+        plans.append(frame.filter(pl.col(_SUBJ).is_null()))
+        if name == "dm":
+            repeated = frame.filter(present & pl.col(_SUBJ).is_duplicated())
+            plans.append(repeated.filter(pl.int_range(pl.len()).over(_SUBJ) > 0))
+        else:
+            plans.append(frame.filter(present).join(subjects, on=_SUBJ, how="anti"))
+    found = iter(pl.collect_all(plans))  # every domain at once, in parallel
+    for name, domain in domains.items():
         findings.add_rows(
             "error",
             "sdtm.value_missing",
             domain.file,
             _SUBJ,
-            frame.filter(pl.col(_SUBJ).is_null()),
+            next(found),
             "a subject identifier (USUBJID)",
             "fill in USUBJID or remove the record",
         )
@@ -308,20 +269,17 @@ def _check_subjects(domains: dict[str, Domain], findings: Findings) -> None:
                 "sdtm.duplicate_subject",
                 domain.file,
                 _SUBJ,
-                frame.filter(pl.col(_SUBJ).is_not_null() & pl.col(_SUBJ).is_duplicated()).filter(
-                    pl.int_range(pl.len()).over(_SUBJ) > 0
-                ),
+                next(found),
                 "one DM record per subject",
                 "remove the repeated record",
             )
             continue
-        orphans = frame.filter(pl.col(_SUBJ).is_not_null()).join(subjects, on=_SUBJ, how="anti")
         findings.add_rows(
             "error",
             "sdtm.unknown_subject",
             domain.file,
             _SUBJ,
-            orphans,
+            next(found),
             f"a subject listed in DM ({dm.file})",
             "add the subject to DM, or remove its records (are the files from one study?)",
         )
@@ -354,504 +312,6 @@ def _check_dates(domain: Domain, columns: tuple[str, ...], findings: Findings) -
         )
 
 
-def _with_dates(
-    frame: pl.DataFrame, column: str, day: str, month: str | None, name: str
-) -> pl.DataFrame:
-    """Add ``name`` (imputed date) and ``name_flag``; each distinct value is parsed once."""
-    values = frame.select(pl.col(column).unique()).drop_nulls()
-    date, flag = dtc_impute(pl.col(column), day, month)  # type: ignore[arg-type]
-    values = values.with_columns(
-        date.alias(name), flag.alias(f"{name}_flag"), dtc_precision(pl.col(column)).alias("_p")
-    )
-    return frame.join(values, on=column, how="left").rename({"_p": f"{name}_precision"})
-
-
-def _keep_evaluator(domain: Domain, label: str, evaluator: str, findings: Findings) -> Domain:
-    """One evaluator's records (filtered while reading); with several assessors of that
-    evaluator, a subject's accepted records (``--ACPTFL = "Y"``) when it has any."""
-    frame = domain.frame
-    column, accepted = f"{label}EVAL", f"{label}ACPTFL"
-    wanted = evaluator.strip().upper()
-    if not domain.filtered:
-        findings.add(
-            "warning",
-            "sdtm.no_evaluator",
-            domain.file,
-            f"a column {column} naming who evaluated each record",
-            f"every record is taken as the {wanted}'s",
-            column=column,
-        )
-        return domain
-    if frame.is_empty() and domain.others:
-        findings.add(
-            "error",
-            "sdtm.evaluator",
-            domain.file,
-            f"records of the evaluator {wanted}",
-            f"choose --evaluator from: {', '.join(domain.others)}",
-            column=column,
-            value=wanted,
-        )
-        return domain
-    if accepted in frame.columns:
-        flag = (pl.col(accepted).str.to_uppercase() == "Y").fill_null(False)
-        chosen = frame.filter(flag).select(_SUBJ).unique()
-        if not chosen.is_empty():
-            frame = frame.filter(flag | ~pl.col(_SUBJ).is_in(chosen[_SUBJ].implode()))
-    return Domain(domain.name, domain.file, frame, domain.filtered)
-
-
-# --- lesions and measurements (TU, TR) -------------------------------------------------------
-
-
-def _organ(location: pl.Expr) -> pl.Expr:
-    upper = location.str.to_uppercase()
-    expr = pl.when(upper.is_null()).then(pl.lit("other"))
-    for organ, pattern in ORGAN_PATTERNS:
-        expr = expr.when(upper.str.contains(pattern)).then(pl.lit(organ))
-    return expr.otherwise(pl.lit("other"))
-
-
-def _lesions(tu: Domain | None, findings: Findings) -> pl.DataFrame:
-    """One row per TU lesion (TUTESTCD = TUMIDENT): site, organ, nodal, target."""
-    if tu is None:
-        return _empty_lesions()
-    frame = tu.frame
-    other = frame.filter(pl.col("TUTESTCD").str.to_uppercase() != "TUMIDENT")
-    if not other.is_empty():
-        tests = sorted(set(other["TUTESTCD"].drop_nulls().to_list()))
-        findings.add(
-            "warning",
-            "sdtm.tests_ignored",
-            tu.file,
-            "TUTESTCD TUMIDENT (tumor identification)",
-            f"{other.height} records of other tests are not used ({', '.join(tests)})",
-            column="TUTESTCD",
-        )
-    frame = frame.filter(pl.col("TUTESTCD").str.to_uppercase() == "TUMIDENT")
-    findings.add_rows(
-        "error",
-        "sdtm.value_missing",
-        tu.file,
-        "TULNKID",
-        frame.filter(pl.col("TULNKID").is_null()),
-        "a lesion identifier (TULNKID) linking the lesion to its TR records",
-        "fill in TULNKID",
-    )
-    role = pl.col("TUSTRESC").str.to_uppercase()
-    findings.add_rows(
-        "error",
-        "sdtm.value",
-        tu.file,
-        "TUSTRESC",
-        frame.filter(role.is_null() | ~role.is_in(list(LESION_ROLES))),
-        "TARGET, NON-TARGET or NEW",
-        "write the lesion's role in TUSTRESC as the SDTM codelist has it",
-    )
-    frame = frame.with_columns(
-        pl.lit(None, pl.String).alias(name)
-        for name in ("TULOC", "TULAT", "TUDTC")
-        if name not in frame.columns
-    )
-    location, laterality = pl.col("TULOC"), pl.col("TULAT")
-    frame = frame.filter(pl.col("TULNKID").is_not_null() & role.is_in(list(LESION_ROLES)))
-    # the organ patterns run once per distinct location, not once per lesion
-    organs = frame.select(location.unique()).with_columns(_organ(location).alias("organ"))
-    lesions = (
-        frame.join(organs, on="TULOC", how="left", nulls_equal=True)
-        .select(
-            ROW_COLUMN,
-            pl.col(_SUBJ).alias("patient_id"),
-            pl.col("TULNKID").alias("lesion_id"),
-            pl.when(laterality.is_null())
-            .then(location)
-            .otherwise(pl.concat_str([location, pl.lit(" ("), laterality, pl.lit(")")]))
-            .fill_null("not recorded")
-            .alias("site"),
-            "organ",
-            role.replace_strict(LESION_ROLES, return_dtype=pl.Boolean).alias("target"),
-            "TUDTC",
-        )
-        .with_columns((pl.col("organ") == "lymph_node").alias("nodal"))
-        .sort(ROW_COLUMN)
-    )
-    unknown_site = frame.filter(location.is_null())
-    if not unknown_site.is_empty():
-        findings.add(
-            "warning",
-            "sdtm.no_location",
-            tu.file,
-            "a location (TULOC) for every lesion",
-            f"{unknown_site.height} lesions get site 'not recorded', organ 'other' and count "
-            "as not nodal",
-            row=int(unknown_site[ROW_COLUMN].min()),  # type: ignore[arg-type]
-            column="TULOC",
-        )
-    key = ["patient_id", "lesion_id"]
-    repeated = lesions.group_by(key).agg(pl.len().alias("_n")).filter(pl.col("_n") > 1)
-    if repeated.is_empty():
-        return lesions
-    # a lesion identified twice: the same site and role again is harmless, anything else is
-    # a conflict; only the (rare) repeated lesions are looked at row by row
-    rows = lesions.join(repeated.drop("_n"), on=key, how="semi").sort(ROW_COLUMN)
-    rows = rows.with_columns(
-        (pl.int_range(pl.len()).over(key) > 0).alias("_later"),
-        (pl.struct("site", "target").n_unique().over(key) > 1).alias("_conflict"),
-    )
-    findings.add_rows(
-        "error",
-        "sdtm.duplicate_lesion",
-        tu.file,
-        "TULNKID",
-        rows.filter(pl.col("_later") & pl.col("_conflict")).rename({"lesion_id": "TULNKID"}),
-        "one identification (TUMIDENT) per lesion and evaluator",
-        "give each lesion its own TULNKID, or remove the conflicting record",
-    )
-    later = rows.filter(pl.col("_later")).select(ROW_COLUMN)
-    return lesions.join(later, on=ROW_COLUMN, how="anti").sort(ROW_COLUMN)
-
-
-def _empty_lesions() -> pl.DataFrame:
-    return (
-        empty_table("lesions")
-        .drop("first_seen_on")
-        .with_columns(pl.lit(None, pl.String).alias("TUDTC"))
-    )
-
-
-def _measurements(
-    tr: Domain | None, lesions: pl.DataFrame, tu_read: Domain | None, findings: Findings
-) -> pl.DataFrame:
-    """One row per lesion and assessment date from TR's LDIAM, LPERP and TUMSTATE records."""
-    if tr is None:
-        return _empty_measurements()
-    if tu_read is None:
-        if not tr.frame.is_empty():
-            findings.add(
-                "error",
-                "sdtm.tu_missing",
-                tr.file,
-                "the TU domain beside TR: TR measures lesions that TU identifies",
-                "add tu.xpt or tu.csv to the folder",
-            )
-        return _empty_measurements()
-    frame = tr.frame.with_columns(pl.col("TRTESTCD").str.to_uppercase().alias("_test"))
-    used = (*DIAMETER_TESTS, STATE_TEST)
-    other = frame.filter(~pl.col("_test").is_in(used))
-    if not other.is_empty():
-        tests = sorted(set(other["TRTESTCD"].drop_nulls().to_list()))
-        findings.add(
-            "warning",
-            "sdtm.tests_ignored",
-            tr.file,
-            f"TRTESTCD {', '.join(used)}",
-            f"{other.height} records of other tests are not used ({', '.join(tests)})",
-            column="TRTESTCD",
-        )
-    frame = frame.filter(pl.col("_test").is_in(used))
-    findings.add_rows(
-        "error",
-        "sdtm.value_missing",
-        tr.file,
-        "TRLNKID",
-        frame.filter(pl.col("TRLNKID").is_null()),
-        "a lesion identifier (TRLNKID) matching a TU TULNKID",
-        "fill in TRLNKID",
-    )
-    frame = _with_dates(frame, "TRDTC", "first", None, "assessed_on")
-    findings.add_rows(
-        "error",
-        "sdtm.value_missing",
-        tr.file,
-        "TRDTC",
-        frame.filter(pl.col("TRDTC").is_null()),
-        "the date of the assessment",
-        "fill in TRDTC (at least year and month)",
-    )
-    findings.add_rows(
-        "error",
-        "sdtm.date_partial",
-        tr.file,
-        "TRDTC",
-        frame.filter(pl.col("assessed_on_precision") == "no_month"),
-        "an assessment date with at least year and month (a missing day is imputed as the "
-        "1st, as admiralonco's ADTR does)",
-        "write the month of the scan; a year alone cannot place it among the assessments",
-    )
-    number = pl.col("TRSTRESN") if "TRSTRESN" in frame.columns else pl.lit(None, pl.String)
-    result = pl.col("TRSTRESC") if "TRSTRESC" in frame.columns else pl.lit(None, pl.String)
-    unit = pl.col("TRSTRESU") if "TRSTRESU" in frame.columns else pl.lit(None, pl.String)
-    status = pl.col("TRSTAT") if "TRSTAT" in frame.columns else pl.lit(None, pl.String)
-    frame = frame.with_columns(
-        pl.coalesce(
-            number.cast(pl.Float64, strict=False), result.cast(pl.Float64, strict=False)
-        ).alias("_value"),
-        result.str.to_uppercase().alias("_result"),
-        unit.alias("_unit"),
-        status.str.to_uppercase().alias("_status"),
-    )
-    diameter = pl.col("_test").is_in(DIAMETER_TESTS)
-    text = diameter & pl.col("_value").is_null() & pl.col("_result").is_not_null()
-    findings.add_rows(
-        "error",
-        "sdtm.value",
-        tr.file,
-        "TRSTRESC",
-        frame.filter(text & ~pl.col("_result").is_in(list(RESULT_STATES))),
-        "a diameter in mm (or TOO SMALL TO MEASURE, NOT EVALUABLE)",
-        "write the diameter as a number in TRSTRESN/TRSTRESC",
-    )
-    findings.add_rows(
-        "error",
-        "sdtm.unit",
-        tr.file,
-        "TRSTRESU",
-        frame.filter(
-            diameter
-            & pl.col("_value").is_not_null()
-            & (pl.col("_unit").str.to_lowercase().fill_null("") != "mm")
-        ).with_columns(pl.col("_unit").fill_null("(empty)")),
-        "mm (remission takes lesion diameters in millimetres)",
-        "convert TRSTRESN to millimetres (1 cm = 10 mm) and set TRSTRESU to mm",
-        value="_unit",
-    )
-    findings.add_rows(
-        "error",
-        "sdtm.value",
-        tr.file,
-        "TRSTRESC",
-        frame.filter(
-            (pl.col("_test") == STATE_TEST)
-            & pl.col("_result").is_not_null()
-            & ~pl.col("_result").is_in(list(TUMSTATE_STATES))
-        ),
-        f"a tumor state: {', '.join(TUMSTATE_STATES)}",
-        "write the state as the SDTM codelist has it",
-    )
-    # each record gets its lesion's number (a whole number groups much faster than text)
-    known = lesions.select(
-        pl.col("patient_id").alias(_SUBJ), pl.col("lesion_id").alias("TRLNKID")
-    ).with_row_index("_lesion")
-    frame = frame.filter(
-        pl.col("TRLNKID").is_not_null() & pl.col("assessed_on").is_not_null()
-    ).join(known, on=[_SUBJ, "TRLNKID"], how="left")
-    findings.add_rows(
-        "error",
-        "sdtm.unknown_lesion",
-        tr.file,
-        "TRLNKID",
-        frame.filter(pl.col("_lesion").is_null()),
-        f"a lesion identified in TU ({tu_read.file}) for this subject and evaluator",
-        "add the lesion's TUMIDENT record to TU, or correct TRLNKID",
-    )
-    # what each record says about the lesion's state, before records are combined
-    row_state = (
-        pl.when(pl.col("_test") == STATE_TEST)
-        .then(pl.col("_result").replace_strict(TUMSTATE_STATES, default=None))
-        .when(pl.col("_status") == "NOT DONE")
-        .then(pl.lit("not_evaluated"))
-        .when(text)
-        .then(pl.col("_result").replace_strict(RESULT_STATES, default=None))
-    )
-    # one row per lesion and date; a test recorded twice is looked at on its own below
-    value_of = {t: pl.col("_value").filter(pl.col("_test") == t).first() for t in DIAMETER_TESTS}
-    key = ["_lesion", "assessed_on"]
-    frame = frame.filter(pl.col("_lesion").is_not_null())
-    wide = (
-        frame.with_columns(row_state.alias("_state"))
-        .group_by(key)
-        .agg(
-            pl.col(ROW_COLUMN).min(),
-            pl.col("assessed_on_flag").is_not_null().any().alias("_imputed"),
-            value_of["LDIAM"].alias("longest_mm"),
-            value_of["LPERP"].alias("perpendicular_mm"),
-            pl.col("_state").filter(pl.col("_test") == STATE_TEST).first().alias("_tumstate"),
-            pl.col("_state").filter(pl.col("_test") != STATE_TEST).min().alias("_text_state"),
-            pl.any_horizontal(
-                (pl.col("_test") == t).sum() > 1 for t in (*DIAMETER_TESTS, STATE_TEST)
-            ).alias("_repeated"),
-        )
-    )
-    repeated = wide.filter(pl.col("_repeated")).select(key)
-    if not repeated.is_empty():
-        _report_repeats(frame, repeated, [*key, "_test"], tr.file, findings)
-    wide = wide.join(
-        lesions.select("patient_id", "lesion_id", "nodal").with_row_index("_lesion"),
-        on="_lesion",
-        how="left",
-    )
-    longest = pl.col("longest_mm")
-    perp = pl.col("perpendicular_mm")
-    state = (
-        pl.when(pl.col("_tumstate").is_not_null())
-        .then(pl.col("_tumstate"))
-        .when(pl.col("_text_state").is_not_null())
-        .then(pl.col("_text_state"))
-        .when((longest == 0) & (perp.is_null() | (perp == 0)))
-        .then(pl.lit("absent"))
-        .when(longest.is_not_null())
-        .then(pl.lit("present"))
-        .otherwise(pl.lit("not_evaluated"))
-    )
-    return wide.select(
-        ROW_COLUMN,
-        "patient_id",
-        "lesion_id",
-        "assessed_on",
-        longest,
-        perp,
-        pl.when(pl.col("nodal")).then(perp).otherwise(None).alias("short_axis_mm"),
-        state.alias("state"),
-        "_imputed",
-    ).sort(ROW_COLUMN)
-
-
-def _report_repeats(
-    frame: pl.DataFrame, groups: pl.DataFrame, group: list[str], file: str, findings: Findings
-) -> None:
-    """Report repeated TR records: a conflicting result is an error, an exact repeat a note.
-
-    A repeat with the same result carries nothing new (the pharmaverse test data repeat some
-    TUMSTATE records); the first record of each group is the one kept.
-    """
-    rows = frame.join(groups, on=group[:-1], how="semi").sort(ROW_COLUMN)
-    later = pl.int_range(pl.len()).over(group) > 0
-    same = pl.struct("_value", "_result", "_unit").n_unique().over(group) == 1
-    rows = rows.with_columns(later.alias("_later"), same.alias("_same"))
-    findings.add_rows(
-        "error",
-        "sdtm.duplicate_record",
-        file,
-        "TRTESTCD",
-        rows.filter(pl.col("_later") & ~pl.col("_same")),
-        "one result per lesion, test and date for the evaluator",
-        "remove the conflicting record, or mark the accepted one with TRACPTFL = Y",
-    )
-    repeats = rows.filter(pl.col("_later") & pl.col("_same"))
-    if not repeats.is_empty():
-        findings.add(
-            "warning",
-            "sdtm.repeated_record",
-            file,
-            "one record per lesion, test and date for the evaluator",
-            f"records that repeat an earlier record's result exactly are left out "
-            f"({repeats.height} records); remove them to silence this",
-            row=int(repeats[ROW_COLUMN].min()),  # type: ignore[arg-type]
-            column="TRTESTCD",
-        )
-
-
-def _empty_measurements() -> pl.DataFrame:
-    return empty_table("measurements").with_columns(pl.lit(False).alias("_imputed"))
-
-
-def _first_seen(
-    lesions: pl.DataFrame, measurements: pl.DataFrame, tu: Domain | None, findings: Findings
-) -> pl.DataFrame:
-    """``first_seen_on``: the lesion's first TR date, else TUDTC (a missing day is the 1st)."""
-    first = measurements.group_by("patient_id", "lesion_id").agg(
-        pl.col("assessed_on").min().alias("_first")
-    )
-    lesions = lesions.join(first, on=["patient_id", "lesion_id"], how="left")
-    lesions = _with_dates(lesions, "TUDTC", "first", "first", "_tudtc")
-    lesions = lesions.with_columns(pl.coalesce("_first", "_tudtc").alias("first_seen_on")).sort(
-        ROW_COLUMN
-    )
-    if tu is not None:
-        findings.add_rows(
-            "error",
-            "sdtm.lesion_never_seen",
-            tu.file,
-            "TULNKID",
-            lesions.filter(pl.col("first_seen_on").is_null()).rename({"lesion_id": "TULNKID"}),
-            "a TR record of the lesion (or a TUDTC) dating when it was first seen",
-            "add the lesion's measurements to TR, or its identification date as TUDTC",
-        )
-    return lesions.filter(pl.col("first_seen_on").is_not_null())
-
-
-# --- assessments (RS) ------------------------------------------------------------------------
-
-
-def _assessments(rs: Domain | None, findings: Findings) -> pl.DataFrame:
-    """Overall responses (RSTESTCD = OVRLRESP) with admiralonco's date imputation."""
-    if rs is None:
-        return empty_table("assessments")
-    responses = TABLES["assessments"].column("response").values
-    frame = rs.frame.filter(pl.col("RSTESTCD").str.to_uppercase() == "OVRLRESP")
-    response = pl.col("RSSTRESC").str.to_uppercase()
-    empty = frame.filter(pl.col("RSSTRESC").is_null())
-    if not empty.is_empty():
-        findings.add(
-            "warning",
-            "sdtm.no_response",
-            rs.file,
-            "a response in RSSTRESC",
-            f"{empty.height} overall-response records without a result are left out, as "
-            "admiralonco leaves them out of the analysis",
-            row=int(empty[ROW_COLUMN].min()),  # type: ignore[arg-type]
-            column="RSSTRESC",
-        )
-    frame = frame.filter(pl.col("RSSTRESC").is_not_null())
-    findings.add_rows(
-        "error",
-        "sdtm.value",
-        rs.file,
-        "RSSTRESC",
-        frame.filter(~response.is_in(responses)),
-        f"an overall response: {', '.join(responses)}",
-        "write the response as RECIST 1.1 names it (iRECIST responses are not read yet)",
-    )
-    frame = _with_dates(frame, "RSDTC", "last", "last", "assessed_on")
-    findings.add_rows(
-        "error",
-        "sdtm.value_missing",
-        rs.file,
-        "RSDTC",
-        frame.filter(pl.col("RSDTC").is_null()),
-        "the date of the assessment",
-        "fill in RSDTC (a partial date such as 2014-02 is imputed)",
-    )
-    sequence = (
-        pl.col("RSSEQ").cast(pl.Float64, strict=False)
-        if "RSSEQ" in frame.columns
-        else pl.lit(None, pl.Float64)
-    )
-    frame = frame.with_columns(sequence.alias("_seq"))
-    if "RSSEQ" in frame.columns:
-        findings.add_rows(
-            "error",
-            "sdtm.value",
-            rs.file,
-            "RSSEQ",
-            frame.filter(
-                pl.col("RSSEQ").is_not_null()
-                & (pl.col("_seq").is_null() | (pl.col("_seq") != pl.col("_seq").floor()))
-            ),
-            "a whole sequence number",
-            "number the records 1, 2, 3, ... within the subject",
-        )
-    out = frame.filter(response.is_in(responses) & pl.col("assessed_on").is_not_null()).select(
-        ROW_COLUMN,
-        pl.col(_SUBJ).alias("patient_id"),
-        "assessed_on",
-        response.alias("response"),
-        pl.col("_seq").cast(pl.Int64, strict=False).alias("sequence"),
-        pl.col("assessed_on_flag").alias("assessed_on_imputed"),
-    )
-    key = ["patient_id", "assessed_on", "sequence"]
-    findings.add_rows(
-        "error",
-        "sdtm.duplicate_record",
-        rs.file,
-        "RSSEQ",
-        out.filter(pl.int_range(pl.len()).over(key) > 0).rename({"sequence": "RSSEQ"}),
-        "one overall response per subject, date and RSSEQ for the evaluator",
-        "remove the repeated record, or mark the accepted one with RSACPTFL = Y",
-    )
-    return out.sort(ROW_COLUMN)
-
-
 # --- patients (DM, DS, EX and the dates of every record) -------------------------------------
 
 
@@ -859,7 +319,7 @@ def _dates(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     """USUBJID and the complete dates of ``column`` (partial and invalid ones dropped)."""
     values = frame.select(_SUBJ, column)
     return (
-        _with_dates(values, column, "first", None, "_date")
+        with_dates(values, column, "first", None, "_date")
         .filter(pl.col("_date_precision") == "complete")
         .select(_SUBJ, pl.col("_date").alias("date"))
     )
@@ -885,7 +345,7 @@ def _patients(
         pl.col("SEX").str.to_uppercase().alias("_sex"),
         pl.col("AGEU").str.to_uppercase().alias("_ageu"),
     )
-    frame = _with_dates(frame, "BRTHDTC", "first", None, "_birth")
+    frame = with_dates(frame, "BRTHDTC", "first", None, "_birth")
     age = pl.col("AGE").cast(pl.Float64, strict=False)
     findings.add_rows(
         "error",
@@ -955,11 +415,16 @@ def _patients(
             pl.col("patient_id").alias(_SUBJ), pl.col("assessed_on").alias("date")
         )
     )
-    last_record = pl.concat(alive).group_by(_SUBJ).agg(pl.col("date").max().alias("_last_record"))
+    last_record = (
+        pl.concat([frame.lazy() for frame in alive])
+        .group_by(_SUBJ)
+        .agg(pl.col("date").max().alias("_last_record"))
+        .collect()
+    )
 
     # death: DTHDTC; a partial date is imputed to the first day (and month) as admiral's ADSL
     # template does, but never before the last record within the period it stands for
-    frame = _with_dates(frame, "DTHDTC", "first", "first", "_death")
+    frame = with_dates(frame, "DTHDTC", "first", "first", "_death")
     frame = frame.with_columns(partial_period_end(pl.col("DTHDTC")).alias("_death_end"))
     frame = (
         frame.join(starts, on=_SUBJ, how="left")
@@ -1170,19 +635,22 @@ def _study_name(dm: Domain, folder: Path) -> str:
     return f"{folder.name} (SDTM import)"
 
 
+def _complete_max(column: str) -> pl.Expr:
+    """The latest complete date (``YYYY-MM-DD...``) of a ``--DTC`` column."""
+    values = pl.col(column).unique()  # few distinct dates: each is parsed once
+    complete = values.filter(values.str.contains(r"^\d{4}-\d{2}-\d{2}"))
+    return complete.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False).max()
+
+
 def _latest_date(domains: dict[str, Domain], findings: Findings) -> dt.date:
     """The latest complete date in any ``--DTC`` variable of the domains read."""
     latest: dt.date | None = None
     for domain in domains.values():
-        for column in domain.frame.columns:
-            if not column.endswith("DTC"):
-                continue
-            text = pl.col(column).str.slice(0, 10)
-            value = domain.frame.select(
-                pl.when(pl.col(column).str.contains(r"^\d{4}-\d{2}-\d{2}"))
-                .then(text.str.to_date("%Y-%m-%d", strict=False))
-                .max()
-            ).item()
+        columns = [c for c in domain.frame.columns if c.endswith("DTC")]
+        if not columns:
+            continue
+        maxima = domain.frame.lazy().select(_complete_max(c) for c in columns).collect().row(0)
+        for value in maxima:
             if value is not None and (latest is None or value > latest):
                 latest = value
     if latest is None:

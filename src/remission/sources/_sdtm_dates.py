@@ -125,3 +125,30 @@ def partial_period_end(col: pl.Expr) -> pl.Expr:
     """The last day a partial date can stand for (the date itself when complete)."""
     date, _ = dtc_impute(col, "last", "last")
     return date
+
+
+def dtc_table(
+    frame: pl.DataFrame, column: str, day: Fill, month: Fill | None, name: str
+) -> pl.DataFrame:
+    """The distinct values of a ``--DTC`` column, each parsed once: ``column``, ``name`` (the
+    imputed date), ``name_flag`` and ``name_precision`` (see ``dtc_impute``, ``dtc_precision``).
+
+    A domain repeats few distinct dates over many records, so joining this table back is much
+    cheaper than parsing every record.
+    """
+    values = frame.select(pl.col(column).unique()).drop_nulls()
+    date, flag = dtc_impute(pl.col(column), day, month)
+    return values.with_columns(
+        date.alias(name),
+        flag.alias(f"{name}_flag"),
+        dtc_precision(pl.col(column)).alias(f"{name}_precision"),
+    )
+
+
+def with_dates(
+    frame: pl.DataFrame, column: str, day: Fill, month: Fill | None, name: str
+) -> pl.DataFrame:
+    """``frame`` with ``name`` (the imputed date of ``column``), ``name_flag`` and
+    ``name_precision`` added; each distinct value is parsed once."""
+    table = dtc_table(frame, column, day, month, name)
+    return frame.join(table, on=column, how="left", maintain_order="left")

@@ -2,7 +2,8 @@
 
 A study is a folder with ``study.toml`` and one table per kind of record (patients, doses,
 lesions, measurements, labs, ...) as CSV, Parquet or sheets of one XLSX workbook. ``load``
-reads and types it and reports every problem at once; ``write_study`` writes one.
+reads and types it and reports every problem at once; ``write_study`` writes one, and
+``validate_study`` checks a study held in memory (e.g. an import) as ``load`` would.
 
 Examples
 --------
@@ -15,7 +16,7 @@ from remission.study._config import StudyConfig
 from remission.study._problems import Problem, StudyError
 from remission.study._read import ROW_COLUMN, SourceFile
 from remission.study._schema import LAB_UNITS, ORGANS, TABLES, Column, Table
-from remission.study._study import Study, check_study, empty_table, load
+from remission.study._study import Study, check_study, empty_table, load, validate_study
 from remission.study._summary import summarize_study
 from remission.study._write import write_study
 
@@ -35,5 +36,6 @@ __all__ = [
     "empty_table",
     "load",
     "summarize_study",
+    "validate_study",
     "write_study",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,12 +11,18 @@ import polars as pl
 
 from remission.protocol import Regimen, RegimenError, resolve_regimen
 from remission.study._checks import check_all
-from remission.study._config import StudyConfig, read_config
+from remission.study._config import (
+    CRITERIA,
+    REFERENCE_RULES,
+    StudyConfig,
+    _suggest,
+    read_config,
+)
 from remission.study._ledger import check_ledger
 from remission.study._parse import POLARS_TYPES, type_table
 from remission.study._problems import Problem, ProblemLog, StudyError
 from remission.study._read import ROW_COLUMN, SourceFile, read_tables
-from remission.study._schema import TABLES
+from remission.study._schema import TABLES, Column
 
 
 def empty_table(name: str) -> pl.DataFrame:
@@ -262,3 +270,273 @@ def load(path: str | Path) -> Study:
     if study is None:
         raise StudyError(problems)
     return study
+
+
+def validate_study(study: Study) -> list[Problem]:
+    """Check a study held in memory as ``load`` checks a folder, without writing it.
+
+    The settings, every table's columns and values (types, required values, allowed values,
+    ranges), then the checks across rows and tables that ``check_study`` runs (keys,
+    references, chronology, consistency and, with a regimen, the dose ledger), and the notes on
+    empty tables. The cross-table checks run only when the tables are clean, as in
+    ``check_study``. Values must already be typed as ``empty_table`` gives them (an ``enum``
+    value in its canonical spelling); a text value that is empty or only spaces counts as
+    missing, as it would once written and read back.
+
+    Problems point at each table's ``_row`` when it has one (a loaded or imported study: the
+    row its record came from), else at the row the record would have in the written file
+    (header = row 1). Files are named as the study's sources, else ``<table>.csv``.
+
+    Parameters
+    ----------
+    study : Study
+        The study, e.g. built by an importer or a simulation.
+
+    Returns
+    -------
+    list of Problem
+        Every problem found (errors and warnings); no error means ``write_study`` followed by
+        ``load`` accepts the study.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from remission.simulate import simulate_study
+    >>> study = simulate_study(n_patients=20, seed=1)
+    >>> [p.code for p in validate_study(study) if p.severity == "error"]
+    []
+    >>> m = study.tables["measurements"]
+    >>> bad = m.with_columns(pl.col("perpendicular_mm") + 1000)
+    >>> tables = {**study.tables, "measurements": bad}
+    >>> problems = validate_study(Study(study.config, tables, regimen=study.regimen))
+    >>> sorted({p.code for p in problems if p.severity == "error"})
+    ['value.out_of_range']
+    """
+    log = ProblemLog()
+    cfg = study.config
+    _check_config(cfg, log)
+    regimen = study.regimen
+    if regimen is None and cfg.regimen:
+        try:
+            regimen = resolve_regimen(cfg.regimen, study.folder or Path.cwd())
+        except RegimenError as exc:
+            where = "" if exc.path == "study.toml" else f" ({Path(exc.path).name})"
+            for text in exc.problems:
+                log.add(
+                    Problem(
+                        "error",
+                        "config.regimen",
+                        "study.toml",
+                        None,
+                        "regimen",
+                        cfg.regimen,
+                        f"a regimen remission can use{where}",
+                        text,
+                    )
+                )
+    named = {source.table: source.file for source in study.sources}
+    files = {name: named.get(name, f"{name}.csv") for name in TABLES}
+    frames: dict[str, pl.DataFrame] = {}
+    for name, table in TABLES.items():
+        frame = study.tables.get(name)
+        if frame is None:
+            if not table.optional:
+                log.add(
+                    Problem(
+                        "error",
+                        "file.missing_table",
+                        files[name],
+                        None,
+                        None,
+                        None,
+                        f"the {name} table",
+                        f"add the {name} table; see docs/study-format.md",
+                    )
+                )
+            continue
+        if ROW_COLUMN not in frame.columns:
+            frame = frame.with_row_index(ROW_COLUMN, offset=2)
+        frame = frame.with_columns(pl.col(ROW_COLUMN).cast(pl.Int64))
+        if _check_table(frame, name, files[name], log):
+            frames[name] = frame
+    if not log.errors:
+        check_all(frames, files, cfg, log)
+        if regimen is not None and not log.errors:
+            check_ledger(frames, files, regimen, log)
+    if log.errors:
+        return log.problems
+    for name, table in TABLES.items():
+        frame = frames.get(name)
+        if (frame is None or frame.is_empty()) and not table.optional:
+            log.add(
+                Problem(
+                    "warning",
+                    "table.empty",
+                    files[name],
+                    None,
+                    None,
+                    None,
+                    f"at least one row in {name}",
+                    "the table has a header but no rows; analyses that need it are skipped",
+                )
+            )
+    return log.problems
+
+
+def _config_problem(
+    log: ProblemLog, code: str, key: str, value: object, exp: str, fix: str
+) -> None:
+    log.add(Problem("error", code, "study.toml", None, key, str(value), exp, fix))
+
+
+def _check_config(cfg: StudyConfig, log: ProblemLog) -> None:
+    """The settings ``read_config`` would refuse, checked on the object."""
+    if not isinstance(cfg.name, str) or not cfg.name.strip():
+        _config_problem(
+            log, "config.name", "name", cfg.name, "a study name", 'write name = "My study"'
+        )
+    cutoff = cfg.cutoff_date
+    if not isinstance(cutoff, dt.date) or isinstance(cutoff, dt.datetime):
+        _config_problem(
+            log,
+            "config.cutoff",
+            "cutoff_date",
+            cutoff,
+            "an ISO 8601 date",
+            "write cutoff_date = 1998-05-01 (YYYY-MM-DD)",
+        )
+    hist = cfg.histologies
+    if not (hist and all(isinstance(h, str) and h for h in hist)):
+        _config_problem(
+            log,
+            "config.histologies",
+            "histologies",
+            list(hist),
+            "a non-empty list of names",
+            'write histologies = ["melanoma", "renal"]',
+        )
+    if cfg.response_criteria not in CRITERIA:
+        _config_problem(
+            log,
+            "config.criteria",
+            "response_criteria",
+            cfg.response_criteria,
+            f"one of {', '.join(CRITERIA)}",
+            _suggest(str(cfg.response_criteria), CRITERIA),
+        )
+    if cfg.reference_date not in REFERENCE_RULES:
+        _config_problem(
+            log,
+            "config.reference_date",
+            "reference_date",
+            cfg.reference_date,
+            f"one of {', '.join(REFERENCE_RULES)}",
+            _suggest(str(cfg.reference_date), REFERENCE_RULES),
+        )
+
+
+def _value_text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _check_table(frame: pl.DataFrame, name: str, file: str, log: ProblemLog) -> bool:
+    """Columns, types and values of one typed table; False when its columns are unusable."""
+    table = TABLES[name]
+    usable = True
+    for col in table.columns:
+        if col.name not in frame.columns:
+            if not col.required:
+                continue
+            usable = False
+            log.add_rows(
+                "error",
+                "column.missing",
+                file,
+                col.name,
+                [1],
+                [None],
+                f"a column {col.name!r}",
+                f"add a column {col.name!r}: {col.description}",
+            )
+        elif frame.schema[col.name] != POLARS_TYPES[col.kind]:
+            usable = False
+            log.add_rows(
+                "error",
+                "column.type",
+                file,
+                col.name,
+                [1],
+                [str(frame.schema[col.name])],
+                f"{col.kind} values (polars {POLARS_TYPES[col.kind]})",
+                "type the column as empty_table gives it",
+            )
+    for extra in frame.columns:
+        if extra != ROW_COLUMN and extra not in table.names:
+            log.add_rows(
+                "warning",
+                "column.unknown",
+                file,
+                extra,
+                [1],
+                [extra],
+                f"a column of the {table.name} table ({', '.join(table.names)})",
+                "it is not part of the format and is not written",
+            )
+    if not usable:
+        return False
+    for col in table.columns:
+        if col.name in frame.columns:
+            _check_values(frame, col, file, log)
+    return True
+
+
+def _check_values(frame: pl.DataFrame, col: Column, file: str, log: ProblemLog) -> None:
+    """Allowed values, ranges and required values of one typed column."""
+    value = pl.col(col.name)
+    if col.kind == "enum":
+        bad = frame.filter(value.is_not_null() & ~value.is_in(list(col.values)))
+        if not bad.is_empty():
+            values = bad[col.name].to_list()
+            close = difflib.get_close_matches(str(values[0]), col.values, n=1)
+            fix = f"did you mean {close[0]!r}?" if close else f"use one of: {', '.join(col.values)}"
+            log.add_rows(
+                "error",
+                "value.not_allowed",
+                file,
+                col.name,
+                bad[ROW_COLUMN].to_list(),
+                values,
+                f"one of: {', '.join(col.values)}",
+                fix,
+            )
+    if col.kind in ("int", "float") and (col.minimum is not None or col.maximum is not None):
+        lo = col.minimum if col.minimum is not None else float("-inf")
+        hi = col.maximum if col.maximum is not None else float("inf")
+        bad = frame.filter(value.is_not_null() & ((value < lo) | (value > hi)))
+        if not bad.is_empty():
+            log.add_rows(
+                "error",
+                "value.out_of_range",
+                file,
+                col.name,
+                bad[ROW_COLUMN].to_list(),
+                [_value_text(v) for v in bad[col.name].to_list()],
+                col.range_text,
+                col.range_fix,
+            )
+    if not col.nullable:
+        empty = value.is_null()
+        if col.kind in ("str", "enum"):
+            empty = empty | (value.str.strip_chars() == "")
+        missing = frame.filter(empty)
+        if not missing.is_empty():
+            log.add_rows(
+                "error",
+                "value.missing",
+                file,
+                col.name,
+                missing[ROW_COLUMN].to_list(),
+                [None] * missing.height,
+                f"a value ({col.description})",
+                f"fill in {col.name}",
+            )

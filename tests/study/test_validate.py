@@ -1,0 +1,204 @@
+"""validate_study: a study in memory gets the problems load would report for it written out."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from remission.protocol import resolve_regimen
+from remission.study import (
+    ROW_COLUMN,
+    TABLES,
+    Problem,
+    Study,
+    check_study,
+    load,
+    validate_study,
+    write_study,
+)
+from remission.study._config import read_config
+from remission.study._parse import type_table
+from remission.study._problems import ProblemLog
+from remission.study._read import read_tables
+from tests.study.bad_input_cases import CASES, MINIMAL, copy_minimal
+from tests.study.ledger_cases import LEDGER_CASES
+
+CROSS_TABLE = ("key.", "ref.", "chronology.", "measurement.", "dose.", "lab.", "ledger.")
+"""Problems found by the checks across rows and tables (``check_all``, ``check_ledger``)."""
+
+FOLDER_CASES = {
+    name: case
+    for name, case in {**CASES, **LEDGER_CASES}.items()
+    if case[1].startswith(CROSS_TABLE) or case[1] in ("value.histology", "table.empty")
+}
+
+
+def typed_in_memory(folder: Path) -> Study:
+    """The folder's tables typed exactly as ``check_study`` types them, checks left out."""
+    log = ProblemLog()
+    cfg = read_config(folder, log)
+    assert cfg is not None
+    raw = read_tables(folder, None, log)
+    tables = {name: type_table(table, TABLES[name], log) for name, table in raw.items()}
+    assert not log.errors, [p.render() for p in log.errors]
+    regimen = resolve_regimen(cfg.regimen, folder) if cfg.regimen else None
+    return Study(config=cfg, tables=tables, folder=folder, regimen=regimen)  # type: ignore[arg-type]
+
+
+def renumbered(study: Study) -> Study:
+    """The study with ``_row`` as the written files will have it (header = row 1)."""
+    tables = {
+        name: frame.drop(ROW_COLUMN, strict=False).with_row_index(ROW_COLUMN, offset=2)
+        for name, frame in study.tables.items()
+    }
+    return dataclasses.replace(study, tables=tables)
+
+
+def loaded_problems(study: Study, tmp_path: Path) -> list[Problem]:
+    """What check_study reports for the study written as CSV (what the import did before)."""
+    _, problems = check_study(write_study(study, tmp_path / "written", "csv"))
+    return problems
+
+
+def test_a_valid_study_has_the_same_notes_as_loading_it() -> None:
+    study = load(MINIMAL)
+    _, expected = check_study(MINIMAL)
+    assert validate_study(study) == expected
+
+
+@pytest.mark.parametrize("case", sorted(FOLDER_CASES))
+def test_cross_table_checks_agree_with_check_study(case: str, tmp_path: Path) -> None:
+    edit, code = FOLDER_CASES[case]
+    folder = copy_minimal(tmp_path / "s")
+    edit(folder)
+    _, expected = check_study(folder)
+    problems = validate_study(typed_in_memory(folder))
+    assert code in {p.code for p in problems}
+    assert problems == expected
+
+
+def _edit(name: str, expr: pl.Expr, where: pl.Expr) -> Callable[[Study], Study]:
+    def edit(study: Study) -> Study:
+        frame = study.tables[name]
+        column = expr.meta.output_name()
+        changed = frame.with_columns(pl.when(where).then(expr).otherwise(pl.col(column)))
+        return dataclasses.replace(study, tables={**study.tables, name: changed})
+
+    return edit
+
+
+def _append_patient(study: Study) -> Study:
+    p = study.tables["patients"]
+    return dataclasses.replace(study, tables={**study.tables, "patients": pl.concat([p, p[:1]])})
+
+
+MEMORY_CASES: dict[str, tuple[Callable[[Study], Study], str]] = {
+    "weight_out_of_range": (
+        _edit("patients", pl.lit(330.7).alias("weight_kg"), pl.col("patient_id") == "P02"),
+        "value.out_of_range",
+    ),
+    "ecog_out_of_range": (
+        _edit("patients", pl.lit(7).alias("ecog"), pl.col("patient_id") == "P02"),
+        "value.out_of_range",
+    ),
+    "negative_diameter": (
+        _edit("measurements", pl.lit(-52.5).alias("longest_mm"), pl.col("lesion_id") == "T1"),
+        "value.out_of_range",
+    ),
+    "enum_typo": (
+        _edit(
+            "prior_therapies",
+            pl.lit("immuno therapy").alias("category"),
+            pl.col("category") == "immunotherapy",
+        ),
+        "value.not_allowed",
+    ),
+    "missing_histology": (
+        _edit(
+            "patients", pl.lit(None, pl.String).alias("histology"), pl.col("patient_id") == "P02"
+        ),
+        "value.missing",
+    ),
+    "blank_site": (
+        _edit("lesions", pl.lit("  ").alias("site"), pl.col("lesion_id") == "T1"),
+        "value.missing",
+    ),
+    "perpendicular_longer": (
+        _edit("measurements", pl.lit(99.0).alias("perpendicular_mm"), pl.col("lesion_id") == "T1"),
+        "measurement.perpendicular_longer",
+    ),
+    "duplicate_patient": (_append_patient, "key.duplicate"),
+    "alive_after_death": (
+        _edit(
+            "patients",
+            pl.lit(dt.date(1994, 2, 11)).alias("last_known_alive"),
+            pl.col("patient_id") == "P02",
+        ),
+        "chronology.alive_after_death",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MEMORY_CASES))
+def test_in_memory_edits_agree_with_writing_and_loading(case: str, tmp_path: Path) -> None:
+    edit, code = MEMORY_CASES[case]
+    study = renumbered(edit(load(MINIMAL)))
+    problems = validate_study(study)
+    assert code in {p.code for p in problems if p.severity == "error"}
+    assert problems == loaded_problems(study, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "change", [{"response_criteria": "recist"}, {"reference_date": "randomisation"}]
+)
+def test_settings_agree_with_writing_and_loading(change: dict[str, str], tmp_path: Path) -> None:
+    study = renumbered(load(MINIMAL))
+    study = dataclasses.replace(study, config=dataclasses.replace(study.config, **change))
+    problems = validate_study(study)
+    assert [p.severity for p in problems] == ["error"]
+    assert problems == loaded_problems(study, tmp_path)
+
+
+def test_rows_are_the_tables_row_column_else_their_position() -> None:
+    study = _edit(
+        "measurements", pl.lit(99.0).alias("perpendicular_mm"), pl.col("lesion_id") == "T1"
+    )(load(MINIMAL))
+    shifted = study.tables["measurements"].with_columns(pl.col(ROW_COLUMN) + 100)
+    with_rows = dataclasses.replace(study, tables={**study.tables, "measurements": shifted})
+    without = dataclasses.replace(
+        study, tables={**study.tables, "measurements": shifted.drop(ROW_COLUMN)}
+    )
+    rows = [p.row for p in validate_study(with_rows) if p.severity == "error"]
+    positions = [p.row for p in validate_study(without) if p.severity == "error"]
+    assert rows == [r + 100 for r in positions]
+
+
+def test_settings_and_columns_are_checked() -> None:
+    study = load(MINIMAL)
+    bad_config = dataclasses.replace(study.config, response_criteria="recist", name=" ")
+    codes = [p.code for p in validate_study(dataclasses.replace(study, config=bad_config))]
+    assert codes[:2] == ["config.name", "config.criteria"]
+    p = study.tables["patients"]
+    tables = {**study.tables, "patients": p.drop("death_date").with_columns(pl.lit(1).alias("x"))}
+    problems = validate_study(dataclasses.replace(study, tables=tables))
+    assert [(p.severity, p.code, p.column) for p in problems] == [
+        ("error", "column.missing", "death_date"),
+        ("warning", "column.unknown", "x"),
+    ]
+    typed_wrong = {**study.tables, "patients": p.with_columns(pl.col("ecog").cast(pl.String))}
+    problems = validate_study(dataclasses.replace(study, tables=typed_wrong))
+    assert [(p.code, p.column, p.value) for p in problems] == [("column.type", "ecog", "String")]
+
+
+def test_a_missing_required_table_is_an_error() -> None:
+    study = load(MINIMAL)
+    tables = {n: f for n, f in study.tables.items() if n != "lesions"}
+    problems = validate_study(dataclasses.replace(study, tables=tables))
+    assert [(p.code, p.file) for p in problems if p.severity == "error"] == [
+        ("file.missing_table", "lesions.csv")
+    ]

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import tempfile
 import warnings
 from pathlib import Path
+from types import ModuleType
 from typing import Annotated
 
 import polars as pl
 import typer
 from rich.table import Table
 
-from remission.antigens import (
-    AntigenError,
-    design_constructs,
-    design_minigenes,
-    list_epitopes,
-    long_peptides,
-    predict_neoantigens,
-    scan_proteins,
-)
 from remission.cli._app import app
 from remission.cli._console import console, err_console
 
@@ -36,6 +29,12 @@ HlaOpt = Annotated[
 BackendOpt = Annotated[
     str, typer.Option("--backend", help="Binding backend: consensus, smmpmbec, smm, syfpeithi.")
 ]
+
+
+def _api() -> ModuleType:
+    """remission.antigens, imported on first use (it loads mhcgnomes and the matrices: keep
+    ``remission --version`` and the other commands fast)."""
+    return importlib.import_module("remission.antigens")
 
 
 def _fail(message: str) -> None:
@@ -84,8 +83,8 @@ def list_cmd(
 ) -> None:
     """List the catalogue of published TIL-recognised epitopes."""
     try:
-        table = list_epitopes(hla=hla, gene=gene)
-    except AntigenError as exc:
+        table = _api().list_epitopes(hla=hla, gene=gene)
+    except _api().AntigenError as exc:
         _fail(str(exc))
     _show(
         table.select("gene", "antigen", "peptide", "hla", "kind", "start", "end", "verified"),
@@ -109,8 +108,8 @@ def scan_cmd(
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            table = scan_proteins(gene, hla, fasta=fasta, backend=backend)
-    except AntigenError as exc:
+            table = _api().scan_proteins(gene, hla, fasta=fasta, backend=backend)
+    except _api().AntigenError as exc:
         _fail(str(exc))
     for w in caught:
         err_console.print(f"[yellow]note:[/yellow] {w.message}")
@@ -134,8 +133,8 @@ def neo_cmd(
 ) -> None:
     """Mutant peptides of protein changes, predicted and ranked (pVACtools-like tables)."""
     try:
-        result = predict_neoantigens(_changes(mutations), hla, fasta=fasta, backend=backend)
-    except AntigenError as exc:
+        result = _api().predict_neoantigens(_changes(mutations), hla, fasta=fasta, backend=backend)
+    except _api().AntigenError as exc:
         _fail(str(exc))
     _show(result.aggregated, "Neoantigen candidates (best peptide per mutation and allele)", 50)
     if out:
@@ -163,10 +162,10 @@ def minigenes_cmd(
     """25-mer minigenes, tandem constructs (junction binders minimised) and peptide pools."""
     try:
         changes = _changes(mutations)
-        mg = design_minigenes(changes, fasta=fasta)
-        design = design_constructs(mg, hla, per_construct=per_construct, backend=backend)
-        pools = long_peptides(changes, pool_size=pool_size, fasta=fasta)
-    except AntigenError as exc:
+        mg = _api().design_minigenes(changes, fasta=fasta)
+        design = _api().design_constructs(mg, hla, per_construct=per_construct, backend=backend)
+        pools = _api().long_peptides(changes, pool_size=pool_size, fasta=fasta)
+    except _api().AntigenError as exc:
         _fail(str(exc))
     _show(design.constructs, "Tandem-minigene constructs", 100)
     console.print(
@@ -178,5 +177,5 @@ def minigenes_cmd(
         _write(design.constructs.write_csv(separator="\t"), out / "constructs.tsv")
         _write(design.junctions.write_csv(separator="\t"), out / "junction_binders.tsv")
         _write(mg.write_csv(separator="\t"), out / "minigenes.tsv")
-        _write(pools.write_csv(separator="\t"), out / "long_peptides.tsv")
+        _write(pools.write_csv(separator="\t"), out / "_api().long_peptides.tsv")
         console.print(f"wrote constructs, minigenes and long-peptide pools to {out}")

@@ -10,13 +10,14 @@ import typer
 
 from remission.cli._app import app
 from remission.cli._console import console, step, summary_table
-from remission.derive import derive_study
-from remission.report import build_report, write_report
 from remission.study import Study, load
 
 
 def make_report(study: Study, out: Path) -> list[tuple[str, str]]:
     """Derive, build and write the report of ``study`` into ``out``; return its headline."""
+    from remission.derive import derive_study  # heavy: imported when a report is made
+    from remission.report import build_report, write_report
+
     with step("deriving the analysis datasets"):
         frames = derive_study(study)
     with step("building the report (statistics and figures)"):

@@ -9,8 +9,6 @@ from typing import Annotated
 import typer
 
 from remission._io import atomic_folder
-from remission.antigens.screens import demo_screen as demo_screen_tables
-from remission.antigens.screens import write_screen
 from remission.cli._app import app
 from remission.cli._console import console, problem_table, step, summary_table
 from remission.simulate import demo_study, simulate
@@ -77,6 +75,8 @@ def demo(
     ] = Path("remission-demo"),
 ) -> None:
     """Build the demo study (synthetic, calibrated to the 1998 NCI series) and its report."""
+    from remission.antigens.screens import demo_screen as demo_screen_tables
+    from remission.antigens.screens import write_screen
     from remission.cli._report_cmd import make_report
 
     with atomic_folder(out) as work:

@@ -16,6 +16,7 @@ from remission.antigens.screens import demo_screen
 from remission.derive import derive_study
 from remission.report import build_report, display_value, write_report
 from remission.simulate import demo_study
+from tests.derive.pharmaverse import PHARMAVERSE, needs_pharmaverse
 
 SECTIONS = [
     "cohort",
@@ -155,15 +156,13 @@ def test_markup_in_data_is_text(tmp_path: Path) -> None:
     assert not BeautifulSoup(html, "html.parser").find_all("script")
 
 
+@needs_pharmaverse
 def test_report_on_a_pharmaverse_sdtm_import(tmp_path: Path) -> None:
     """The report works on an SDTM import: sections the data support, a note for the rest."""
     import shutil
 
     from remission.sources import read_sdtm
-    from tests.derive.pharmaverse import PHARMAVERSE, needs_pharmaverse
 
-    if needs_pharmaverse.args[0]:
-        pytest.skip("shared pharmaverse data not present")
     sdtm = tmp_path / "sdtm"
     sdtm.mkdir()
     for domain, source in [

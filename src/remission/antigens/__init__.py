@@ -35,6 +35,7 @@ from remission.antigens._predict import (
 )
 from remission.antigens._scan import scan_proteins
 from remission.antigens._sequences import read_fasta, shipped_proteins
+from remission.antigens._vcf import read_annotated_vcf
 
 __all__ = [
     "AntigenError",
@@ -50,6 +51,7 @@ __all__ = [
     "parse_protein_change",
     "predict_binding",
     "predict_neoantigens",
+    "read_annotated_vcf",
     "read_fasta",
     "register_backend",
     "scan_proteins",

@@ -69,6 +69,14 @@ def _show(frame: pl.DataFrame, title: str, limit: int) -> None:
 def _changes(path: Path) -> pl.DataFrame:
     if not path.exists():
         _fail(f"mutation table not found: {path}")
+    if path.suffix.lower() == ".vcf":
+        try:
+            frame = _api().read_annotated_vcf(path)
+        except _api().AntigenError as exc:
+            _fail(str(exc))
+        if frame.height == 0:
+            _fail(f"{path}: no missense or in-frame protein change in its annotations")
+        return frame
     sep = "\t" if path.suffix.lower() in {".tsv", ".txt"} else ","
     frame = pl.read_csv(path, separator=sep, infer_schema=False)
     if frame.height == 0:
@@ -122,7 +130,10 @@ def scan_cmd(
 @antigens_app.command("neo")
 def neo_cmd(
     mutations: Annotated[
-        Path, typer.Argument(help="CSV/TSV with gene, change (HGVS p.) [, new_sequence].")
+        Path,
+        typer.Argument(
+            help="CSV/TSV with gene, change (HGVS p.) [, new_sequence], or a VEP/SnpEff VCF."
+        ),
     ],
     hla: HlaOpt = ["HLA-A*02:01"],  # noqa: B006
     fasta: Annotated[Path | None, typer.Option("--fasta", help="FASTA of proteins.")] = None,
@@ -146,7 +157,10 @@ def neo_cmd(
 @antigens_app.command("minigenes")
 def minigenes_cmd(
     mutations: Annotated[
-        Path, typer.Argument(help="CSV/TSV with gene, change (HGVS p.) [, new_sequence].")
+        Path,
+        typer.Argument(
+            help="CSV/TSV with gene, change (HGVS p.) [, new_sequence], or a VEP/SnpEff VCF."
+        ),
     ],
     hla: HlaOpt = ["HLA-A*02:01"],  # noqa: B006
     per_construct: Annotated[

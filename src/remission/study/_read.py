@@ -180,6 +180,25 @@ def _read_csv(path: Path, log: ProblemLog) -> pl.DataFrame | None:
             "export the table as CSV (comma-separated, UTF-8)",
         )
         return None
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    frame = None
+    if body.strip():
+        # fast path: polars reads the bytes and rejects invalid UTF-8 itself; any failure is
+        # explained below from the decoded text (encoding, emptiness or shape, in that order)
+        try:
+            frame = pl.read_csv(body, infer_schema=False, truncate_ragged_lines=False)
+        except (pl.exceptions.PolarsError, ValueError):
+            frame = None
+    if frame is None:
+        return _explain_unreadable_csv(log, file, data)
+    frame = frame.rename({c: c.strip() for c in frame.columns})
+    return frame.with_row_index(ROW_COLUMN, offset=2).with_columns(
+        pl.col(ROW_COLUMN).cast(pl.Int64)
+    )
+
+
+def _explain_unreadable_csv(log: ProblemLog, file: str, data: bytes) -> None:
+    """Record why a CSV file that polars could not read is not a table."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -206,14 +225,12 @@ def _read_csv(path: Path, log: ProblemLog) -> pl.DataFrame | None:
         _not_table(log, file, "a header row naming the columns", "the file is empty; add the table")
         return None
     try:
-        frame = pl.read_csv(io.StringIO(text), infer_schema=False, truncate_ragged_lines=False)
+        pl.read_csv(io.StringIO(text), infer_schema=False, truncate_ragged_lines=False)
+        message = "unreadable"
     except (pl.exceptions.PolarsError, ValueError) as exc:
-        _csv_shape_problem(log, file, text, str(exc))
-        return None
-    frame = frame.rename({c: c.strip() for c in frame.columns})
-    return frame.with_row_index(ROW_COLUMN, offset=2).with_columns(
-        pl.col(ROW_COLUMN).cast(pl.Int64)
-    )
+        message = str(exc)
+    _csv_shape_problem(log, file, text, message)
+    return None
 
 
 def _read_parquet(path: Path, log: ProblemLog) -> pl.DataFrame | None:

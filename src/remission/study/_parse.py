@@ -127,6 +127,56 @@ def _date_failures(
         log.add_rows("error", code, file, col.name, rows, values, expected, fix)
 
 
+def add_not_allowed(
+    log: ProblemLog, file: str, col: Column, rows: list[int], values: list[object]
+) -> None:
+    """Record values of an ``enum`` column that are not among its allowed values."""
+    close = difflib.get_close_matches(str(values[0]), col.values, n=1)
+    fix = f"did you mean {close[0]!r}?" if close else f"use one of: {', '.join(col.values)}"
+    log.add_rows(
+        "error",
+        "value.not_allowed",
+        file,
+        col.name,
+        rows,
+        values,
+        f"one of: {', '.join(col.values)}",
+        fix,
+    )
+
+
+def out_of_range(col: Column, value: pl.Expr) -> pl.Expr | None:
+    """True where a present ``value`` lies outside the column's range; None if it has none."""
+    if col.minimum is None and col.maximum is None:
+        return None
+    lo = col.minimum if col.minimum is not None else float("-inf")
+    hi = col.maximum if col.maximum is not None else float("inf")
+    return value.is_not_null() & ((value < lo) | (value > hi))
+
+
+def add_out_of_range(
+    log: ProblemLog, file: str, col: Column, rows: list[int], values: list[object]
+) -> None:
+    """Record numbers outside the column's range (values as the user wrote them)."""
+    log.add_rows(
+        "error", "value.out_of_range", file, col.name, rows, values, col.range_text, col.range_fix
+    )
+
+
+def add_missing(log: ProblemLog, file: str, col: Column, rows: list[int]) -> None:
+    """Record empty values of a required column."""
+    log.add_rows(
+        "error",
+        "value.missing",
+        file,
+        col.name,
+        rows,
+        [None] * len(rows),
+        f"a value ({col.description})",
+        f"fill in {col.name}",
+    )
+
+
 def _parse_column(frame: pl.DataFrame, col: Column, file: str, log: ProblemLog) -> pl.Expr:
     """Return the expression that types ``col``; record values that do not fit."""
     raw = pl.col(col.name)
@@ -137,19 +187,7 @@ def _parse_column(frame: pl.DataFrame, col: Column, file: str, log: ProblemLog) 
         mapped = raw.str.to_lowercase().replace_strict(lower, default=None, return_dtype=pl.String)
         bad = _fail_rows(frame, col.name, mapped)
         if not bad.is_empty():
-            values = bad["value"].to_list()
-            close = difflib.get_close_matches(str(values[0]), col.values, n=1)
-            fix = f"did you mean {close[0]!r}?" if close else f"use one of: {', '.join(col.values)}"
-            log.add_rows(
-                "error",
-                "value.not_allowed",
-                file,
-                col.name,
-                bad[ROW_COLUMN].to_list(),
-                values,
-                f"one of: {', '.join(col.values)}",
-                fix,
-            )
+            add_not_allowed(log, file, col, bad[ROW_COLUMN].to_list(), bad["value"].to_list())
         return mapped
     if col.kind == "bool":
         low = raw.str.to_lowercase()
@@ -205,23 +243,11 @@ def _parse_column(frame: pl.DataFrame, col: Column, file: str, log: ProblemLog) 
                     "write a whole number (no decimals)",
                 )
             number = pl.when(number == number.round(0)).then(number).otherwise(None).cast(pl.Int64)
-        if col.minimum is not None or col.maximum is not None:
-            lo = col.minimum if col.minimum is not None else float("-inf")
-            hi = col.maximum if col.maximum is not None else float("inf")
-            out = frame.select(ROW_COLUMN, raw.alias("value"), number.alias("n")).filter(
-                pl.col("n").is_not_null() & ((pl.col("n") < lo) | (pl.col("n") > hi))
-            )
+        outside = out_of_range(col, pl.col("n"))
+        if outside is not None:
+            out = frame.select(ROW_COLUMN, raw.alias("value"), number.alias("n")).filter(outside)
             if not out.is_empty():
-                log.add_rows(
-                    "error",
-                    "value.out_of_range",
-                    file,
-                    col.name,
-                    out[ROW_COLUMN].to_list(),
-                    out["value"].to_list(),
-                    col.range_text,
-                    col.range_fix,
-                )
+                add_out_of_range(log, file, col, out[ROW_COLUMN].to_list(), out["value"].to_list())
         return number
     parsed = _parse_date(raw) if col.kind == "date" else _parse_datetime(raw)
     bad = _fail_rows(frame, col.name, parsed)
@@ -295,14 +321,5 @@ def type_table(raw: RawTable, table: Table, log: ProblemLog) -> pl.DataFrame | N
         if not col.nullable:
             empty = frame.filter(pl.col(col.name).is_null())
             if not empty.is_empty():
-                log.add_rows(
-                    "error",
-                    "value.missing",
-                    file,
-                    col.name,
-                    empty[ROW_COLUMN].to_list(),
-                    [None] * empty.height,
-                    f"a value ({col.description})",
-                    f"fill in {col.name}",
-                )
+                add_missing(log, file, col, empty[ROW_COLUMN].to_list())
     return frame.select(exprs)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +18,14 @@ from remission.study._config import (
     read_config,
 )
 from remission.study._ledger import check_ledger
-from remission.study._parse import POLARS_TYPES, type_table
+from remission.study._parse import (
+    POLARS_TYPES,
+    add_missing,
+    add_not_allowed,
+    add_out_of_range,
+    out_of_range,
+    type_table,
+)
 from remission.study._problems import Problem, ProblemLog, StudyError
 from remission.study._read import ROW_COLUMN, SourceFile, read_tables
 from remission.study._schema import TABLES, Column
@@ -178,25 +184,7 @@ def check_study(path: str | Path) -> tuple[Study | None, list[Problem]]:
         )
         return None, log.problems
     cfg = read_config(folder, log)
-    regimen = None
-    if cfg is not None and cfg.regimen:
-        try:
-            regimen = resolve_regimen(cfg.regimen, folder)
-        except RegimenError as exc:
-            where = "" if exc.path == "study.toml" else f" ({Path(exc.path).name})"
-            for text in exc.problems:
-                log.add(
-                    Problem(
-                        "error",
-                        "config.regimen",
-                        "study.toml",
-                        None,
-                        "regimen",
-                        cfg.regimen,
-                        f"a regimen remission can use{where}",
-                        text,
-                    )
-                )
+    regimen = _regimen(cfg.regimen, folder, log) if cfg is not None and cfg.regimen else None
     raw = read_tables(folder, cfg.workbook if cfg else None, log)
     frames: dict[str, pl.DataFrame] = {}
     for name, table in raw.items():
@@ -236,6 +224,28 @@ def check_study(path: str | Path) -> tuple[Study | None, list[Problem]]:
         regimen=regimen,
     )
     return study, log.problems
+
+
+def _regimen(name: str, folder: Path, log: ProblemLog) -> Regimen | None:
+    """The study's regimen by name or file; None (with the problems logged) if unusable."""
+    try:
+        return resolve_regimen(name, folder)
+    except RegimenError as exc:
+        where = "" if exc.path == "study.toml" else f" ({Path(exc.path).name})"
+        for text in exc.problems:
+            log.add(
+                Problem(
+                    "error",
+                    "config.regimen",
+                    "study.toml",
+                    None,
+                    "regimen",
+                    name,
+                    f"a regimen remission can use{where}",
+                    text,
+                )
+            )
+        return None
 
 
 def load(path: str | Path) -> Study:
@@ -317,23 +327,7 @@ def validate_study(study: Study) -> list[Problem]:
     _check_config(cfg, log)
     regimen = study.regimen
     if regimen is None and cfg.regimen:
-        try:
-            regimen = resolve_regimen(cfg.regimen, study.folder or Path.cwd())
-        except RegimenError as exc:
-            where = "" if exc.path == "study.toml" else f" ({Path(exc.path).name})"
-            for text in exc.problems:
-                log.add(
-                    Problem(
-                        "error",
-                        "config.regimen",
-                        "study.toml",
-                        None,
-                        "regimen",
-                        cfg.regimen,
-                        f"a regimen remission can use{where}",
-                        text,
-                    )
-                )
+        regimen = _regimen(cfg.regimen, study.folder or Path.cwd(), log)
     named = {source.table: source.file for source in study.sources}
     files = {name: named.get(name, f"{name}.csv") for name in TABLES}
     frames: dict[str, pl.DataFrame] = {}
@@ -496,47 +490,17 @@ def _check_values(frame: pl.DataFrame, col: Column, file: str, log: ProblemLog) 
     if col.kind == "enum":
         bad = frame.filter(value.is_not_null() & ~value.is_in(list(col.values)))
         if not bad.is_empty():
-            values = bad[col.name].to_list()
-            close = difflib.get_close_matches(str(values[0]), col.values, n=1)
-            fix = f"did you mean {close[0]!r}?" if close else f"use one of: {', '.join(col.values)}"
-            log.add_rows(
-                "error",
-                "value.not_allowed",
-                file,
-                col.name,
-                bad[ROW_COLUMN].to_list(),
-                values,
-                f"one of: {', '.join(col.values)}",
-                fix,
-            )
-    if col.kind in ("int", "float") and (col.minimum is not None or col.maximum is not None):
-        lo = col.minimum if col.minimum is not None else float("-inf")
-        hi = col.maximum if col.maximum is not None else float("inf")
-        bad = frame.filter(value.is_not_null() & ((value < lo) | (value > hi)))
+            add_not_allowed(log, file, col, bad[ROW_COLUMN].to_list(), bad[col.name].to_list())
+    outside = out_of_range(col, value) if col.kind in ("int", "float") else None
+    if outside is not None:
+        bad = frame.filter(outside)
         if not bad.is_empty():
-            log.add_rows(
-                "error",
-                "value.out_of_range",
-                file,
-                col.name,
-                bad[ROW_COLUMN].to_list(),
-                [_value_text(v) for v in bad[col.name].to_list()],
-                col.range_text,
-                col.range_fix,
-            )
+            values = [_value_text(v) for v in bad[col.name].to_list()]
+            add_out_of_range(log, file, col, bad[ROW_COLUMN].to_list(), values)
     if not col.nullable:
         empty = value.is_null()
         if col.kind in ("str", "enum"):
             empty = empty | (value.str.strip_chars() == "")
         missing = frame.filter(empty)
         if not missing.is_empty():
-            log.add_rows(
-                "error",
-                "value.missing",
-                file,
-                col.name,
-                missing[ROW_COLUMN].to_list(),
-                [None] * missing.height,
-                f"a value ({col.description})",
-                f"fill in {col.name}",
-            )
+            add_missing(log, file, col, missing[ROW_COLUMN].to_list())

@@ -19,6 +19,23 @@ EPS = 1e-9
 0.7 x 23 mm, which binary floating point computes as 16.099999999999998."""
 
 
+_BURDEN_COLUMNS = (
+    "AVAL",
+    "BASE",
+    "CHG",
+    "PCHG",
+    "NADIR",
+    "CHGNAD",
+    "PCHGNAD",
+    "NTARGET",
+    "TRGRESP",
+    "NTRGRESP",
+    "NEWLES",
+    "OVRLRESP",
+)
+"""Per-scan burden and response columns, in order, of ``tumor_assessments`` and ADTR."""
+
+
 def reference_dates(study: Study) -> pl.DataFrame:
     """Return each patient's reference date (``REFDT``) by the study's reference-date rule.
 
@@ -440,18 +457,7 @@ def tumor_assessments(study: Study, criteria: ResponseCriteria) -> pl.DataFrame:
             pl.col(_ID).alias("USUBJID"),
             pl.col("assessed_on").alias("ADT"),
             "ABLFL",
-            "AVAL",
-            "BASE",
-            "CHG",
-            "PCHG",
-            "NADIR",
-            "CHGNAD",
-            "PCHGNAD",
-            "NTARGET",
-            "TRGRESP",
-            "NTRGRESP",
-            "NEWLES",
-            "OVRLRESP",
+            *_BURDEN_COLUMNS,
         )
         .collect()
     )
@@ -507,17 +513,6 @@ def derive_adtr(
         "ADT",
         "ABLFL",
         "ANL01FL",
-        "AVAL",
-        "BASE",
-        "CHG",
-        "PCHG",
-        "NADIR",
-        "CHGNAD",
-        "PCHGNAD",
-        "NTARGET",
-        "TRGRESP",
-        "NTRGRESP",
-        "NEWLES",
-        "OVRLRESP",
+        *_BURDEN_COLUMNS,
         "CRIT",
     )

@@ -143,42 +143,30 @@ def swimmer_plot(
             alpha=0.6,
             label=str(group),
         )
-    resp = drawn.filter(pl.col("response_days").is_not_null())
-    ax.plot(
-        resp["response_days"].to_numpy() / time_scale,
-        resp["y"].to_numpy(),
-        "o",
-        ms=3.5,
-        color=RESPONSE_COLOURS["PR"],
-        label="response (first CR/PR)",
+    response, cr = pl.col("response_days"), pl.col("cr_days")
+    markers = (  # rows drawn, x, marker, size, colour, legend
+        (
+            response.is_not_null(),
+            response / time_scale,
+            "o",
+            3.5,
+            RESPONSE_COLOURS["PR"],
+            "response (first CR/PR)",
+        ),
+        (cr.is_not_null(), cr / time_scale, "D", 3.5, RESPONSE_COLOURS["CR"], "complete response"),
+        (pl.col("relapse"), pl.col("bar"), "x", 5, RESPONSE_COLOURS["PD"], "relapse / progression"),
+        (pl.col("ongoing"), pl.col("bar"), ">", 5, "black", "ongoing at cut-off"),
     )
-    crs = drawn.filter(pl.col("cr_days").is_not_null())
-    ax.plot(
-        crs["cr_days"].to_numpy() / time_scale,
-        crs["y"].to_numpy(),
-        "D",
-        ms=3.5,
-        color=RESPONSE_COLOURS["CR"],
-        label="complete response",
-    )
-    rel = drawn.filter(pl.col("relapse"))
-    ax.plot(
-        rel["bar"].to_numpy(),
-        rel["y"].to_numpy(),
-        "x",
-        ms=5,
-        color=RESPONSE_COLOURS["PD"],
-        label="relapse / progression",
-    )
-    ong = drawn.filter(pl.col("ongoing"))
-    ax.plot(
-        ong["bar"].to_numpy(),
-        ong["y"].to_numpy(),
-        ">",
-        ms=5,
-        color="black",
-        label="ongoing at cut-off",
-    )
+    for rows, x, marker, size, colour, label in markers:
+        shown = drawn.filter(rows)
+        ax.plot(
+            shown.select(x).to_series().to_numpy(),
+            shown["y"].to_numpy(),
+            marker,
+            ms=size,
+            color=colour,
+            label=label,
+        )
     ax.set_yticks([])
     ax.set_ylabel("Responders")
     ax.set_xlabel(time_label)

@@ -16,6 +16,7 @@ from typing import Literal
 import polars as pl
 
 from remission.study import ROW_COLUMN, Problem, StudyError
+from remission.study._read import stripped
 
 Severity = Literal["error", "warning"]
 
@@ -289,11 +290,6 @@ def _to_text(series: pl.Series) -> pl.Series:
     return series.cast(pl.String)
 
 
-def _clean(name: str) -> pl.Expr:
-    """Stripped text; an empty value is missing (``replace``: half the time of a when/then)."""
-    return pl.col(name).str.strip_chars().replace("", None).alias(name)
-
-
 def read_table(
     path: Path,
     label: str,
@@ -353,11 +349,11 @@ def read_table(
         lazy = lazy.filter(keep)
     try:
         frame = lazy.with_columns(
-            pl.col(ROW_COLUMN).cast(pl.Int64), *(_clean(c) for c in columns)
+            pl.col(ROW_COLUMN).cast(pl.Int64), *(stripped(c) for c in columns)
         ).collect()
         others: tuple[str, ...] = ()
         if filtered and frame.is_empty() and where is not None:
-            values = everything.select(_clean(where[0])).unique().collect()[where[0]]
+            values = everything.select(stripped(where[0])).unique().collect()[where[0]]
             others = tuple(sorted("(empty)" if v is None else str(v) for v in values))
     except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
         _cannot_read(findings, path, exc)

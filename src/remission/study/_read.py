@@ -130,15 +130,18 @@ def _drop_blank_rows(frame: pl.DataFrame, file: str, log: ProblemLog) -> pl.Data
     return frame
 
 
+def stripped(name: str) -> pl.Expr:
+    """Text column ``name`` without surrounding spaces; an empty value is missing.
+
+    (``replace`` takes half the time of a when/then.) Every reader of user tables cleans its
+    text with this one expression: the study folder, SDTM domains and screen folders.
+    """
+    return pl.col(name).str.strip_chars().replace("", None).alias(name)
+
+
 def _clean_text(frame: pl.DataFrame) -> pl.DataFrame:
     """Strip spaces around every value; an empty value is missing."""
-    exprs = []
-    for name in frame.columns:
-        if name == ROW_COLUMN:
-            continue
-        col = pl.col(name).str.strip_chars()
-        exprs.append(pl.when(col == "").then(None).otherwise(col).alias(name))
-    return frame.with_columns(exprs)
+    return frame.with_columns(stripped(c) for c in frame.columns if c != ROW_COLUMN)
 
 
 def _csv_shape_problem(log: ProblemLog, file: str, text: str, message: str) -> None:

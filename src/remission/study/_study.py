@@ -192,17 +192,42 @@ def check_study(path: str | Path) -> tuple[Study | None, list[Problem]]:
         if typed is not None:
             frames[name] = typed
     files = {name: table.file for name, table in raw.items()}
-    if cfg is not None and not log.errors:
-        check_all(frames, files, cfg, log)
-        if regimen is not None and not log.errors:
-            check_ledger(frames, files, regimen, log)
+    if cfg is not None:
+        _across_tables(frames, files, cfg, regimen, log)
     if log.errors or cfg is None:
         return None, log.problems
     for name in TABLES:
         if name not in frames:
             frames[name] = empty_table(name)
-    for name, frame in frames.items():
-        if frame.is_empty() and not TABLES[name].optional:
+    study = Study(
+        config=cfg,
+        tables=frames,
+        folder=folder,
+        warnings=tuple(log.problems),
+        sources=tuple(t.source for t in raw.values()),
+        regimen=regimen,
+    )
+    return study, log.problems
+
+
+def _across_tables(
+    frames: dict[str, pl.DataFrame],
+    files: dict[str, str],
+    cfg: StudyConfig,
+    regimen: Regimen | None,
+    log: ProblemLog,
+) -> None:
+    """Checks across rows and tables (and the dose ledger), once every table is clean; then
+    a note for each required table without rows."""
+    if not log.errors:
+        check_all(frames, files, cfg, log)
+        if regimen is not None and not log.errors:
+            check_ledger(frames, files, regimen, log)
+    if log.errors:
+        return
+    for name, table in TABLES.items():
+        frame = frames.get(name)
+        if (frame is None or frame.is_empty()) and not table.optional:
             log.add(
                 Problem(
                     "warning",
@@ -215,15 +240,6 @@ def check_study(path: str | Path) -> tuple[Study | None, list[Problem]]:
                     "the table has a header but no rows; analyses that need it are skipped",
                 )
             )
-    study = Study(
-        config=cfg,
-        tables=frames,
-        folder=folder,
-        warnings=tuple(log.problems),
-        sources=tuple(t.source for t in raw.values()),
-        regimen=regimen,
-    )
-    return study, log.problems
 
 
 def _regimen(name: str, folder: Path, log: ProblemLog) -> Regimen | None:
@@ -353,27 +369,7 @@ def validate_study(study: Study) -> list[Problem]:
         frame = frame.with_columns(pl.col(ROW_COLUMN).cast(pl.Int64))
         if _check_table(frame, name, files[name], log):
             frames[name] = frame
-    if not log.errors:
-        check_all(frames, files, cfg, log)
-        if regimen is not None and not log.errors:
-            check_ledger(frames, files, regimen, log)
-    if log.errors:
-        return log.problems
-    for name, table in TABLES.items():
-        frame = frames.get(name)
-        if (frame is None or frame.is_empty()) and not table.optional:
-            log.add(
-                Problem(
-                    "warning",
-                    "table.empty",
-                    files[name],
-                    None,
-                    None,
-                    None,
-                    f"at least one row in {name}",
-                    "the table has a header but no rows; analyses that need it are skipped",
-                )
-            )
+    _across_tables(frames, files, cfg, regimen, log)
     return log.problems
 
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from remission.study import load
 from tests.sources.sdtm_data import (
     PHARMAVERSE,
@@ -42,6 +44,24 @@ def test_import_minimal(tmp_path: Path) -> None:
     assert str(study.config.cutoff_date) == "2015-01-01"
     assert study.config.synthetic is False
     assert not list(tmp_path.glob(".study*"))  # no staging folder left behind
+
+
+def test_import_as_parquet_loads_the_same_study(tmp_path: Path) -> None:
+    sdtm = copy_minimal(tmp_path / "sdtm")
+    common = ("--histology", "melanoma", "--cutoff", "2015-01-01")
+    assert run(sdtm, "--out", tmp_path / "csv", *common).returncode == 0
+    result = run(sdtm, "--out", tmp_path / "pq", "--format", "parquet", *common)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "pq").iterdir())[:2] == [
+        "assessments.parquet",
+        "doses.parquet",
+    ]
+    from_csv, from_parquet = load(tmp_path / "csv"), load(tmp_path / "pq")
+    for name in from_csv.tables:
+        assert from_parquet.table(name).equals(from_csv.table(name)), name
+    # an earlier Parquet import is replaced like a CSV one
+    assert run(sdtm, "--out", tmp_path / "pq", "--format", "csv", *common).returncode == 0
+    assert not list((tmp_path / "pq").glob("*.parquet"))
 
 
 @needs_pharmaverse
@@ -97,12 +117,17 @@ def test_replaces_an_earlier_import(tmp_path: Path) -> None:
     assert load(out).config.synthetic is True
 
 
-def test_bad_cutoff(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [("--cutoff", "05/03/2015", "YYYY-MM-DD"), ("--format", "sas", "csv, parquet, xlsx")],
+)
+def test_bad_option_exits_2(tmp_path: Path, option: str, value: str, said: str) -> None:
     sdtm = copy_minimal(tmp_path / "sdtm")
-    result = run(sdtm, "--out", tmp_path / "study", "--cutoff", "05/03/2015")
+    result = run(sdtm, "--out", tmp_path / "study", option, value)
     assert result.returncode == 2
     assert "Traceback" not in result.stdout + result.stderr
-    assert "YYYY-MM-DD" in result.stderr
+    assert said in result.stderr
+    assert not (tmp_path / "study").exists()
 
 
 def test_import_that_breaks_a_study_rule_is_not_kept(tmp_path: Path) -> None:

@@ -33,7 +33,12 @@ app.add_typer(import_app, name="import")
 _NOT_IMPORTED = ("doses", "labs", "prior_therapies")
 """Tables an SDTM import leaves empty by design (no IL-2 ledger, LB and CM not read)."""
 
-_STUDY_FILES = {"study.toml"} | {f"{name}.csv" for name in TABLES}
+_FORMATS = ("csv", "parquet", "xlsx")
+_STUDY_FILES = (
+    {"study.toml", "study.xlsx"}
+    | {f"{name}.csv" for name in TABLES}
+    | {f"{name}.parquet" for name in TABLES}
+)
 
 
 def _check_out(out: Path) -> None:
@@ -51,7 +56,7 @@ def _check_out(out: Path) -> None:
         )
 
 
-def write_checked(study: Study, out: Path) -> list[Problem]:
+def write_checked(study: Study, out: Path, fmt: str = "csv") -> list[Problem]:
     """Validate ``study`` as ``load`` would validate it written, and only then write it.
 
     The checks run on the tables in memory (``validate_study``), with each record's row as it
@@ -68,7 +73,7 @@ def write_checked(study: Study, out: Path) -> list[Problem]:
     problems = validate_study(replace(study, tables=as_written))
     if any(p.severity == "error" for p in problems):
         raise StudyError(problems)
-    write_study(study, out, "csv")
+    write_study(study, out, fmt)  # type: ignore[arg-type]  # checked by the command
     return problems
 
 
@@ -133,8 +138,14 @@ def sdtm(
         Path | None,
         typer.Option("--adsl", help="ADaM ADSL (CSV/XPT) giving LSTALVDT as last_known_alive."),
     ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help="Study folder files: csv, parquet (typed, fastest) or xlsx."),
+    ] = "csv",
 ) -> None:
     """Import CDISC SDTM domains (CSV or XPT) as a study folder, validated before it is kept."""
+    if fmt not in _FORMATS:
+        raise typer.BadParameter(f"use one of {', '.join(_FORMATS)}", param_hint="--format")
     cutoff_date = _cutoff(cutoff)
     with step(f"reading SDTM {folder}"):
         study = read_sdtm(
@@ -147,12 +158,12 @@ def sdtm(
         )
     with step(f"validating and writing {out}"):
         try:
-            checked = write_checked(study, out)
+            checked = write_checked(study, out, fmt)
         except StudyError as exc:
             # the imported tables broke a rule of the study format: name them as such
             imported = [replace(p, file=f"{p.file} (as imported)") for p in exc.problems]
             raise StudyError([*study.warnings, *imported]) from None
-    by_design = {f"{name}.csv" for name in _NOT_IMPORTED}
+    by_design = {f"{name}.csv" for name in _NOT_IMPORTED}  # as validate_study names them
     notes = _notes(
         [*study.warnings, *checked],
         skip=lambda p: p.code == "table.empty" and p.file in by_design,

@@ -16,7 +16,7 @@ from typing import Literal
 import polars as pl
 
 from remission.study import ROW_COLUMN, Problem, StudyError
-from remission.study._read import stripped
+from remission.study._read import clean_text, stripped
 
 Severity = Literal["error", "warning"]
 
@@ -348,9 +348,7 @@ def read_table(
             keep = keep | pl.col(_EXTRA).is_not_null()
         lazy = lazy.filter(keep)
     try:
-        frame = lazy.with_columns(
-            pl.col(ROW_COLUMN).cast(pl.Int64), *(stripped(c) for c in columns)
-        ).collect()
+        frame = clean_text(lazy.with_columns(pl.col(ROW_COLUMN).cast(pl.Int64)).collect(), columns)
         others: tuple[str, ...] = ()
         if filtered and frame.is_empty() and where is not None:
             values = everything.select(stripped(where[0])).unique().collect()[where[0]]

@@ -8,8 +8,8 @@ import difflib
 import polars as pl
 
 from remission.study._problems import ProblemLog
-from remission.study._read import ROW_COLUMN, RawTable
-from remission.study._schema import Column, Table
+from remission.study._read import ROW_COLUMN, RawTable, to_text
+from remission.study._schema import POLARS_TYPES, Column, Table
 
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 _ISO_DATE_MIDNIGHT = r"^\d{4}-\d{2}-\d{2}[ T]00:00(:00(\.0+)?)?$"
@@ -20,16 +20,6 @@ _PARTIAL = r"^\d{4}(-\d{2})?$"
 _TRUE = ("true", "t", "yes", "y", "1")
 _FALSE = ("false", "f", "no", "n", "0")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-
-POLARS_TYPES: dict[str, pl.DataType] = {
-    "str": pl.String(),
-    "enum": pl.String(),
-    "int": pl.Int64(),
-    "float": pl.Float64(),
-    "bool": pl.Boolean(),
-    "date": pl.Date(),
-    "datetime": pl.Datetime("us"),
-}
 
 
 def _fail_rows(frame: pl.DataFrame, raw: str, parsed: pl.Expr) -> pl.DataFrame:
@@ -177,83 +167,96 @@ def add_missing(log: ProblemLog, file: str, col: Column, rows: list[int]) -> Non
     )
 
 
-def _parse_column(frame: pl.DataFrame, col: Column, file: str, log: ProblemLog) -> pl.Expr:
-    """Return the expression that types ``col``; record values that do not fit."""
+def _parsed(col: Column) -> pl.Expr:
+    """The typed value of ``col`` from its text (missing where the text does not fit)."""
     raw = pl.col(col.name)
     if col.kind == "str":
         return raw
     if col.kind == "enum":
         lower = {v.lower(): v for v in col.values}
-        mapped = raw.str.to_lowercase().replace_strict(lower, default=None, return_dtype=pl.String)
-        bad = _fail_rows(frame, col.name, mapped)
-        if not bad.is_empty():
-            add_not_allowed(log, file, col, bad[ROW_COLUMN].to_list(), bad["value"].to_list())
-        return mapped
+        return raw.str.to_lowercase().replace_strict(lower, default=None, return_dtype=pl.String)
     if col.kind == "bool":
         low = raw.str.to_lowercase()
-        parsed = (
+        return (
             pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False).otherwise(None)
         )
+    if col.kind in ("int", "float"):
+        number = raw.cast(pl.Float64, strict=False)
+        if col.kind == "int":
+            return pl.when(number == number.round(0)).then(number).otherwise(None).cast(pl.Int64)
+        return number
+    return _parse_date(raw) if col.kind == "date" else _parse_datetime(raw)
+
+
+def _report_column(frame: pl.DataFrame, col: Column, file: str, log: ProblemLog) -> None:
+    """Record the values of ``col`` that do not fit its kind or its range, row by row.
+
+    ``type_table`` calls it only for a column where it found such values.
+    """
+    if frame.schema[col.name] != pl.String:  # a typed Parquet column: explain it as text
+        frame = frame.with_columns(to_text(frame[col.name]))
+    raw = pl.col(col.name)
+    parsed = _parsed(col)
+    if col.kind in ("str", "enum", "bool", "date", "datetime"):
         bad = _fail_rows(frame, col.name, parsed)
-        if not bad.is_empty():
+        if bad.is_empty():
+            return
+        rows, values = bad[ROW_COLUMN].to_list(), bad["value"].to_list()
+        if col.kind == "enum":
+            add_not_allowed(log, file, col, rows, values)
+        elif col.kind == "bool":
             log.add_rows(
                 "error",
                 "value.not_bool",
                 file,
                 col.name,
-                bad[ROW_COLUMN].to_list(),
-                bad["value"].to_list(),
+                rows,
+                values,
                 "true or false",
                 "write true or false",
             )
-        return parsed
-    if col.kind in ("int", "float"):
-        number = raw.cast(pl.Float64, strict=False)
-        bad = _fail_rows(frame, col.name, number)
-        if not bad.is_empty():
-            comma = bad["value"].str.contains(r"^-?\d+,\d+$").any()
-            fix = (
-                "use a point as the decimal separator (1.5, not 1,5)"
-                if comma
-                else "write a plain number without units or text"
-            )
+        elif col.kind != "str":
+            _date_failures(log, file, col, bad, with_time=col.kind == "datetime")
+        return
+    number = raw.cast(pl.Float64, strict=False)
+    bad = _fail_rows(frame, col.name, number)
+    if not bad.is_empty():
+        comma = bad["value"].str.contains(r"^-?\d+,\d+$").any()
+        fix = (
+            "use a point as the decimal separator (1.5, not 1,5)"
+            if comma
+            else "write a plain number without units or text"
+        )
+        log.add_rows(
+            "error",
+            "value.not_number",
+            file,
+            col.name,
+            bad[ROW_COLUMN].to_list(),
+            bad["value"].to_list(),
+            "a whole number" if col.kind == "int" else "a number",
+            fix,
+        )
+    if col.kind == "int":
+        frac = frame.select(ROW_COLUMN, raw.alias("value"), number.alias("n")).filter(
+            pl.col("n").is_not_null() & (pl.col("n") != pl.col("n").round(0))
+        )
+        if not frac.is_empty():
             log.add_rows(
                 "error",
-                "value.not_number",
+                "value.not_integer",
                 file,
                 col.name,
-                bad[ROW_COLUMN].to_list(),
-                bad["value"].to_list(),
-                "a whole number" if col.kind == "int" else "a number",
-                fix,
+                frac[ROW_COLUMN].to_list(),
+                frac["value"].to_list(),
+                "a whole number",
+                "write a whole number (no decimals)",
             )
-        if col.kind == "int":
-            frac = frame.select(ROW_COLUMN, raw.alias("value"), number.alias("n")).filter(
-                pl.col("n").is_not_null() & (pl.col("n") != pl.col("n").round(0))
-            )
-            if not frac.is_empty():
-                log.add_rows(
-                    "error",
-                    "value.not_integer",
-                    file,
-                    col.name,
-                    frac[ROW_COLUMN].to_list(),
-                    frac["value"].to_list(),
-                    "a whole number",
-                    "write a whole number (no decimals)",
-                )
-            number = pl.when(number == number.round(0)).then(number).otherwise(None).cast(pl.Int64)
-        outside = out_of_range(col, pl.col("n"))
-        if outside is not None:
-            out = frame.select(ROW_COLUMN, raw.alias("value"), number.alias("n")).filter(outside)
-            if not out.is_empty():
-                add_out_of_range(log, file, col, out[ROW_COLUMN].to_list(), out["value"].to_list())
-        return number
-    parsed = _parse_date(raw) if col.kind == "date" else _parse_datetime(raw)
-    bad = _fail_rows(frame, col.name, parsed)
-    if not bad.is_empty():
-        _date_failures(log, file, col, bad, with_time=col.kind == "datetime")
-    return parsed
+    outside = out_of_range(col, pl.col("n"))
+    if outside is not None:
+        out = frame.select(ROW_COLUMN, raw.alias("value"), parsed.alias("n")).filter(outside)
+        if not out.is_empty():
+            add_out_of_range(log, file, col, out[ROW_COLUMN].to_list(), out["value"].to_list())
 
 
 def type_table(raw: RawTable, table: Table, log: ProblemLog) -> pl.DataFrame | None:
@@ -310,16 +313,48 @@ def type_table(raw: RawTable, table: Table, log: ProblemLog) -> pl.DataFrame | N
         )
     if missing:
         return None
-    exprs = [pl.col(ROW_COLUMN)]
-    for col in table.columns:
-        dtype = POLARS_TYPES[col.kind]
-        if col.name not in present:
-            exprs.append(pl.lit(None, dtype=dtype).alias(col.name))
-            continue
-        expr = _parse_column(frame, col, file, log).cast(dtype).alias(col.name)
-        exprs.append(expr)
+    # every column is typed once; one pass then says which columns hold a value that does not
+    # fit, is out of range or is missing, and only those are looked at row by row
+    typed_name = {col.name: f"\x00typed {col.name}" for col in table.columns}
+    columns = [col for col in table.columns if col.name in present]
+    # a column read already typed (from Parquet) is taken as it is, but for a date outside
+    # years 1-9999, which its text form would not parse
+    already = {
+        col.name
+        for col in columns
+        if col.kind not in ("str", "enum") and frame.schema[col.name] == POLARS_TYPES[col.kind]
+    }
+    work = frame.with_columns(
+        (pl.col(col.name) if col.name in already else _parsed(col))
+        .cast(POLARS_TYPES[col.kind])
+        .alias(typed_name[col.name])
+        for col in columns
+    )
+    flags: list[pl.Expr] = []
+    for i, col in enumerate(columns):
+        raw, typed = pl.col(col.name), pl.col(typed_name[col.name])
+        problem = raw.is_not_null() & typed.is_null()
+        if col.name in already and col.kind in ("date", "datetime"):
+            problem = problem | ~typed.dt.year().is_between(1, 9999).fill_null(True)
+        outside = out_of_range(col, typed) if col.kind in ("int", "float") else None
+        if outside is not None:
+            problem = problem | outside
+        flags.append(problem.any().alias(f"bad{i}"))
         if not col.nullable:
+            flags.append(raw.is_null().any().alias(f"missing{i}"))
+    found = work.select(flags).row(0, named=True) if flags else {}
+    for i, col in enumerate(columns):
+        if found[f"bad{i}"]:
+            _report_column(frame, col, file, log)
+        if found.get(f"missing{i}"):
             empty = frame.filter(pl.col(col.name).is_null())
-            if not empty.is_empty():
-                add_missing(log, file, col, empty[ROW_COLUMN].to_list())
-    return frame.select(exprs)
+            add_missing(log, file, col, empty[ROW_COLUMN].to_list())
+    return work.select(
+        pl.col(ROW_COLUMN),
+        *(
+            pl.col(typed_name[col.name]).alias(col.name)
+            if col.name in present
+            else pl.lit(None, dtype=POLARS_TYPES[col.kind]).alias(col.name)
+            for col in table.columns
+        ),
+    )

@@ -1,4 +1,10 @@
-"""Finding a study's table files and reading them, untyped, as text columns."""
+"""Finding a study's table files and reading them as text columns.
+
+The one exception: a Parquet column already of the type the study format gives it (``Float64``
+for a float column, ``Date`` for a date, ...) is kept as it is, because writing it as text and
+parsing it back would give the same values (``type_table`` checks its range and missing values
+alike, and reads it as text to explain any problem).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from remission.study._problems import Problem, ProblemLog
-from remission.study._schema import TABLES
+from remission.study._schema import POLARS_TYPES, TABLES, Table
 
 ROW_COLUMN = "_row"
 """Name of the provenance column: the row of the source file (header = row 1)."""
@@ -134,14 +140,38 @@ def stripped(name: str) -> pl.Expr:
     """Text column ``name`` without surrounding spaces; an empty value is missing.
 
     (``replace`` takes half the time of a when/then.) Every reader of user tables cleans its
-    text with this one expression: the study folder, SDTM domains and screen folders.
+    text with this expression, through ``clean_text``: the study folder, SDTM domains and
+    screen folders.
     """
     return pl.col(name).str.strip_chars().replace("", None).alias(name)
 
 
-def _clean_text(frame: pl.DataFrame) -> pl.DataFrame:
-    """Strip spaces around every value; an empty value is missing."""
-    return frame.with_columns(stripped(c) for c in frame.columns if c != ROW_COLUMN)
+_UNCLEAN = r"^\s|\s$|^$"
+"""A value ``stripped`` would change: white space (Unicode's, as ``strip_chars``) at either
+end, or empty."""
+
+
+def clean_text(frame: pl.DataFrame, columns: list[str] | None = None) -> pl.DataFrame:
+    """``frame`` with ``stripped`` applied to its text ``columns`` (default: every text column).
+
+    One pass first finds the columns holding a value to clean, and only those are rewritten:
+    looking is cheaper than writing every value anew (on 2.3 M rows x 10 columns, 0.2 s of
+    1.6 s), and most files hold no such value. The result equals stripping every column.
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"a": [" x ", "y", ""], "b": ["1", "2", "3"]})
+    >>> clean_text(frame).rows()
+    [('x', '1'), ('y', '2'), (None, '3')]
+    """
+    if columns is None:
+        columns = [c for c, t in frame.schema.items() if c != ROW_COLUMN and t == pl.String]
+    if not columns or frame.is_empty():
+        return frame
+    found = frame.select(pl.col(c).str.contains(_UNCLEAN).any().alias(c) for c in columns).row(
+        0, named=True
+    )
+    return frame.with_columns(stripped(c) for c in columns if found[c])
 
 
 def _csv_shape_problem(log: ProblemLog, file: str, text: str, message: str) -> None:
@@ -172,9 +202,10 @@ def _csv_shape_problem(log: ProblemLog, file: str, text: str, message: str) -> N
     )
 
 
-def _read_csv(path: Path, log: ProblemLog) -> pl.DataFrame | None:
+def _read_csv(path: Path, log: ProblemLog, data: bytes | None = None) -> pl.DataFrame | None:
+    """Read a CSV file (or its ``data``, already read) as text columns with ``_row``."""
     file = path.name
-    data = path.read_bytes()
+    data = path.read_bytes() if data is None else data
     if b"\x00" in data[:65536]:
         _not_table(
             log,
@@ -236,19 +267,33 @@ def _explain_unreadable_csv(log: ProblemLog, file: str, data: bytes) -> None:
     return None
 
 
-def _read_parquet(path: Path, log: ProblemLog) -> pl.DataFrame | None:
+def typed_columns(table: Table) -> dict[str, pl.DataType]:
+    """The columns of ``table`` that are not text, with their polars type."""
+    return {
+        col.name: POLARS_TYPES[col.kind] for col in table.columns if col.kind not in ("str", "enum")
+    }
+
+
+def _read_parquet(
+    path: Path, log: ProblemLog, keep: dict[str, pl.DataType] | None = None
+) -> pl.DataFrame | None:
+    """Read a Parquet file as text, but for the columns already of their ``keep`` type."""
     try:
         frame = pl.read_parquet(path)
     except (pl.exceptions.PolarsError, OSError, ValueError):
         _not_table(log, path.name, "a Parquet file", "write the table again with a Parquet writer")
         return None
-    frame = frame.with_columns(_to_text(frame[c]).alias(c) for c in frame.columns)
+    keep = keep or {}
+    frame = frame.with_columns(
+        to_text(frame[c]).alias(c) for c in frame.columns if frame.schema[c] != keep.get(c)
+    )
     return frame.with_row_index(ROW_COLUMN, offset=2).with_columns(
         pl.col(ROW_COLUMN).cast(pl.Int64)
     )
 
 
-def _to_text(series: pl.Series) -> pl.Series:
+def to_text(series: pl.Series) -> pl.Series:
+    """A column as text, as a CSV file would hold it (dates ISO, booleans lower case)."""
     if series.dtype == pl.String:
         return series
     if series.dtype == pl.Boolean:
@@ -362,8 +407,13 @@ def read_tables(folder: Path, workbook: str | None, log: ProblemLog) -> dict[str
             continue
         if candidates:
             path = candidates[0]
-            frame = _read_csv(path, log) if path.suffix == ".csv" else _read_parquet(path, log)
-            digest = _sha256(path)
+            if path.suffix == ".csv":
+                data = path.read_bytes()  # read once: parsed and hashed
+                frame = _read_csv(path, log, data)
+                digest = hashlib.sha256(data).hexdigest()
+            else:
+                frame = _read_parquet(path, log, typed_columns(table))
+                digest = _sha256(path)
         else:
             assert book is not None
             frame = _read_sheet(book, name, log)
@@ -371,7 +421,7 @@ def read_tables(folder: Path, workbook: str | None, log: ProblemLog) -> dict[str
         if frame is None:
             continue
         file = where[0]
-        frame = _clean_text(frame)
+        frame = clean_text(frame)
         frame = _drop_blank_rows(frame, file, log)
         found[name] = RawTable(name, file, frame, SourceFile(name, file, digest, frame.height))
 

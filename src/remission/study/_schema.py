@@ -9,7 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import polars as pl
+
 Kind = Literal["str", "int", "float", "bool", "date", "datetime", "enum"]
+
+
+POLARS_TYPES: dict[str, pl.DataType] = {
+    "str": pl.String(),
+    "enum": pl.String(),
+    "int": pl.Int64(),
+    "float": pl.Float64(),
+    "bool": pl.Boolean(),
+    "date": pl.Date(),
+    "datetime": pl.Datetime("us"),
+}
+"""The polars type of each column kind, as ``load`` returns the tables."""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from remission.study._problems import Problem, ProblemLog, StudyError
-from remission.study._read import ROW_COLUMN, _read_csv, _read_parquet, stripped
+from remission.study._read import ROW_COLUMN, _read_csv, _read_parquet, clean_text
 
 #: Readout kinds: name -> (assay, unit in words). The unit is part of the name.
 READOUTS: dict[str, tuple[str, str]] = {
@@ -133,7 +133,7 @@ def _find(folder: Path, stem: str, log: ProblemLog, required: bool) -> pl.DataFr
 
 
 def _clean(frame: pl.DataFrame) -> pl.DataFrame:
-    frame = frame.with_columns(stripped(c) for c in frame.columns if c != ROW_COLUMN)
+    frame = clean_text(frame)
     data = [c for c in frame.columns if c != ROW_COLUMN]
     return frame.filter(~pl.all_horizontal(pl.col(data).is_null())) if data else frame
 

@@ -39,18 +39,33 @@ def test_every_catalogue_row_is_checked_and_positions_hold() -> None:
     cat = list_epitopes()
     proteins = shipped_proteins()
     assert cat.height == 37 and cat["check_note"].null_count() == 0
-    for row in cat.filter(pl.col("kind") == "natural", pl.col("start").is_not_null()).to_dicts():
+    natural = cat.filter(
+        pl.col("kind") == "natural", pl.col("start").is_not_null(), pl.col("gene") != "DCT"
+    )
+    for row in natural.to_dicts():
         seq = proteins[row["gene"]]
         assert seq[row["start"] - 1 : row["end"]] == row["peptide"], row
     # DCT is unverified, as are the two genes whose proteins are not shipped
     assert set(cat.filter(~pl.col("verified"))["gene"]) == {"DCT", "MUM1", "MAGEA1"}
 
 
-def test_dct_a31_conflict_resolved_against_sequence() -> None:
+def test_dct_a31_epitope_is_the_first_reports_not_the_unverified_copys() -> None:
     row = list_epitopes(gene="DCT", hla="A*31:01").row(0, named=True)
-    assert row["peptide"] == "LLGPGRPYR" and row["start"] == 197
-    assert "LLPGGRPYR occurs nowhere" in row["check_note"]
-    assert "LLPGGRPYR" not in shipped_proteins()["DCT"]
+    assert row["peptide"] == "LLPGGRPYR" and row["start"] == 197
+    assert row["first_report"] == "Wang 1996" and not row["verified"]
+    # the shipped DCT copy has the transposed form at 197, which the check names
+    assert "peptide NOT at 197" in row["check_note"]
+    assert shipped_proteins()["DCT"][196:205] == "LLGPGRPYR"
+
+
+def test_pmids_are_given_only_where_checked() -> None:
+    cat = list_epitopes()
+    with_pmid = cat.filter(pl.col("pmid").is_not_null())
+    assert with_pmid.height == 10
+    for row in with_pmid.to_dicts():
+        assert row["pmid"].isdigit() and f"PMID {row['pmid']} checked" in row["check_note"]
+    without = cat.filter(pl.col("pmid").is_null())["check_note"]
+    assert not without.str.contains(r"PMID \d+ checked").any()
 
 
 @needs_shared

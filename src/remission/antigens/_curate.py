@@ -18,8 +18,7 @@ from remission.antigens._sequences import parse_fasta
 
 UNVERIFIED_PROTEINS = {"DCT": "DCT sequence is an unverified copy (lacks SLDDYNHLV)"}
 
-# Reviewer's check of HLA restriction and first report (from the literature, not a database;
-# PMIDs were not looked up offline and are left empty rather than guessed).
+# Reviewer's check of HLA restriction and first report (from the literature, not a database).
 REVIEW: dict[str, str] = {
     "AAGIGILTV": "A2 restriction and Kawakami 1994 (J Exp Med) agree with the literature",
     "EAAGIGILTV": "A2; 26-35 decamer described by Romero et al. (J Immunol 1997/1998)",
@@ -31,7 +30,10 @@ REVIEW: dict[str, str] = {
     "IMDQVPFSV": "A2; 209-2M analog, Parkhurst 1996 (J Immunol)",
     "YLEPGPVTA": "A2; Cox 1994 (Science)",
     "YLEPGPVTV": "A2; 280-9V analog, Parkhurst 1996 (J Immunol)",
-    "LLDGTATLRL": "A2; Kawakami 1995 (J Immunol)",
+    "LLDGTATLRL": (
+        "A2; Kawakami 1995 (J Immunol); an earlier report is possible: Kawakami 1994 (PNAS, "
+        "PMID 8022805) describes a gp100 10-mer recognised by TIL1200 without printing it"
+    ),
     "VLYRYGSFSV": "A2; Kawakami 1995 (J Immunol)",
     "ALLAVGATK": "A3; Skipper 1996 (Int J Cancer)",
     "MLLAVLYCL": "A2; Wolfel 1994 (Eur J Immunol)",
@@ -42,12 +44,13 @@ REVIEW: dict[str, str] = {
     "SSDYVIPIGTY": "A1; Kawakami 1998 (J Immunol); added from DOMAIN.md section 5",
     "SEIWRDIDF": "B44; Brichard 1996 (Eur J Immunol)",
     "MSLQRQFLR": "A31; Wang 1996 (J Exp Med), alternative ORF of TYRP1",
-    "SVYDFFVWL": "A2; Parkhurst 1998 (J Immunol)",
+    "SVYDFFVWL": "A2; Parkhurst 1998 (Cancer Res 58:4895-4901)",
     "TLDSQVMSL": "A2; Noppen 2000 (Int J Cancer)",
-    "LLGPGRPYR": (
-        "A31 (and A33); Wang 1998 (J Exp Med). Conflict resolved against the sequence: "
-        "LLGPGRPYR is at 197-205 of the DCT copy, DOMAIN.md's LLPGGRPYR occurs nowhere "
-        "(a transposition)"
+    "LLPGGRPYR": (
+        "A31 (and A33); Wang 1996 (J Exp Med, 1 Dec 1996), whose abstract prints LLPGGRPYR, "
+        "as DOMAIN.md does; the source catalogue's LLGPGRPYR (Wang 1998) matches only the "
+        "unverified DCT copy, which is wrong elsewhere too (SLDDYNHLV), so the copy is "
+        "doubted, not the paper"
     ),
     "SLDDYNHLV": "A2; Sun 2000 (Int J Cancer)",
     "ACDPHSGHFV": "A2; Wolfel 1995 (Science), CDK4 R24C",
@@ -61,8 +64,34 @@ REVIEW: dict[str, str] = {
     "SLLMWITQC": "A2; Jager 1998 (J Exp Med), NY-ESO-1",
     "SLLMWITQV": "A2; C165V analog, Chen 2000 (J Immunol)",
     "ASGPGGGAPR": "A31; Wang 1998 (J Immunol), NY-ESO-1",
-    "MPFATPMEA": "B35; Jager 2000 (PNAS)",
+    "MPFATPMEA": (
+        "B35; Jager 2000 (PNAS), DOUBTED: a record of the same group gives NY-ESO-1 94-102 "
+        "as HLA-B51-restricted, and neither 2000 PNAS paper of the group found (PMIDs "
+        "10781081, 11027314) is about this epitope; check restriction and report"
+    ),
 }
+
+CORRECTIONS: dict[str, dict[str, str]] = {
+    "LLGPGRPYR": {"peptide": "LLPGGRPYR", "first_report": "Wang 1996"},
+}
+"""Rows of the source catalogue corrected from the first report's own text (see REVIEW)."""
+
+PMIDS: dict[str, tuple[str, str]] = {
+    "SEIWRDIDF": ("8566071", "Brichard VG et al. Eur J Immunol 1996;26:224-30"),
+    "ACDPHSGHFV": ("7652577", "Wolfel T et al. Science 1995, doi 10.1126/science.7652577"),
+    "SYLDSGIHF": ("8642260", "Robbins PF et al. J Exp Med 1996 (IEDB/CEDAR export)"),
+    "FLWGPRALV": ("7805731", "van der Bruggen P et al. Eur J Immunol 1994;24:3038-43"),
+    "MSLQRQFLR": ("8642255", "Wang RF et al. J Exp Med 1996;183:1131-40"),
+    "KTWGQYWQV": ("7706734", "Kawakami Y et al. J Immunol 1995;154:3961-8"),
+    "AMLGTHTMEV": ("7706734", "Kawakami Y et al. J Immunol 1995;154:3961-8"),
+    "ITDQVPFSV": ("7706734", "Kawakami Y et al. J Immunol 1995;154:3961-8"),
+    "LLDGTATLRL": ("7706734", "Kawakami Y et al. J Immunol 1995;154:3961-8"),
+    "VLYRYGSFSV": ("7706734", "Kawakami Y et al. J Immunol 1995;154:3961-8"),
+}
+"""PMIDs of first reports, each checked against stored text pairing the PMID with the paper's
+title, journal and year (PubMed pages and their mirrors, an IEDB/CEDAR export; the record of
+7706734 was matched by its abstract, identical to the J Immunol paper's). The other rows keep
+an empty PMID: no stored text tied one to the paper, and a PMID is not guessed."""
 
 EXTRA_ROWS = [
     {
@@ -105,6 +134,7 @@ def _occurrences(seq: str, pep: str) -> list[int]:
 
 def curate_rows(rows: list[dict[str, str]], proteins: dict[str, str]) -> pl.DataFrame:
     """Check every catalogue row against the sequences; return the shipped table."""
+    rows = [r | CORRECTIONS.get(r["peptide"], {}) for r in rows]
     natives = [r for r in rows if _kind(r["kind"]) == "natural"]
     out = []
     for r in rows:
@@ -167,6 +197,9 @@ def curate_rows(rows: list[dict[str, str]], proteins: dict[str, str]) -> pl.Data
             checks.append("HLA and first report not reviewed")
         else:
             checks.append(f"reviewed: {review}")
+        pmid = PMIDS.get(pep)
+        if pmid is not None:
+            checks.append(f"PMID {pmid[0]} checked: {pmid[1]}")
         out.append(
             {
                 "gene": gene,
@@ -181,7 +214,7 @@ def curate_rows(rows: list[dict[str, str]], proteins: dict[str, str]) -> pl.Data
                 "wildtype_peptide": wt or None,
                 "note": r["note"],
                 "first_report": r["first_report"],
-                "pmid": None,
+                "pmid": None if pmid is None else pmid[0],
                 "verified": ok,
                 "check_note": "; ".join(checks),
             }

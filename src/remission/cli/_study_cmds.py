@@ -11,7 +11,6 @@ import typer
 from remission._io import atomic_folder
 from remission.cli._app import app
 from remission.cli._console import console, problem_table, step, summary_table
-from remission.simulate import demo_study, simulate
 from remission.study import check_study, load, write_study
 
 FORMATS = ("csv", "parquet", "xlsx")
@@ -60,6 +59,8 @@ def simulate_cmd(
 ) -> None:
     """Write a synthetic high-dose IL-2 cohort (labelled synthetic) as a study folder."""
     _check_format(fmt)
+    from remission.simulate import simulate  # numpy: loaded only by the commands using it
+
     with step(f"simulating {patients} patients"):
         sim = simulate(patients, seed)
     with step(f"writing {out} ({fmt})"):
@@ -78,6 +79,7 @@ def demo(
     from remission.antigens.screens import demo_screen as demo_screen_tables
     from remission.antigens.screens import write_screen
     from remission.cli._report_cmd import make_report
+    from remission.simulate import demo_study
 
     with atomic_folder(out) as work:
         with step("simulating the demo study (409 patients)"):

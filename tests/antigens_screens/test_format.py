@@ -36,6 +36,16 @@ def test_good_screen_reads_typed(tmp_path):
     assert not tables.synthetic
 
 
+def test_notes_of_a_usable_screen_are_kept(tmp_path):
+    header = HEADER.replace("value\n", "value,comment\n")
+    rows = GOOD.replace("50\n", "50,edge well\n").replace("900\n", "900,\n")
+    tables = read_screen(_folder(tmp_path, rows, header=header))
+    assert tables.plates.height == 2
+    assert [(w.code, w.file, w.column) for w in tables.warnings] == [
+        ("column.unknown", "plates.csv", "comment")
+    ]
+
+
 def test_missing_controls_maximum_below_spontaneous(tmp_path):
     header = "plate,well,effector,target,e_t_ratio,role,replicate,readout,value\n"
     plates = (
@@ -90,7 +100,7 @@ def test_layout_file_missing_when_antigens_named(tmp_path):
 def test_negative_readouts(tmp_path):
     plates = GOOD + "P1,A3,TIL1,T2,M27,1000,test,2,ifng_pg_ml,-30\n"
     assert _messages(tmp_path, plates) == [
-        "error: plates.csv row 4, column value: '-30.0': expected a readout of 0 or more "
+        "error: plates.csv row 4, column value: '-30': expected a readout of 0 or more "
         "(counts, pg/mL and percentages cannot be negative); fix: enter the raw reading, not a "
         "background-subtracted one; a reading below the assay's range is 0"
     ]

@@ -210,3 +210,26 @@ def test_demo_command_writes_the_screen_and_the_antigen_section(tmp_path: Path) 
     assert (out / "study" / "screens" / "plates.csv").is_file()
     html = (out / "report" / "index.html").read_text()
     assert 'id="antigens"' in html
+
+
+def test_notes_on_the_inputs_are_listed_in_provenance(tmp_path: Path) -> None:
+    from remission.report._methods import provenance_section
+    from remission.simulate import simulate_study
+    from remission.study import Problem, load, write_study
+
+    folder = write_study(simulate_study(n_patients=20, seed=2), tmp_path / "study", "csv")
+    patients = pl.read_csv(folder / "patients.csv", infer_schema=False)
+    patients.with_columns(pl.lit("x").alias("nickname")).write_csv(folder / "patients.csv")
+    study = load(folder)
+    screen_note = Problem(
+        "warning", "column.unknown", "plates.csv", 1, "comment", None, "a column", "ignored"
+    )
+    section = provenance_section(study, "pytest", [screen_note])
+    notes = next(t for t in section.tables if t.key == "input_notes").frame
+    assert notes.select("file", "column", "note").rows() == [
+        ("patients.csv", "nickname", "column.unknown"),
+        ("plates.csv", "comment", "column.unknown"),
+    ]
+    # a study read without notes gets no such table
+    clean = provenance_section(load(write_study(study, tmp_path / "clean", "csv")), "pytest")
+    assert "input_notes" not in [t.key for t in clean.tables]

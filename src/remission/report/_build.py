@@ -119,7 +119,7 @@ def build_report(
         sections.append(antigen_section(screen))
     sections += [
         methods_section(study, rules),
-        provenance_section(study, command),
+        provenance_section(study, command, screen.warnings if screen is not None else ()),
     ]
     title = study.config.name
     return Report(title, study.config.synthetic, sections, _headline(study, frames))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import importlib.metadata as md
 import platform
 import sys
+from collections.abc import Sequence
 
 import polars as pl
 
 import remission
 from remission.derive import CRITERIA, ResponseRules, response_source
 from remission.report._model import ReportTable, Section
-from remission.study import Study
+from remission.study import Problem, Study
 
 PACKAGES = ("polars", "numpy", "scipy", "lifelines", "statsmodels", "matplotlib", "fpdf2")
 
@@ -85,8 +86,12 @@ def methods_section(study: Study, rules: ResponseRules) -> Section:
     return s
 
 
-def provenance_section(study: Study, command: str) -> Section:
-    """Provenance: inputs with SHA-256 and row counts, software versions, command line."""
+def provenance_section(study: Study, command: str, notes: Sequence[Problem] = ()) -> Section:
+    """Provenance: inputs with SHA-256 and row counts, notes on them, software, command line.
+
+    ``notes`` are warnings from reading other inputs (a recognition screen); the study's own
+    (``Study.warnings``) are listed with them, as ``remission validate`` prints them.
+    """
     s = Section("provenance", "Provenance")
     sources = pl.DataFrame(
         [(x.table, x.file, x.rows, x.sha256) for x in study.sources],
@@ -97,6 +102,33 @@ def provenance_section(study: Study, command: str) -> Section:
         s.tables.append(ReportTable("inputs", "Input files", sources))
     else:
         s.notes.append("The study was not read from files (built in memory).")
+    found = [*study.warnings, *notes]
+    if found:
+        s.tables.append(
+            ReportTable(
+                "input_notes",
+                "Notes on the input files",
+                pl.DataFrame(
+                    [
+                        (p.file, p.row, p.column, p.value, p.code, p.expected, p.fix, p.more_rows)
+                        for p in found
+                    ],
+                    schema={
+                        "file": pl.String,
+                        "row": pl.Int64,
+                        "column": pl.String,
+                        "value": pl.String,
+                        "note": pl.String,
+                        "expected": pl.String,
+                        "fix": pl.String,
+                        "more_rows": pl.Int64,
+                    },
+                    orient="row",
+                ),
+                "Warnings found while reading the inputs: they do not stop the analysis, "
+                "but say what was ignored or assumed.",
+            )
+        )
     versions = [("remission", remission.__version__), ("python", platform.python_version())]
     for name in PACKAGES:
         try:

@@ -146,6 +146,11 @@ class ProblemLog:
         """Return the errors."""
         return [p for p in self.problems if p.severity == "error"]
 
+    @property
+    def warnings(self) -> list[Problem]:
+        """Return the warnings (notes that do not stop the reading)."""
+        return [p for p in self.problems if p.severity == "warning"]
+
 
 class StudyError(Exception):
     """A study could not be loaded; ``problems`` lists every problem found at once.

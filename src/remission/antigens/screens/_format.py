@@ -78,19 +78,23 @@ class ScreenTables:
         Name of the screen.
     synthetic : bool
         True when the data are made up (every output then says SYNTHETIC).
+    warnings : tuple of Problem
+        Notes found while reading (blank rows, files ignored, ...): the screen is usable, but
+        the report lists them with the other notes on the input.
 
     Examples
     --------
     >>> from remission.antigens.screens import demo_screen
     >>> tables = demo_screen()
-    >>> tables.synthetic, tables.plates.height > 0
-    (True, True)
+    >>> tables.synthetic, tables.plates.height > 0, tables.warnings
+    (True, True, ())
     """
 
     plates: pl.DataFrame
     layout: pl.DataFrame
     name: str = "screen"
     synthetic: bool = False
+    warnings: tuple[Problem, ...] = ()
 
 
 def _find(folder: Path, stem: str, log: ProblemLog, required: bool) -> pl.DataFrame | None:
@@ -354,7 +358,7 @@ def _type_plates(frame: pl.DataFrame, file: str, log: ProblemLog) -> pl.DataFram
     )
     if len(log.errors) > before:
         return None
-    _check_ranges(typed, file, conc_col or "concentration", log)
+    _check_ranges(typed, frame, file, conc_col or "concentration", log)
     return typed.select(
         "plate",
         "well",
@@ -372,7 +376,10 @@ def _type_plates(frame: pl.DataFrame, file: str, log: ProblemLog) -> pl.DataFram
     )
 
 
-def _check_ranges(typed: pl.DataFrame, file: str, conc_name: str, log: ProblemLog) -> None:
+def _check_ranges(
+    typed: pl.DataFrame, text: pl.DataFrame, file: str, conc_name: str, log: ProblemLog
+) -> None:
+    """Numbers out of range; each value is shown as written (``text``, row by row as ``typed``)."""
     checks = [
         (
             "value.negative",
@@ -412,16 +419,16 @@ def _check_ranges(typed: pl.DataFrame, file: str, conc_name: str, log: ProblemLo
         ),
     ]
     for code, column, mask, expected, fix in checks:
-        bad = typed.filter(mask.fill_null(False))
-        if bad.height:
-            source = "concentration" if column == conc_name else column
+        hit = typed.select(mask.fill_null(False)).to_series()
+        if hit.any():
+            bad = text.filter(hit)
             log.add_rows(
                 "error",
                 code,
                 file,
                 column,
                 bad[ROW_COLUMN].to_list(),
-                bad[source].to_list(),
+                bad[column].to_list(),
                 expected,
                 fix,
             )
@@ -764,7 +771,7 @@ def check_screen(
     if typed_layout is None:
         typed_layout = _empty_layout()
     assert typed is not None
-    return ScreenTables(typed, typed_layout)
+    return ScreenTables(typed, typed_layout, warnings=tuple(log.warnings))
 
 
 def _empty_layout() -> pl.DataFrame:
@@ -843,4 +850,10 @@ def read_screen(folder: str | Path) -> ScreenTables:
         tables = check_screen(plates, layout, plates_file=pfile, layout_file=lfile)
     except StudyError as err:
         raise StudyError([*log.problems, *err.problems]) from None
-    return ScreenTables(tables.plates, tables.layout, name=name, synthetic=synthetic)
+    return ScreenTables(
+        tables.plates,
+        tables.layout,
+        name=name,
+        synthetic=synthetic,
+        warnings=(*log.warnings, *tables.warnings),
+    )

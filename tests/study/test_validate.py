@@ -128,6 +128,10 @@ MEMORY_CASES: dict[str, tuple[Callable[[Study], Study], str]] = {
         _edit("lesions", pl.lit("  ").alias("site"), pl.col("lesion_id") == "T1"),
         "value.missing",
     ),
+    "unicode_blank_site": (  # no-break and ideographic spaces: blank once written and read
+        _edit("lesions", pl.lit("\u00a0\u3000").alias("site"), pl.col("lesion_id") == "T1"),
+        "value.missing",
+    ),
     "perpendicular_longer": (
         _edit("measurements", pl.lit(99.0).alias("perpendicular_mm"), pl.col("lesion_id") == "T1"),
         "measurement.perpendicular_longer",

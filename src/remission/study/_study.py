@@ -474,29 +474,42 @@ def _check_table(frame: pl.DataFrame, name: str, file: str, log: ProblemLog) -> 
             )
     if not usable:
         return False
-    for col in table.columns:
-        if col.name in frame.columns:
-            _check_values(frame, col, file, log)
+    # every check of every column in one pass; rows are looked up only where one found any
+    checks = [
+        (col, kind, mask)
+        for col in table.columns
+        if col.name in frame.columns
+        for kind, mask in _value_checks(col).items()
+    ]
+    if not checks or frame.is_empty():
+        return True
+    found = frame.select(mask.any().alias(str(i)) for i, (_, _, mask) in enumerate(checks))
+    for i, (col, kind, mask) in enumerate(checks):
+        if not found[str(i)][0]:
+            continue
+        bad = frame.filter(mask)
+        rows = bad[ROW_COLUMN].to_list()
+        if kind == "enum":
+            add_not_allowed(log, file, col, rows, bad[col.name].to_list())
+        elif kind == "range":
+            add_out_of_range(log, file, col, rows, [_value_text(v) for v in bad[col.name]])
+        else:
+            add_missing(log, file, col, rows)
     return True
 
 
-def _check_values(frame: pl.DataFrame, col: Column, file: str, log: ProblemLog) -> None:
-    """Allowed values, ranges and required values of one typed column."""
+def _value_checks(col: Column) -> dict[str, pl.Expr]:
+    """The rows breaking a rule of one typed column: allowed values, range, required value."""
     value = pl.col(col.name)
+    checks: dict[str, pl.Expr] = {}
     if col.kind == "enum":
-        bad = frame.filter(value.is_not_null() & ~value.is_in(list(col.values)))
-        if not bad.is_empty():
-            add_not_allowed(log, file, col, bad[ROW_COLUMN].to_list(), bad[col.name].to_list())
+        checks["enum"] = value.is_not_null() & ~value.is_in(list(col.values))
     outside = out_of_range(col, value) if col.kind in ("int", "float") else None
     if outside is not None:
-        bad = frame.filter(outside)
-        if not bad.is_empty():
-            values = [_value_text(v) for v in bad[col.name].to_list()]
-            add_out_of_range(log, file, col, bad[ROW_COLUMN].to_list(), values)
+        checks["range"] = outside
     if not col.nullable:
         empty = value.is_null()
-        if col.kind in ("str", "enum"):
-            empty = empty | (value.str.strip_chars() == "")
-        missing = frame.filter(empty)
-        if not missing.is_empty():
-            add_missing(log, file, col, missing[ROW_COLUMN].to_list())
+        if col.kind in ("str", "enum"):  # only white space (Unicode's, as strip_chars) or ""
+            empty = empty | value.str.contains(r"^\s*$")
+        checks["missing"] = empty
+    return checks

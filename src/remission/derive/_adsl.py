@@ -9,6 +9,9 @@ from remission.study import Study
 CUTANEOUS = ("skin", "subcutaneous")
 """Organs of subcutaneous/cutaneous-only disease (Phan 2001: response 53.6% vs 12.4%)."""
 
+_MAX_BITS = 62
+"""Organs a whole number can hold as bits (one per organ; the vocabulary has 18)."""
+
 ADSL_COLUMNS: dict[str, str] = {
     "STUDYID": "Study name",
     "USUBJID": "Patient identifier",
@@ -172,13 +175,44 @@ def _baseline_sites(study: Study) -> pl.DataFrame:
     base = lesions.join(first_scan, on="patient_id", how="left").filter(
         pl.col("_b").is_null() | (pl.col("first_seen_on") <= pl.col("_b"))
     )
-    return (
-        base.group_by("patient_id")
-        .agg(
-            pl.col("organ").n_unique().cast(pl.Int64).alias("NSITES"),
-            pl.col("organ").unique().sort().str.join(", ").alias("SITES"),
-            _yn(pl.col("organ").is_in(list(CUTANEOUS)).all()).alias("SCONLY"),
+    organs = base["organ"].drop_nulls().unique().sort()
+    if not 0 < len(organs) <= _MAX_BITS:  # no organ named, or more than bits: text by patient
+        sites = pl.col("organ").unique().sort().str.join(", ")
+        return (
+            base.group_by("patient_id")
+            .agg(
+                pl.col("organ").n_unique().cast(pl.Int64).alias("NSITES"),
+                sites.alias("SITES"),
+                _yn(pl.col("organ").is_in(list(CUTANEOUS)).all()).alias("SCONLY"),
+            )
+            .rename({"patient_id": "USUBJID"})
+            .select(list(schema))
         )
+    # A patient's organs are a set: one bit per organ (organs numbered in text order), so the
+    # text "liver, lung" is built once per distinct set, not once per patient (joining the
+    # texts of 100,000 groups costs 3x everything else here)
+    bit = {organ: 1 << i for i, organ in enumerate(organs)}
+    per_patient = base.group_by("patient_id").agg(
+        pl.col("organ").n_unique().cast(pl.Int64).alias("NSITES"),
+        pl.col("organ").replace_strict(bit, return_dtype=pl.Int64).bitwise_or().alias("_set"),
+        _yn(pl.col("organ").is_in(list(CUTANEOUS)).all()).alias("SCONLY"),
+    )
+    names = pl.DataFrame(
+        {"_bit": list(bit.values()), "_organ": list(bit)},
+        schema={"_bit": pl.Int64, "_organ": pl.String},
+    )
+    texts = (
+        per_patient.select(pl.col("_set").drop_nulls().unique())
+        .join(names, how="cross")
+        .filter((pl.col("_set") & pl.col("_bit")) != 0)
+        .sort("_set", "_bit")
+        .group_by("_set", maintain_order=True)
+        .agg(pl.col("_organ").str.join(", ").alias("SITES"))
+    )
+    # a patient whose organs are all missing has the empty text, as joining no names gives
+    return (
+        per_patient.join(texts, on="_set", how="left")
+        .with_columns(pl.col("SITES").fill_null(""))
         .rename({"patient_id": "USUBJID"})
         .select(list(schema))
     )

@@ -470,19 +470,14 @@ def tumor_assessments(study: Study, criteria: ResponseCriteria) -> pl.DataFrame:
         .otherwise(t)
     )
     base = pl.col("BASE")
-    out = (
-        out.with_columns(
-            pl.when(~is_base).then(overall).alias("OVRLRESP"),
-            pl.when(is_base).then(pl.lit("Y")).alias("ABLFL"),
-            pl.when(pl.col("_new_present"))
-            .then(pl.lit("Y"))
-            .otherwise(pl.lit("N"))
-            .alias("NEWLES"),
-            (pl.col("AVAL") - base).alias("CHG"),
-            pl.when(base > 0).then((pl.col("AVAL") - base) / base * 100).alias("PCHG"),
-            (pl.col("AVAL") - nadir).alias("CHGNAD"),
-            pl.when(nadir > 0).then((pl.col("AVAL") - nadir) / nadir * 100).alias("PCHGNAD"),
-        )
+    out = out.with_columns(
+        pl.when(~is_base).then(overall).alias("OVRLRESP"),
+        pl.when(is_base).then(pl.lit("Y")).alias("ABLFL"),
+        pl.when(pl.col("_new_present")).then(pl.lit("Y")).otherwise(pl.lit("N")).alias("NEWLES"),
+        (pl.col("AVAL") - base).alias("CHG"),
+        pl.when(base > 0).then((pl.col("AVAL") - base) / base * 100).alias("PCHG"),
+        (pl.col("AVAL") - nadir).alias("CHGNAD"),
+        pl.when(nadir > 0).then((pl.col("AVAL") - nadir) / nadir * 100).alias("PCHGNAD"),
     )
     # patient numbers back to identifiers by position (``ids`` is numbered 0, 1, 2, ...)
     return out.select(

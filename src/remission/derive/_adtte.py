@@ -63,41 +63,67 @@ PARAMS = {
 """``PARAMCD`` -> ``PARAM`` of ADTTE."""
 
 
+def _choose(sources: list[EventSource], latest: bool, date: str, index: str) -> list[pl.Expr]:
+    """Expressions adding ``date`` and ``index`` (position in ``sources``) of the source chosen.
+
+    The earliest date with ties to the first source listed, or (``latest``) the latest date
+    with ties to the last source listed; null when every source is empty. Each source is a
+    column of the row, so the choice is made across columns, one source after the other.
+    """
+    chosen_date = pl.lit(None, dtype=pl.Date)
+    chosen = pl.lit(None, dtype=pl.Int64)
+    for i, s in enumerate(sources):
+        d = pl.col(s.column)
+        beats = (d >= chosen_date) if latest else (d < chosen_date)
+        better = d.is_not_null() & (chosen_date.is_null() | beats)
+        chosen_date = pl.when(better).then(d).otherwise(chosen_date)
+        chosen = pl.when(better).then(pl.lit(i, dtype=pl.Int64)).otherwise(chosen)
+    return [chosen_date.alias(date), chosen.alias(index)]
+
+
 def _param(
     work: pl.DataFrame, paramcd: str, events: list[EventSource], censors: list[EventSource]
 ) -> pl.DataFrame:
     """First event if any (earliest date; ties to the first source listed), else the last
-    censoring (latest date; ties to the last source listed, as admiral does)."""
+    censoring (latest date; ties to the last source listed, as admiral does).
 
-    def pick(sources: list[EventSource], latest: bool) -> pl.DataFrame:
-        parts = [
-            work.filter(pl.col(s.column).is_not_null()).select(
-                _ID,
-                pl.col(s.column).alias("ADT"),
-                pl.lit(i).alias("_order"),
-                pl.lit(s.cnsr).alias("CNSR"),
-                pl.lit(s.evntdesc).alias("EVNTDESC"),
-                pl.lit(s.cnsdtdsc, dtype=pl.String).alias("CNSDTDSC"),
-                pl.lit(s.srcdom).alias("SRCDOM"),
-                pl.lit(s.srcvar).alias("SRCVAR"),
-            )
-            for i, s in enumerate(sources)
-        ]
-        rows = pl.concat(parts)
-        return (
-            rows.sort(_ID, "ADT", "_order", descending=[False, latest, latest])
-            .group_by(_ID, maintain_order=True)
-            .first()
+    ``work`` has one row per subject and a date column per source: the choice is made within
+    each row (no rows stacked, sorted and grouped by subject, which costs 5x more)."""
+    sources = [*events, *censors]
+
+    def attribute(field: str, dtype: type[pl.DataType]) -> pl.Expr:
+        """The chosen source's ``field`` (``_src`` numbers ``sources``), as column FIELD."""
+        values = {i: getattr(s, field) for i, s in enumerate(sources)}
+        return pl.col("_src").replace_strict(values, return_dtype=dtype).alias(field.upper())
+
+    return (
+        work.lazy()
+        .with_columns(
+            *_choose(events, False, "_event", "_ei"), *_choose(censors, True, "_censor", "_ci")
         )
-
-    event = pick(events, latest=False)
-    censor = pick(censors, latest=True).join(event.select(_ID), on=_ID, how="anti")
-    out = pl.concat([event, censor]).join(work.select(_ID, "STARTDT"), on=_ID)
-    return out.with_columns(
-        pl.lit(paramcd).alias("PARAMCD"),
-        pl.max_horizontal("ADT", "STARTDT").alias("ADT"),  # an end before the start moves to it
-    ).with_columns(
-        ((pl.col("ADT") - pl.col("STARTDT")).dt.total_days() + 1).cast(pl.Float64).alias("AVAL")
+        .with_columns(
+            pl.coalesce("_event", "_censor").alias("ADT"),
+            pl.when(pl.col("_ei").is_not_null())
+            .then(pl.col("_ei"))
+            .otherwise(pl.col("_ci") + len(events))
+            .alias("_src"),
+        )
+        .filter(pl.col("_src").is_not_null())
+        .select(
+            _ID,
+            "STARTDT",
+            pl.lit(paramcd).alias("PARAMCD"),
+            pl.max_horizontal("ADT", "STARTDT").alias("ADT"),  # an end before the start moves to it
+            attribute("cnsr", pl.Int64),
+            attribute("evntdesc", pl.String),
+            attribute("cnsdtdsc", pl.String),
+            attribute("srcdom", pl.String),
+            attribute("srcvar", pl.String),
+        )
+        .with_columns(
+            ((pl.col("ADT") - pl.col("STARTDT")).dt.total_days() + 1).cast(pl.Float64).alias("AVAL")
+        )
+        .collect()
     )
 
 

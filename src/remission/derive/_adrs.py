@@ -106,24 +106,16 @@ def _category_rows(frame: pl.DataFrame, paramcd: str, cat: str, date: str) -> pl
     )
 
 
-def _per_subject(subjects: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
-    """``found`` (keyed by subject) for every subject, in the subjects' order."""
-    return subjects.select(_SID).join(found, on=_SID, how="left", maintain_order="left")
+_BEST_RANK = {"CR": 1, "PR": 2, "SD": 3, "NON-CR/NON-PD": 4, "PD": 5, "NE": 6, "ND": 7}
+"""Best response order: the best category is the one of least rank (every category the best
+response derivations produce has one)."""
+_RANK_OF = {rank: cat for cat, rank in _BEST_RANK.items()}
 
 
-def _best(rows: pl.DataFrame, subjects: pl.DataFrame, cat: str, missing: str) -> pl.DataFrame:
-    """Best category per subject (lowest rank, earliest date), MISSING when none."""
-    rank = {"CR": 1, "PR": 2, "SD": 3, "NON-CR/NON-PD": 4, "PD": 5, "NE": 6, "ND": 7}
-    best = (
-        rows.lazy()
-        .filter(pl.col(cat).is_not_null())
-        .with_columns(pl.col(cat).replace_strict(rank, default=8).alias("_rank"))
-        .sort(_SID, "_rank", "ADT")
-        .unique(_SID, keep="first", maintain_order=True)
-        .select(_SID, pl.col(cat).alias("_best"), pl.col("ADT").alias("_best_dt"))
-        .collect()
-    )
-    return _per_subject(subjects, best).with_columns(pl.col("_best").fill_null(missing))
+def _day_key(number: pl.Expr, date: pl.Expr) -> pl.Expr:
+    """One whole number ordered as (``number``, ``date``): the day, shifted to be positive, in
+    the low 32 bits (null when the date is)."""
+    return number.cast(pl.Int64) * (1 << 32) + (date.cast(pl.Int64) + (1 << 31))
 
 
 def _first_in_group(group: str) -> pl.Expr:
@@ -258,28 +250,18 @@ def derive_adrs(
         (pl.col("AVALC").is_not_null() & (pl.col("ADT") >= pl.col("REFDT"))).alias("_ok"),
         pl.col("AVALC").replace_strict(_WORST_FIRST, default=0).alias("_worst"),
     )
-    chosen = (
+    # Sorted by subject and date (one whole-number key), worst first within a date: the first
+    # row of each subject and date is the one analysed. No unique() and no join back: the
+    # flags reach ``ovr`` by row number.
+    anl = (
         ovr.lazy()
         .filter("_ok")
-        .sort(
-            _SID,
-            "ADT",
-            "_worst",
-            "SEQ",
-            "_row",
-            descending=[False, False, True, True, True],
-            nulls_last=True,
-        )
-        .unique([_SID, "ADT"], keep="first", maintain_order=True)
-        .select("_row", pl.lit(True).alias("_anl01"))
-    )
-    ovr = (
-        ovr.lazy()
-        .join(chosen, on="_row", how="left", maintain_order="left")
-        .with_columns(pl.col("_anl01").fill_null(False))
+        .with_columns(_day_key(pl.col(_SID), pl.col("ADT")).alias("_sd"))
+        .sort("_sd", "_worst", "SEQ", "_row", descending=[False, True, True, True], nulls_last=True)
+        .filter(_first_in_group("_sd"))
+        .drop("_sd")
         .collect()
     )
-    anl = ovr.filter("_anl01").sort(_SID, "ADT")
     first_pd = (
         anl.lazy()
         .filter(pl.col("AVALC") == "PD")
@@ -296,7 +278,12 @@ def derive_adrs(
             pl.col("_pd").is_null() | (pl.col("ADT") <= pl.col("_pd")) | ~pl.lit(rules.pd_cutoff)
         ).alias("_anl02")
     )
-    ovr = ovr.join(anl.select("_row", "_anl02"), on="_row", how="left", maintain_order="left")
+    ovr = ovr.with_columns(
+        pl.repeat(False, ovr.height, eager=True).scatter(anl["_row"], True).alias("_anl01"),
+        pl.repeat(None, ovr.height, dtype=pl.Boolean, eager=True)
+        .scatter(anl["_row"], anl["_anl02"])
+        .alias("_anl02"),
+    )
     # a2 is sorted by subject and date: _i numbers a subject's assessments 0, 1, 2, ...
     a2 = anl.filter("_anl02").with_columns(
         (
@@ -335,28 +322,53 @@ def derive_adrs(
         .alias("_cbor"),
     )
     missing = "NE" if rules.missing_as_ne else "MISSING"
-    bor = _best(a2.rename({"_bor": "_c"}), subjects, "_c", missing)
-    cbor = _best(a2.rename({"_cbor": "_c"}), subjects, "_c", missing)
-
-    def earliest(cond: pl.Expr, name: str) -> pl.DataFrame:
-        found = a2.lazy().filter(cond).group_by(_SID).agg(pl.col("ADT").min().alias(name)).collect()
-        return _per_subject(subjects, found)
-
     resp = val.is_in(["CR", "PR"])
     benefit = val.is_in(["SD", "NON-CR/NON-PD", "CR", "PR"]) & in_window
-    rsp = earliest(resp, "_d")
-    crsp = earliest(resp & pl.col("_confirmed"), "_d")
-    cb = earliest(resp | (val.is_in(["SD", "NON-CR/NON-PD"]) & in_window), "_d")
-    ccb = earliest((resp & pl.col("_confirmed")) | benefit, "_d")
-    pd_ = _per_subject(subjects, first_pd)
+
+    def best(cat: str) -> pl.Expr:
+        """The best category and its earliest date (the least rank, then date), as one number:
+        the rank above the day, so that the minimum is the best."""
+        return _day_key(pl.col(cat).replace_strict(_BEST_RANK), pl.col("ADT")).min().alias(cat)
+
+    def earliest(cond: pl.Expr, name: str) -> pl.Expr:
+        return pl.col("ADT").filter(cond).min().alias(name)
+
+    # every per-subject result in one group-by and one join per source, not one each
+    found = a2.group_by(_SID).agg(
+        best("_bor"),
+        best("_cbor"),
+        earliest(resp, "_rsp"),
+        earliest(resp & pl.col("_confirmed"), "_crsp"),
+        earliest(resp | (val.is_in(["SD", "NON-CR/NON-PD"]) & in_window), "_cb"),
+        earliest((resp & pl.col("_confirmed")) | benefit, "_ccb"),
+    )
     # anl is sorted by subject and date, with one assessment per date: the last is the latest
     last = anl.filter(_first_in_group(_SID).shift(-1).fill_null(True)).select(
         _SID, pl.col("AVALC").alias("_last"), pl.col("ADT").alias("_last_dt")
     )
-    lsta = _per_subject(subjects, last)
+    per = (
+        subjects.select(_SID)
+        .join(found, on=_SID, how="left", maintain_order="left")
+        .join(first_pd, on=_SID, how="left", maintain_order="left")
+        .join(last, on=_SID, how="left", maintain_order="left")
+    )
 
-    bor_c = bor.select(_SID, pl.col("_best").alias("_c"), pl.col("_best_dt").alias("_d"))
-    cbor_c = cbor.select(_SID, pl.col("_best").alias("_c"), pl.col("_best_dt").alias("_d"))
+    def best_of(cat: str) -> pl.DataFrame:
+        """``_SID``, the best category ``_c`` (``missing`` when none) and its date ``_d``."""
+        key = pl.col(cat)
+        return per.select(
+            _SID,
+            (key // (1 << 32)).replace_strict(_RANK_OF, default=missing).alias("_c"),
+            (key % (1 << 32) - (1 << 31)).cast(pl.Date).alias("_d"),
+        )
+
+    def dated(name: str) -> pl.DataFrame:
+        return per.select(_SID, pl.col(name).alias("_d"))
+
+    bor_c, cbor_c = best_of("_bor"), best_of("_cbor")
+    rsp, crsp, cb, ccb = dated("_rsp"), dated("_crsp"), dated("_cb"), dated("_ccb")
+    pd_ = per.select(_SID, "_pd")
+    lsta = per.select(_SID, "_last", "_last_dt")
     parts = [
         _category_rows(bor_c, "BOR", "_c", "_d"),
         _category_rows(cbor_c, "CBOR", "_c", "_d"),

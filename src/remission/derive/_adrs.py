@@ -88,7 +88,6 @@ def _flag_rows(frame: pl.DataFrame, paramcd: str, date: str | None) -> pl.DataFr
     return frame.select(
         _SID,
         pl.lit(_PARAM_ORDER[paramcd], pl.Int64).alias("_p"),
-        pl.lit(paramcd).alias("PARAMCD"),
         pl.when(has).then(pl.lit("Y")).otherwise(pl.lit("N")).alias("AVALC"),
         pl.when(has).then(1.0).otherwise(0.0).alias("AVAL"),
         (pl.col(date) if date else pl.lit(None, dtype=pl.Date)).alias("ADT"),
@@ -99,7 +98,6 @@ def _category_rows(frame: pl.DataFrame, paramcd: str, cat: str, date: str) -> pl
     return frame.select(
         _SID,
         pl.lit(_PARAM_ORDER[paramcd], pl.Int64).alias("_p"),
-        pl.lit(paramcd).alias("PARAMCD"),
         pl.col(cat).alias("AVALC"),
         pl.col(cat).replace_strict(AVAL_OF, default=None, return_dtype=pl.Float64).alias("AVAL"),
         pl.col(date).alias("ADT"),
@@ -393,22 +391,23 @@ def derive_adrs(
             subjects.select(_SID, pl.col("MDIS").fill_null(False).alias("_flag")), "MDIS", None
         ),
     ]
+    # the rows carry as little text as they can through the sort below: PARAMCD is its rank
+    # ``_p`` and the Y flags are booleans until after it (moving text costs more than making it)
     params = pl.concat(parts, how="vertical_relaxed").with_columns(
-        pl.lit("Y").alias("ANL01FL"),
+        pl.lit(True).alias("_anl01"),
         pl.lit(None, dtype=pl.String).alias("ADTF"),
-        pl.lit(None, dtype=pl.String).alias("ANL02FL"),
+        pl.lit(False).alias("_anl02"),
         pl.lit(None, dtype=pl.Int64).alias("SRCSEQ"),
     )
     ovr_rows = ovr.select(
         _SID,
         pl.lit(_PARAM_ORDER["OVR"], pl.Int64).alias("_p"),
-        pl.lit("OVR").alias("PARAMCD"),
         "AVALC",
         val.replace_strict(AVAL_OF, default=None, return_dtype=pl.Float64).alias("AVAL"),
         "ADT",
         "ADTF",
-        pl.when("_anl01").then(pl.lit("Y")).alias("ANL01FL"),
-        pl.when(pl.col("_anl02").fill_null(False)).then(pl.lit("Y")).alias("ANL02FL"),
+        "_anl01",
+        pl.col("_anl02").fill_null(False),
         pl.col("SEQ").alias("SRCSEQ"),
     )
     adrs = pl.concat([params.select(ovr_rows.columns), ovr_rows], how="vertical_relaxed")
@@ -422,13 +421,13 @@ def derive_adrs(
     return adrs.select(
         pl.lit(studyid).alias("STUDYID"),
         ids[_ID].gather(adrs[_SID]).alias(_ID),
-        "PARAMCD",
+        pl.Series(_PARAMCDS).gather(adrs["_p"]).alias("PARAMCD"),
         pl.Series([PARAMS[c] for c in _PARAMCDS]).gather(adrs["_p"]).alias("PARAM"),
         "AVALC",
         "AVAL",
         "ADT",
         "ADTF",
-        "ANL01FL",
-        "ANL02FL",
+        pl.when("_anl01").then(pl.lit("Y")).alias("ANL01FL"),
+        pl.when("_anl02").then(pl.lit("Y")).alias("ANL02FL"),
         "SRCSEQ",
     )

@@ -249,7 +249,24 @@ def tumor_assessments(study: Study, criteria: ResponseCriteria) -> pl.DataFrame:
     ids = m.select(_ID).drop_nulls().unique().sort(_ID).with_row_index(_PID)
     mk = m.join(ids, on=_ID, how="inner")
     refdt = ids.join(reference_dates(study), on=_ID, how="left").select(_PID, "REFDT")
-    scans_all = mk.lazy().select(_PID, "assessed_on").unique()
+    # every scan date of every patient once, in patient and date order: distinct whole-number
+    # keys (patient number, then day; one column is 2x faster to make distinct than two),
+    # decoded back into the patient number and the date
+    scan_key = _reading_key(_PID, "assessed_on")
+    patient = ((pl.col(_KEY) + _DAY_SPAN // 2) // _DAY_SPAN).cast(pl.UInt32)
+    scans_all = (
+        mk.lazy()
+        .select(scan_key.alias(_KEY))
+        .drop_nulls()
+        .unique()
+        .sort(_KEY)
+        .select(
+            patient.alias(_PID),
+            (pl.col(_KEY) - patient.cast(pl.Int64) * _DAY_SPAN).cast(pl.Date).alias("assessed_on"),
+        )
+        .collect()
+        .lazy()
+    )
     baseline = (
         scans_all.join(refdt.lazy(), on=_PID, how="left")
         .group_by(_PID)
@@ -291,9 +308,8 @@ def tumor_assessments(study: Study, criteria: ResponseCriteria) -> pl.DataFrame:
         .collect()
     )
     scans = (
-        scans_all.join(baseline.lazy(), on=_PID)
+        scans_all.join(baseline.lazy(), on=_PID, maintain_order="left")
         .filter(pl.col("assessed_on") >= pl.col("baseline_on"))
-        .sort(_PID, "assessed_on")
         .with_row_index(_SCAN)
         .collect()
     )

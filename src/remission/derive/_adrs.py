@@ -137,12 +137,11 @@ def _confirmed(anl: pl.DataFrame, rules: ResponseRules) -> pl.DataFrame:
         .otherwise(pl.col("_val_j").is_in(["CR", "PR"]))
     )
     first = pairs.filter(candidate).group_by("_pair").agg(pl.col("_j").min().alias("_conf_j"))
-    window = (
-        pairs.join(first, on="_pair")
-        .filter(pl.col("_j") <= pl.col("_conf_j"))
-        .sort("_pair", "_j")
-        .with_columns((pl.col("_val_j") == "CR").cum_sum().over("_pair").alias("_crs_so_far"))
-    )
+    window = pairs.join(first, on="_pair").filter(pl.col("_j") <= pl.col("_conf_j"))
+    # a PR after a CR in the window: the first CR comes before the last PR (no sort and no
+    # running count over each pair's window, 2x slower)
+    first_cr = pl.col("_j").filter(pl.col("_val_j") == "CR").min()
+    last_pr = pl.col("_j").filter(pl.col("_val_j") == "PR").max()
     allowed_pr = ["CR", "PR", "NE", *(["SD"] if rules.accept_sd else [])]
     verdict = window.group_by("_pair").agg(
         pl.col(_SID).first(),
@@ -152,7 +151,7 @@ def _confirmed(anl: pl.DataFrame, rules: ResponseRules) -> pl.DataFrame:
         (pl.col("_val_j") == "SD").sum().alias("_sd"),
         (~pl.col("_val_j").is_in(["CR", "NE"])).sum().alias("_not_cr_ne"),
         (~pl.col("_val_j").is_in(allowed_pr)).sum().alias("_not_allowed"),
-        ((pl.col("_val_j") == "PR") & (pl.col("_crs_so_far") > 0)).any().alias("_pr_after_cr"),
+        (first_cr < last_pr).fill_null(False).alias("_pr_after_cr"),
     )
     ok_ne = pl.col("_ne") <= rules.max_ne
     cr_ok = (pl.col("AVALC") == "CR") & (pl.col("_not_cr_ne") == 0) & ok_ne

@@ -93,3 +93,14 @@ def test_adsl_equals_truth(demo: Simulation) -> None:
     assert (both.filter(pl.col("sc_only"))["SCONLY"] == "Y").all()
     assert adsl["SYNTHFL"].unique().to_list() == ["Y"]
     assert f"{adsl['PFUYRS'].median():.1f}" == "7.1"
+
+
+def test_adsl_refuses_an_adrs_with_two_best_responses_for_a_subject() -> None:
+    from remission.derive import derive_adsl
+
+    study = simulate(n_patients=30, seed=1).study
+    frames = derive_study(study)
+    adrs = frames["adrs"]
+    twice = pl.concat([adrs, adrs.filter(pl.col("PARAMCD") == "CBOR").head(1)])
+    with pytest.raises(ValueError, match="more than one CBOR record"):
+        derive_adsl(study, {**frames, "adrs": twice})

@@ -148,10 +148,14 @@ def derive_adsl(study: Study, frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
         # one row of each per subject: two filtered joins (a pivot costs 3x)
         best = adrs.lazy().filter(pl.col("PARAMCD").is_in(["BOR", "CBOR"]))
         for code in ("BOR", "CBOR"):
-            rows = best.filter(pl.col("PARAMCD") == code).select(
-                "USUBJID", pl.col("AVALC").alias(code)
+            rows = (
+                best.filter(pl.col("PARAMCD") == code)
+                .select("USUBJID", pl.col("AVALC").alias(code))
+                .collect()
             )
-            out = out.join(rows.collect(), on="USUBJID", how="left")
+            if rows["USUBJID"].is_duplicated().any():  # an ADRS not made by derive_adrs
+                raise ValueError(f"ADRS has more than one {code} record for a subject")
+            out = out.join(rows, on="USUBJID", how="left")
     else:
         out = out.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in ("BOR", "CBOR"))
     out = out.with_columns(

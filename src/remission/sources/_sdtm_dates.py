@@ -149,6 +149,13 @@ def with_dates(
     frame: pl.DataFrame, column: str, day: Fill, month: Fill | None, name: str
 ) -> pl.DataFrame:
     """``frame`` with ``name`` (the imputed date of ``column``), ``name_flag`` and
-    ``name_precision`` added; each distinct value is parsed once."""
+    ``name_precision`` added; each distinct value is parsed once.
+
+    Each record's row of ``dtc_table`` is its value's code in an Enum of the table's values:
+    casting to it and gathering the rows is several times cheaper than a join on the text
+    (TR's 2.3 M dates: 27 ms against 115 ms) and keeps the records' order. An empty value
+    has no code and so gets null, as a left join gives it.
+    """
     table = dtc_table(frame, column, day, month, name)
-    return frame.join(table, on=column, how="left", maintain_order="left")
+    codes = frame.get_column(column).cast(pl.Enum(table.get_column(column))).to_physical()
+    return frame.with_columns(table.drop(column).select(pl.all().gather(codes)))

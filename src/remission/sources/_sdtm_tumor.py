@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from remission.sources._sdtm_dates import dtc_table, with_dates
+from remission.sources._sdtm_dates import with_dates
 from remission.sources._sdtm_files import Domain, Findings
 from remission.study import ROW_COLUMN, TABLES, empty_table
 
@@ -290,12 +290,8 @@ def map_measurements(
         pl.col("patient_id").alias(_SUBJ), pl.col("lesion_id").alias("TRLNKID")
     ).with_row_index(_LESION)
     records = (
-        frame.lazy()
-        .join(
-            dtc_table(frame, "TRDTC", "first", None, "assessed_on").lazy(),
-            on="TRDTC",
-            how="left",
-        )
+        with_dates(frame, "TRDTC", "first", None, "assessed_on")
+        .lazy()
         .with_columns(
             pl.coalesce(
                 number.cast(pl.Float64, strict=False), result.cast(pl.Float64, strict=False)

@@ -79,6 +79,12 @@ _LESION = "_lesion"
 _KEY = "_key"
 _DAY_SPAN = 1 << 32
 """Dates are whole days in 32 bits: lesion * 2^32 + day is one whole-number key."""
+_STATE_NAMES = sorted({*TUMSTATE_STATES.values(), *RESULT_STATES.values(), "not_evaluated"})
+"""The states a TR record can give, in text order: a state travels through the group-by as its
+position here, a small number, and the smallest (largest) number is the state whose name is
+first (last) in text order, so ``min``/``max`` pick what they would pick on the names, at a
+fraction of the cost of comparing text."""
+_STATE_CODE = {name: i for i, name in enumerate(_STATE_NAMES)}
 
 
 def keep_evaluator(domain: Domain, label: str, evaluator: str, findings: Findings) -> Domain:
@@ -322,13 +328,18 @@ def map_measurements(
     }
 
     # what each record says about the lesion's state, before records are combined
+    # (as its code in _STATE_NAMES)
+    def state_code(states: dict[str, str]) -> pl.Expr:
+        codes = {result: _STATE_CODE[state] for result, state in states.items()}
+        return pl.col("_result").replace_strict(codes, default=None, return_dtype=pl.UInt8)
+
     row_state = (
         pl.when(state_test)
-        .then(pl.col("_result").replace_strict(TUMSTATE_STATES, default=None))
+        .then(state_code(TUMSTATE_STATES))
         .when(pl.col("_status") == "NOT DONE")
-        .then(pl.lit("not_evaluated"))
+        .then(pl.lit(_STATE_CODE["not_evaluated"], pl.UInt8))
         .when(text)
-        .then(pl.col("_result").replace_strict(RESULT_STATES, default=None))
+        .then(state_code(RESULT_STATES))
     )
     # one row per lesion and date, grouped on one whole number (lesion * 2^32 + day). Records
     # repeating a test of the lesion and date must agree (else an error, below), so the largest
@@ -450,6 +461,11 @@ def map_measurements(
             pl.max_horizontal(pl.col(f"_n{t}").sum() for t in tests).alias("_most"),
         )
         .sort(ROW_COLUMN)
+        .with_columns(
+            pl.col("_tumstate", "_text_state").replace_strict(
+                dict(enumerate(_STATE_NAMES)), default=None, return_dtype=pl.String
+            )
+        )
         .collect()
     )
     if wide.select((pl.col("_most") > 1).any()).item():

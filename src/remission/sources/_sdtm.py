@@ -20,7 +20,6 @@ from remission.sources._sdtm_dates import (
     DTC_EXPECTED,
     DTC_FIX,
     dtc_precision,
-    partial_period_end,
     with_dates,
 )
 from remission.sources._sdtm_files import (
@@ -425,7 +424,10 @@ def _patients(
     # death: DTHDTC; a partial date is imputed to the first day (and month) as admiral's ADSL
     # template does, but never before the last record within the period it stands for
     frame = with_dates(frame, "DTHDTC", "first", "first", "_death")
-    frame = frame.with_columns(partial_period_end(pl.col("DTHDTC")).alias("_death_end"))
+    # the last day the date can stand for (partial_period_end), parsed once per distinct value
+    frame = with_dates(frame, "DTHDTC", "last", "last", "_death_end").drop(
+        "_death_end_flag", "_death_end_precision"
+    )
     frame = (
         frame.join(starts, on=_SUBJ, how="left")
         .join(randomized, on=_SUBJ, how="left")

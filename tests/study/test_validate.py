@@ -230,3 +230,27 @@ def test_repeated_keys_of_several_columns_are_found_after_the_hash_check() -> No
         ("key.duplicate", 3, "P1 / T1 / 2020-01-01"),
         ("key.duplicate", 6, "None / None / 2020-01-01"),
     ]
+
+
+def test_unknown_lesions_are_reported_only_for_known_patients() -> None:
+    """check_references looks up unknown lesions before known patients; a measurement of an
+    unknown patient is reported once, as an unknown patient."""
+    from remission.study._checks import check_references
+
+    patients = pl.DataFrame({"_row": [2], "patient_id": ["P1"]})
+    lesions = pl.DataFrame({"_row": [2, 3], "patient_id": ["P1", "P1"], "lesion_id": ["T1", "T1"]})
+    measurements = pl.DataFrame(
+        {
+            "_row": [5, 4, 3, 2],
+            "patient_id": ["P1", "P2", "P1", "P1"],
+            "lesion_id": ["T9", "T1", "T1", None],
+        }
+    )
+    frames = {"patients": patients, "lesions": lesions, "measurements": measurements}
+    log = ProblemLog()
+    check_references(frames, {n: f"{n}.csv" for n in frames}, log)
+    assert [(p.code, p.row, p.value) for p in log.problems] == [
+        ("ref.unknown_patient", 4, "P2"),
+        ("ref.unknown_lesion", 2, None),
+        ("ref.unknown_lesion", 5, "T9"),
+    ]

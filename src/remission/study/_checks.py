@@ -108,9 +108,12 @@ def check_references(frames: Frames, files: dict[str, str], log: ProblemLog) -> 
     lesions = frames.get("lesions")
     measurements = frames.get("measurements")
     if lesions is not None and measurements is not None:
-        keys = lesions.select("patient_id", "lesion_id").unique()
-        known_patient = measurements.join(ids, on="patient_id", how="semi")
-        bad = known_patient.join(keys, on=["patient_id", "lesion_id"], how="anti").sort(ROW_COLUMN)
+        # the measurements of unknown lesions (few) are found first, and only those are
+        # matched to the patients: the same rows as keeping the known patients' measurements
+        # first, for half the work (and an anti join needs no distinct keys)
+        keys = lesions.select("patient_id", "lesion_id")
+        unknown = measurements.join(keys, on=["patient_id", "lesion_id"], how="anti")
+        bad = unknown.join(ids, on="patient_id", how="semi").sort(ROW_COLUMN)
         report_rows(
             log,
             "error",

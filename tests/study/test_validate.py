@@ -254,3 +254,40 @@ def test_unknown_lesions_are_reported_only_for_known_patients() -> None:
         ("ref.unknown_lesion", 2, None),
         ("ref.unknown_lesion", 5, "T9"),
     ]
+
+
+def test_measurements_after_death_keep_the_measurements_order() -> None:
+    """check_records matches measurements only to patients with a death date; the problems
+    come in the measurements' order, and a patient listed twice is matched twice."""
+    from remission.study._checks import check_records
+
+    day = dt.date
+    patients = pl.DataFrame(
+        {
+            "_row": [2, 3, 4, 5],
+            "patient_id": ["P1", "P2", "P3", "P1"],
+            "birth_date": [None] * 4,
+            "treatment_start": [None] * 4,
+            "death_date": [day(2020, 1, 1), None, day(2021, 1, 1), day(2020, 6, 1)],
+        },
+        schema_overrides={"birth_date": pl.Date, "treatment_start": pl.Date},
+    )
+    measurements = pl.DataFrame(
+        {
+            "_row": [9, 3, 5, 2, 7],
+            "patient_id": ["P3", "P1", "P2", "P1", None],
+            "assessed_on": [day(2021, 2, 1), day(2020, 3, 1), day(2030, 1, 1), day(2019, 1, 1)]
+            + [day(2030, 1, 1)],
+            "longest_mm": [None] * 5,
+            "perpendicular_mm": [None] * 5,
+            "state": ["present"] * 5,
+        },
+        schema_overrides={"longest_mm": pl.Float64, "perpendicular_mm": pl.Float64},
+    )
+    frames = {"patients": patients, "measurements": measurements}
+    log = ProblemLog()
+    check_records(frames, {n: f"{n}.csv" for n in frames}, log)
+    assert [(p.code, p.row, p.value) for p in log.problems] == [
+        ("chronology.measured_after_death", 9, "2021-02-01"),
+        ("chronology.measured_after_death", 3, "2020-03-01"),
+    ]

@@ -371,7 +371,11 @@ def check_records(frames: Frames, files: dict[str, str], log: ProblemLog) -> Non
                 "check assessed_on, or move first_seen_on earlier",
             )
         if p is not None:
-            mp = _with_patient_dates(m, p)
+            # only the measurements of patients with a death date can be after it: joining
+            # those patients alone (in the measurements' order, as the left join gave it)
+            # spares matching every measurement
+            dead = p.filter(pl.col("death_date").is_not_null()).select("patient_id", "death_date")
+            mp = m.join(dead, on="patient_id", how="inner", maintain_order="left")
             report_rows(
                 log,
                 "error",

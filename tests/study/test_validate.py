@@ -276,8 +276,13 @@ def test_measurements_after_death_keep_the_measurements_order() -> None:
         {
             "_row": [9, 3, 5, 2, 7],
             "patient_id": ["P3", "P1", "P2", "P1", None],
-            "assessed_on": [day(2021, 2, 1), day(2020, 3, 1), day(2030, 1, 1), day(2019, 1, 1)]
-            + [day(2030, 1, 1)],
+            "assessed_on": [
+                day(2021, 2, 1),
+                day(2020, 3, 1),
+                day(2030, 1, 1),
+                day(2019, 1, 1),
+                day(2030, 1, 1),
+            ],
             "longest_mm": [None] * 5,
             "perpendicular_mm": [None] * 5,
             "state": ["present"] * 5,

@@ -16,15 +16,13 @@ from typing import Literal
 import polars as pl
 
 from remission.study import ROW_COLUMN, Problem, StudyError
+from remission.study._problems import ROWS_KEPT_PER_KIND, row_problems
 from remission.study._read import clean_text, stripped
 
 Severity = Literal["error", "warning"]
 
 SDTM_DOMAINS = ("dm", "ds", "ex", "tu", "tr", "rs")
 """The SDTM domains ``read_sdtm`` reads: DM is required, the others optional."""
-
-ROWS_KEPT = 20
-"""Rows of one kind of problem listed one by one; the rest are counted."""
 
 _FILE_NAME = re.compile(r"^(?:sdtm_)?([a-z]{2,8})\.(csv|xpt)$")
 
@@ -62,37 +60,23 @@ class Findings:
         *,
         value: str | None = None,
     ) -> None:
-        """Record one problem for every row of ``rows`` (first ``ROWS_KEPT`` verbatim).
+        """Record one problem per row of ``rows`` (the first ``ROWS_KEPT_PER_KIND`` verbatim).
 
         ``rows`` has ``_row``; the value shown is its column ``value`` (default: ``column``).
         A column ``_expected`` in ``rows``, when present, replaces ``expected`` row by row.
         """
         if rows.is_empty():
             return
-        rows = rows.sort(ROW_COLUMN)
-        kept = rows.head(ROWS_KEPT)
+        kept = rows.sort(ROW_COLUMN).head(ROWS_KEPT_PER_KIND)
         source = value or column
         values = kept[source].to_list() if source in kept.columns else [None] * kept.height
-        expecteds = (
-            kept["_expected"].to_list() if "_expected" in kept.columns else [expected] * kept.height
-        )
-        for i, (row, val, exp) in enumerate(
-            zip(kept[ROW_COLUMN].to_list(), values, expecteds, strict=True)
-        ):
-            more = rows.height - kept.height if i == kept.height - 1 else 0
-            self.problems.append(
-                Problem(
-                    severity,
-                    code,
-                    file,
-                    row,
-                    column,
-                    None if val is None else str(val),
-                    exp,
-                    fix,
-                    more,
-                )
+        expecteds = kept["_expected"].to_list() if "_expected" in kept.columns else expected
+        numbers = kept[ROW_COLUMN].to_list()
+        self.problems.extend(
+            row_problems(
+                severity, code, file, column, numbers, values, expecteds, fix, total=rows.height
             )
+        )
 
     @property
     def errors(self) -> list[Problem]:

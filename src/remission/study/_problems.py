@@ -101,6 +101,49 @@ class Problem:
         return text
 
 
+def row_problems(
+    severity: Severity,
+    code: str,
+    file: str,
+    column: str | None,
+    rows: Sequence[int],
+    values: Sequence[object],
+    expected: str | Sequence[str],
+    fix: str,
+    total: int | None = None,
+) -> list[Problem]:
+    """One problem per row for the first ``ROWS_KEPT_PER_KIND`` rows; the last counts the rest.
+
+    ``values`` and ``expected`` (one text, or one per row) are read for the rows kept only;
+    ``total`` is the number of rows when ``rows`` lists only the first ones.
+
+    Examples
+    --------
+    >>> ps = row_problems("error", "x", "f.csv", "c", list(range(2, 32)), [1] * 30, "e", "f")
+    >>> len(ps), ps[-1].more_rows, ps[0].value
+    (20, 10, '1')
+    """
+    total = len(rows) if total is None else total
+    kept = min(total, ROWS_KEPT_PER_KIND)
+    problems = []
+    for i in range(kept):
+        value = values[i]
+        problems.append(
+            Problem(
+                severity,
+                code,
+                file,
+                rows[i],
+                column,
+                None if value is None else str(value),
+                expected if isinstance(expected, str) else expected[i],
+                fix,
+                total - kept if i == kept - 1 else 0,
+            )
+        )
+    return problems
+
+
 @dataclass
 class ProblemLog:
     """Collects problems while a study is read; a mutable helper of the loader."""
@@ -123,23 +166,9 @@ class ProblemLog:
         fix: str,
     ) -> None:
         """Record one problem for many rows, keeping the first few verbatim."""
-        kept = min(len(rows), ROWS_KEPT_PER_KIND)
-        for i in range(kept):
-            more = len(rows) - kept if i == kept - 1 else 0
-            value = values[i]
-            self.problems.append(
-                Problem(
-                    severity,
-                    code,
-                    file,
-                    rows[i],
-                    column,
-                    None if value is None else str(value),
-                    expected,
-                    fix,
-                    more,
-                )
-            )
+        self.problems.extend(
+            row_problems(severity, code, file, column, rows, values, expected, fix)
+        )
 
     @property
     def errors(self) -> list[Problem]:

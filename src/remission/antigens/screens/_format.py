@@ -148,6 +148,22 @@ def _rows(frame: pl.DataFrame, mask: pl.Expr, column: str | None) -> tuple[list[
     return bad[ROW_COLUMN].to_list(), values
 
 
+def _report_rows(
+    log: ProblemLog,
+    code: str,
+    file: str,
+    column: str,
+    frame: pl.DataFrame,
+    mask: pl.Expr,
+    expected: str,
+    fix: str,
+) -> None:
+    """An error for every row of ``frame`` where ``mask`` holds, showing its ``column``."""
+    rows, values = _rows(frame, mask, column)
+    if rows:
+        log.add_rows("error", code, file, column, rows, values, expected, fix)
+
+
 def _columns(
     frame: pl.DataFrame,
     file: str,
@@ -198,21 +214,19 @@ def _number(
 ) -> pl.Expr:
     text = pl.col(column)
     parsed = text.cast(pl.Float64, strict=False)
-    rows, values = _rows(frame, text.is_not_null() & parsed.is_null(), column)
-    kind = "a whole number" if whole else "a number"
-    if not rows and whole:
-        rows, values = _rows(frame, parsed.is_not_null() & (parsed != parsed.round(0)), column)
-    if rows:
-        log.add_rows(
-            "error",
-            "value.not_number",
-            file,
-            column,
-            rows,
-            values,
-            kind,
-            "write the number with a point as decimal mark and no unit or thousands separator",
-        )
+    bad = text.is_not_null() & parsed.is_null()
+    if whole and not frame.select(bad.any()).item():  # all numbers: now check they are whole
+        bad = parsed.is_not_null() & (parsed != parsed.round(0))
+    _report_rows(
+        log,
+        "value.not_number",
+        file,
+        column,
+        frame,
+        bad,
+        "a whole number" if whole else "a number",
+        "write the number with a point as decimal mark and no unit or thousands separator",
+    )
     return parsed.cast(pl.Int64) if whole else parsed
 
 
@@ -295,18 +309,16 @@ def _required_values(
     frame: pl.DataFrame, file: str, columns: tuple[str, ...], log: ProblemLog
 ) -> None:
     for column in columns:
-        rows, values = _rows(frame, pl.col(column).is_null(), column)
-        if rows:
-            log.add_rows(
-                "error",
-                "value.missing",
-                file,
-                column,
-                rows,
-                values,
-                f"a value in {column}",
-                f"fill in {column}",
-            )
+        _report_rows(
+            log,
+            "value.missing",
+            file,
+            column,
+            frame,
+            pl.col(column).is_null(),
+            f"a value in {column}",
+            f"fill in {column}",
+        )
 
 
 def _type_plates(frame: pl.DataFrame, file: str, log: ProblemLog) -> pl.DataFrame | None:
@@ -334,18 +346,16 @@ def _type_plates(frame: pl.DataFrame, file: str, log: ProblemLog) -> pl.DataFram
     )
     _vocabulary(frame, file, "role", list(ROLES), "role.unknown", "a well role", log)
     well = pl.col("well").str.to_uppercase()
-    rows, values = _rows(frame, well.is_not_null() & ~well.str.contains(_WELL), "well")
-    if rows:
-        log.add_rows(
-            "error",
-            "well.invalid",
-            file,
-            "well",
-            rows,
-            values,
-            "a well name: row letter A-P and column 1-24 (e.g. B7)",
-            "write the well as on the plate map",
-        )
+    _report_rows(
+        log,
+        "well.invalid",
+        file,
+        "well",
+        frame,
+        well.is_not_null() & ~well.str.contains(_WELL),
+        "a well name: row letter A-P and column 1-24 (e.g. B7)",
+        "write the well as on the plate map",
+    )
     typed = frame.with_columns(
         well.str.replace(r"^([A-P])0", "$1").alias("well"),
         _number(frame, file, "replicate", log, whole=True).alias("replicate"),
@@ -449,18 +459,16 @@ def _type_layout(frame: pl.DataFrame, file: str, log: ProblemLog) -> pl.DataFram
         frame, file, "member_type", MEMBER_TYPES, "member_type.unknown", "a member type", log
     )
     seq = pl.col("sequence")
-    rows, values = _rows(frame, seq.is_not_null() & ~seq.str.contains(_AMINO), "sequence")
-    if rows:
-        log.add_rows(
-            "error",
-            "sequence.invalid",
-            file,
-            "sequence",
-            rows,
-            values,
-            "a peptide in one-letter amino-acid code (ACDEFGHIKLMNPQRSTVWY)",
-            "remove spaces, digits and modification marks",
-        )
+    _report_rows(
+        log,
+        "sequence.invalid",
+        file,
+        "sequence",
+        frame,
+        seq.is_not_null() & ~seq.str.contains(_AMINO),
+        "a peptide in one-letter amino-acid code (ACDEFGHIKLMNPQRSTVWY)",
+        "remove spaces, digits and modification marks",
+    )
     dup = frame.filter(pl.struct("pool", "member").is_duplicated() & pl.col("pool").is_not_null())
     dup = dup.filter(pl.struct("pool", "member").is_first_distinct().not_())
     if dup.height:
@@ -582,44 +590,38 @@ def _check_plates(
         )
     role, readout = pl.col("role"), pl.col("readout")
     cr_only = role.is_in(["spontaneous", "maximum"]) & (readout != "cr51_counts")
-    rows, values = _rows(plates, cr_only, "role")
-    if rows:
-        log.add_rows(
-            "error",
-            "role.readout",
-            pfile,
-            "role",
-            rows,
-            values,
-            "spontaneous and maximum release wells read as cr51_counts",
-            "mark ELISA/ELISPOT/flow controls as background",
-        )
+    _report_rows(
+        log,
+        "role.readout",
+        pfile,
+        "role",
+        plates,
+        cr_only,
+        "spontaneous and maximum release wells read as cr51_counts",
+        "mark ELISA/ELISPOT/flow controls as background",
+    )
     needs_effector = role.is_in(["test", "background", "positive_control"])
-    rows, values = _rows(plates, needs_effector & pl.col("effector").is_null(), "effector")
-    if rows:
-        log.add_rows(
-            "error",
-            "value.missing",
-            pfile,
-            "effector",
-            rows,
-            values,
-            "the effector (T-cell culture) in every test, background and positive-control well",
-            "fill in the effector",
-        )
+    _report_rows(
+        log,
+        "value.missing",
+        pfile,
+        "effector",
+        plates,
+        needs_effector & pl.col("effector").is_null(),
+        "the effector (T-cell culture) in every test, background and positive-control well",
+        "fill in the effector",
+    )
     cr_test = (readout == "cr51_counts") & (role == "test")
-    rows, values = _rows(plates, cr_test & pl.col("e_t_ratio").is_null(), "e_t_ratio")
-    if rows:
-        log.add_rows(
-            "error",
-            "value.missing",
-            pfile,
-            "e_t_ratio",
-            rows,
-            values,
-            "the effector:target ratio of every 51Cr-release test well",
-            "fill in e_t_ratio (e.g. 40 for 40:1)",
-        )
+    _report_rows(
+        log,
+        "value.missing",
+        pfile,
+        "e_t_ratio",
+        plates,
+        cr_test & pl.col("e_t_ratio").is_null(),
+        "the effector:target ratio of every 51Cr-release test well",
+        "fill in e_t_ratio (e.g. 40 for 40:1)",
+    )
     _check_release_controls(plates, pfile, log)
     _check_backgrounds(plates, pfile, log)
     if layout is None:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import polars as pl
 
-from remission.study import Study
+from remission.study import TABLES, Study
 
 CUTANEOUS = ("skin", "subcutaneous")
 """Organs of subcutaneous/cutaneous-only disease (Phan 2001: response 53.6% vs 12.4%)."""
 
-_MAX_BITS = 62
-"""Organs a whole number can hold as bits (one per organ; the vocabulary has 18)."""
+_ORGAN_BITS = {
+    organ: 1 << i for i, organ in enumerate(sorted(TABLES["lesions"].column("organ").values))
+}
+"""One bit per organ of the study format's vocabulary (18), numbered in text order: a
+patient's organs are then one whole number, and sorting the bits sorts the names."""
 
 ADSL_COLUMNS: dict[str, str] = {
     "STUDYID": "Study name",
@@ -185,25 +188,11 @@ def _baseline_sites(study: Study) -> pl.DataFrame:
         .join(first_scan, on="patient_id", how="left")
         .filter(pl.col("_b").is_null() | (pl.col("first_seen_on") <= pl.col("_b")))
     )
-    organs = lesions["organ"].drop_nulls().unique().sort()
-    if not 0 < len(organs) <= _MAX_BITS:  # no organ named, or more than bits: text by patient
-        sites = pl.col("organ").unique().sort().str.join(", ")
-        return (
-            base.group_by("patient_id")
-            .agg(
-                pl.col("organ").n_unique().cast(pl.Int64).alias("NSITES"),
-                sites.alias("SITES"),
-                _yn(pl.col("organ").is_in(list(CUTANEOUS)).all()).alias("SCONLY"),
-            )
-            .rename({"patient_id": "USUBJID"})
-            .select(list(schema))
-            .collect()
-        )
-    # A patient's organs are a set: one bit per organ (organs numbered in text order), so the
-    # text "liver, lung" is built once per distinct set, not once per patient (joining the
-    # texts of 100,000 groups costs 3x everything else here). The number of sites is the
-    # number of bits, plus one for a missing organ (n_unique counts it; 2x slower to ask it)
-    bit = {organ: 1 << i for i, organ in enumerate(organs)}
+    # A patient's organs are a set of bits, so the text "liver, lung" is built once per
+    # distinct set, not once per patient (joining the texts of 100,000 groups costs 3x
+    # everything else here). The number of sites is the number of bits, plus one for a missing
+    # organ (n_unique would count it; 2x slower to ask it)
+    bit = _ORGAN_BITS
     per_patient = (
         base.group_by("patient_id")
         .agg(

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from remission.derive._keys import day_key, first_in_group, key_date, key_number
+
 _ID = "USUBJID"
 
 AVAL_OF = {"CR": 1, "PR": 2, "SD": 3, "NON-CR/NON-PD": 4, "PD": 5, "NE": 6, "MISSING": 7}
@@ -108,17 +110,6 @@ _BEST_RANK = {"CR": 1, "PR": 2, "SD": 3, "NON-CR/NON-PD": 4, "PD": 5, "NE": 6, "
 """Best response order: the best category is the one of least rank (every category the best
 response derivations produce has one)."""
 _RANK_OF = {rank: cat for cat, rank in _BEST_RANK.items()}
-
-
-def _day_key(number: pl.Expr, date: pl.Expr) -> pl.Expr:
-    """One whole number ordered as (``number``, ``date``): the day, shifted to be positive, in
-    the low 32 bits (null when the date is)."""
-    return number.cast(pl.Int64) * (1 << 32) + (date.cast(pl.Int64) + (1 << 31))
-
-
-def _first_in_group(group: str) -> pl.Expr:
-    """True on the first row of each run of ``group`` (a frame sorted by it)."""
-    return (pl.col(group) != pl.col(group).shift(1)).fill_null(True)
 
 
 def _confirmed(anl: pl.DataFrame, rules: ResponseRules) -> pl.DataFrame:
@@ -251,12 +242,12 @@ def derive_adrs(
     # a single assessment (nearly all) keeps it; only dates with several are sorted worst
     # first to keep their first (a sort on four keys of every row costs 3x one on one key).
     # No unique() and no join back: the flags reach ``ovr`` by row number.
-    ok = ovr.filter("_ok").with_columns(_day_key(pl.col(_SID), pl.col("ADT")).alias("_sd"))
+    ok = ovr.filter("_ok").with_columns(day_key(pl.col(_SID), pl.col("ADT")).alias("_sd"))
     several = ok["_sd"].is_duplicated()
     worst_first = (
         ok.filter(several)
         .sort("_sd", "_worst", "SEQ", "_row", descending=[False, True, True, True], nulls_last=True)
-        .filter(_first_in_group("_sd"))
+        .filter(first_in_group("_sd"))
     )
     anl = pl.concat([ok.filter(~several), worst_first]).sort("_sd").drop("_sd")
     first_pd = (
@@ -285,7 +276,7 @@ def derive_adrs(
     a2 = anl.filter("_anl02").with_columns(
         (
             pl.int_range(pl.len())
-            - pl.when(_first_in_group(_SID)).then(pl.int_range(pl.len())).forward_fill()
+            - pl.when(first_in_group(_SID)).then(pl.int_range(pl.len())).forward_fill()
         ).alias("_i")
     )
     in_window = pl.col("ADT") >= pl.col("REFDT") + pl.duration(days=rules.ref_start_window_days)
@@ -325,7 +316,7 @@ def derive_adrs(
     def best(cat: str) -> pl.Expr:
         """The best category and its earliest date (the least rank, then date), as one number:
         the rank above the day, so that the minimum is the best."""
-        return _day_key(pl.col(cat).replace_strict(_BEST_RANK), pl.col("ADT")).min().alias(cat)
+        return day_key(pl.col(cat).replace_strict(_BEST_RANK), pl.col("ADT")).min().alias(cat)
 
     def earliest(cond: pl.Expr, name: str) -> pl.Expr:
         return pl.col("ADT").filter(cond).min().alias(name)
@@ -340,7 +331,7 @@ def derive_adrs(
         earliest((resp & pl.col("_confirmed")) | benefit, "_ccb"),
     )
     # anl is sorted by subject and date, with one assessment per date: the last is the latest
-    last = anl.filter(_first_in_group(_SID).shift(-1).fill_null(True)).select(
+    last = anl.filter(first_in_group(_SID).shift(-1).fill_null(True)).select(
         _SID, pl.col("AVALC").alias("_last"), pl.col("ADT").alias("_last_dt")
     )
     per = (
@@ -355,8 +346,8 @@ def derive_adrs(
         key = pl.col(cat)
         return per.select(
             _SID,
-            (key // (1 << 32)).replace_strict(_RANK_OF, default=missing).alias("_c"),
-            (key % (1 << 32) - (1 << 31)).cast(pl.Date).alias("_d"),
+            key_number(key).replace_strict(_RANK_OF, default=missing).alias("_c"),
+            key_date(key).alias("_d"),
         )
 
     def dated(name: str) -> pl.DataFrame:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from remission.derive._criteria import ResponseCriteria
+from remission.derive._keys import day_key, first_in_group, key_date, key_number
 from remission.study import Study
 
 _ID = "patient_id"
@@ -184,17 +185,11 @@ _PID = "_pid"
 _LID = "_lid"
 _SCAN = "_scan"
 _KEY = "_key"
-_DAY_SPAN = 1 << 32
-"""Dates are whole days in 32 bits: lesion * 2^32 + day is one whole-number key per reading."""
 
 
-def _reading_key(lesion: str, date: str) -> pl.Expr:
-    return pl.col(lesion).cast(pl.Int64) * _DAY_SPAN + pl.col(date).cast(pl.Int64)
-
-
-def _first_in_group(group: str) -> pl.Expr:
-    """True on the first row of each run of ``group`` (a frame sorted by it)."""
-    return (pl.col(group) != pl.col(group).shift(1)).fill_null(True)
+def _reading_key(number: str, date: str) -> pl.Expr:
+    """One whole-number key per reading (lesion and day) or scan (patient and day)."""
+    return day_key(pl.col(number), pl.col(date))
 
 
 def _with_prev_min(frame: pl.LazyFrame, col: str, name: str, group: str) -> pl.LazyFrame:
@@ -205,7 +200,7 @@ def _with_prev_min(frame: pl.LazyFrame, col: str, name: str, group: str) -> pl.L
     window, or one over text keys, is evaluated group by group by Polars (10-30x slower on
     100,000 patients).
     """
-    first = _first_in_group(group)
+    first = first_in_group(group)
     return (
         frame.with_columns(pl.col(col).fill_null(_INF).cum_min().over(group).alias("_run"))
         .with_columns(pl.when(first).then(None).otherwise(pl.col("_run").shift(1)).alias(name))
@@ -260,7 +255,7 @@ def tumor_assessments(study: Study, criteria: ResponseCriteria) -> pl.DataFrame:
     # keys (patient number, then day; one column is 2x faster to make distinct than two),
     # decoded back into the patient number and the date
     scan_key = _reading_key(_PID, "assessed_on")
-    patient = ((pl.col(_KEY) + _DAY_SPAN // 2) // _DAY_SPAN).cast(pl.UInt32)
+    patient = key_number(pl.col(_KEY)).cast(pl.UInt32)
     scans_all = (
         mk.lazy()
         .select(scan_key.alias(_KEY))
@@ -269,7 +264,7 @@ def tumor_assessments(study: Study, criteria: ResponseCriteria) -> pl.DataFrame:
         .sort(_KEY)
         .select(
             patient.alias(_PID),
-            (pl.col(_KEY) - patient.cast(pl.Int64) * _DAY_SPAN).cast(pl.Date).alias("assessed_on"),
+            key_date(pl.col(_KEY)).alias("assessed_on"),
         )
         .collect()
         .lazy()
@@ -452,7 +447,7 @@ def tumor_assessments(study: Study, criteria: ResponseCriteria) -> pl.DataFrame:
     )
     # a patient's first scan is its baseline (earlier ones were dropped): BASE is the AVAL of
     # the patient's first row, taken by position rather than by a join on the patient
-    start = pl.when(_first_in_group(_PID)).then(pl.int_range(pl.len())).forward_fill()
+    start = pl.when(first_in_group(_PID)).then(pl.int_range(pl.len())).forward_fill()
     # materialised here, and the rest computed eagerly on whole columns: the streaming engine
     # may cut a frame into one-row pieces, and a one-row divisor is divided by as a scalar
     # (times its reciprocal), which can differ in the last bit

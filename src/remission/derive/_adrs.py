@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from remission.derive._keys import day_key, first_in_group, key_date, key_number
+from remission._keys import day_key, first_in_group, key_date, key_number
 
 _ID = "USUBJID"
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from remission._keys import day_key, first_in_group, key_date, key_number
 from remission.derive._criteria import ResponseCriteria
-from remission.derive._keys import day_key, first_in_group, key_date, key_number
 from remission.study import Study
 
 _ID = "patient_id"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from remission._keys import day_key, key_date, key_number
 from remission.sources._sdtm_dates import with_dates
 from remission.sources._sdtm_files import Domain, Findings
 from remission.study import ROW_COLUMN, TABLES, empty_table
@@ -77,8 +78,6 @@ _SUBJ = "USUBJID"
 _LESION = "_lesion"
 """A lesion's row number in the lesions table: TR records are grouped on it, not on text."""
 _KEY = "_key"
-_DAY_SPAN = 1 << 32
-"""Dates are whole days in 32 bits: lesion * 2^32 + day is one whole-number key."""
 _STATE_NAMES = sorted({*TUMSTATE_STATES.values(), *RESULT_STATES.values(), "not_evaluated"})
 """The states a TR record can give, in text order: a state travels through the group-by as its
 position here, a small number, and the smallest (largest) number is the state whose name is
@@ -341,11 +340,11 @@ def map_measurements(
         .when(text)
         .then(state_code(RESULT_STATES))
     )
-    # one row per lesion and date, grouped on one whole number (lesion * 2^32 + day). Records
+    # one row per lesion and date, grouped on one whole number (``day_key``). Records
     # repeating a test of the lesion and date must agree (else an error, below), so the largest
     # value of a test is its only value; each record's contribution is set up first, so that
     # the group-by only takes min/max/sum
-    lesion_day = pl.col(_LESION).cast(pl.Int64) * _DAY_SPAN + pl.col("assessed_on").cast(pl.Int64)
+    lesion_day = day_key(pl.col(_LESION), pl.col("assessed_on"))
     measured = records.filter(
         pl.col(_LESION).is_not_null() & pl.col("assessed_on").is_not_null()
     ).select(
@@ -485,13 +484,9 @@ def map_measurements(
         .otherwise(pl.lit("not_evaluated"))
     )
     # the key gives back the lesion's row number, which picks its columns (no join needed)
-    lesion = ((pl.col(_KEY) + (1 << 31)) // _DAY_SPAN).cast(pl.UInt32)
     wide = wide.with_columns(
-        lesion.alias(_LESION),
-        (pl.col(_KEY) - lesion.cast(pl.Int64) * _DAY_SPAN)
-        .cast(pl.Int32)
-        .cast(pl.Date)
-        .alias("assessed_on"),
+        key_number(pl.col(_KEY)).cast(pl.UInt32).alias(_LESION),
+        key_date(pl.col(_KEY)).alias("assessed_on"),
     )
     picked = lesions.select(
         pl.col(c).gather(wide[_LESION]) for c in ("patient_id", "lesion_id", "nodal")

@@ -1,4 +1,5 @@
-"""Whole-number keys for sorting, grouping and joining on (number, date) pairs.
+"""Whole-number keys for sorting, grouping and joining on (number, date) pairs (shared by the
+SDTM import and the derivations).
 
 Grouping, sorting or joining on one Int64 column is several times faster in Polars than on two
 columns or on text. A date is a whole number of days that fits 32 bits, so (number, day)

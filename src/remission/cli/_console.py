@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -59,3 +60,14 @@ def summary_table(rows: Sequence[tuple[str, str]], title: str) -> Table:
     for item, value in rows:
         table.add_row(item, value)
     return table
+
+
+STUDY_FORMATS = ("csv", "parquet", "xlsx")
+"""The forms of a study folder a command can write (``write_study``)."""
+
+
+def check_format(fmt: str, formats: Sequence[str] = STUDY_FORMATS) -> str:
+    """``fmt`` when it is one of ``formats``; else a usage error naming them (exit code 2)."""
+    if fmt not in formats:
+        raise typer.BadParameter(f"use one of {', '.join(formats)}", param_hint="--format")
+    return fmt

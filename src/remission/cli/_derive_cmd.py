@@ -12,7 +12,7 @@ import typer
 import remission
 from remission._io import atomic_folder, write_csv
 from remission.cli._app import app
-from remission.cli._console import console, step
+from remission.cli._console import check_format, console, step
 from remission.derive import derive_study
 from remission.study import Study, load
 
@@ -72,8 +72,7 @@ def derive(
     fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
 ) -> None:
     """Derive the analysis datasets (ADEX, ...) of a study and write them to one folder."""
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
+    check_format(fmt, FORMATS)
     with step("reading and checking the study"):
         loaded = load(study)
     with step("deriving the datasets"):

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from remission.cli._app import app
-from remission.cli._console import console, err_console, problem_table, step
+from remission.cli._console import check_format, console, err_console, problem_table, step
 from remission.sources import EVALUATOR, HISTOLOGY, read_sdtm
 from remission.study import (
     ROW_COLUMN,
@@ -33,7 +33,6 @@ app.add_typer(import_app, name="import")
 _NOT_IMPORTED = ("doses", "labs", "prior_therapies")
 """Tables an SDTM import leaves empty by design (no IL-2 ledger, LB and CM not read)."""
 
-_FORMATS = ("csv", "parquet", "xlsx")
 _STUDY_FILES = (
     {"study.toml", "study.xlsx"}
     | {f"{name}.csv" for name in TABLES}
@@ -144,8 +143,7 @@ def sdtm(
     ] = "csv",
 ) -> None:
     """Import CDISC SDTM domains (CSV or XPT) as a study folder, validated before it is kept."""
-    if fmt not in _FORMATS:
-        raise typer.BadParameter(f"use one of {', '.join(_FORMATS)}", param_hint="--format")
+    check_format(fmt)
     cutoff_date = _cutoff(cutoff)
     with step(f"reading SDTM {folder}"):
         study = read_sdtm(

@@ -10,16 +10,8 @@ import typer
 
 from remission._io import atomic_folder
 from remission.cli._app import app
-from remission.cli._console import console, problem_table, step, summary_table
+from remission.cli._console import check_format, console, problem_table, step, summary_table
 from remission.study import check_study, load, write_study
-
-FORMATS = ("csv", "parquet", "xlsx")
-
-
-def _check_format(fmt: str) -> str:
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
-    return fmt
 
 
 @app.command()
@@ -58,7 +50,7 @@ def simulate_cmd(
     fmt: Annotated[str, typer.Option("--format", help="csv, parquet or xlsx.")] = "csv",
 ) -> None:
     """Write a synthetic high-dose IL-2 cohort (labelled synthetic) as a study folder."""
-    _check_format(fmt)
+    check_format(fmt)
     from remission.simulate import simulate  # numpy: loaded only by the commands using it
 
     with step(f"simulating {patients} patients"):

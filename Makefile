@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO   ?= remission-demo
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean chromium
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,14 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/python scripts/check_public_docstrings.py
 
-test: $(STAMP) lint
+# Debian's Chromium for the browser tests: installed when absent and we may (root, apt-get);
+# otherwise those tests skip and say why.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	  >/dev/null) || echo "chromium not installed: the browser tests will skip"; }
+
+test: $(STAMP) lint chromium
 	$(BIN)/python -m pytest src tests
 
 bench: $(STAMP)

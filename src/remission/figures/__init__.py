@@ -12,6 +12,7 @@ Examples
 [3, 2, 1]
 """
 
+from remission.figures._flow import flow_counts, flow_diagram
 from remission.figures._forest import forest_plot
 from remission.figures._km_plot import at_risk_table, km_plot
 from remission.figures._response_plots import (
@@ -27,6 +28,8 @@ __all__ = [
     "OKABE_ITO",
     "RESPONSE_COLOURS",
     "at_risk_table",
+    "flow_counts",
+    "flow_diagram",
     "forest_plot",
     "km_plot",
     "spider_plot",

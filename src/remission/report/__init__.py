@@ -13,18 +13,21 @@ True
 """
 
 from remission.report._build import build_report, write_report
+from remission.report._format import Column, format_number, format_p
 from remission.report._html import render_html
-from remission.report._model import Report, ReportFigure, ReportTable, Section, display_value
+from remission.report._model import Report, ReportFigure, ReportTable, Section
 from remission.report._pdf import render_pdf
 from remission.report._xlsx import render_xlsx
 
 __all__ = [
+    "Column",
     "Report",
     "ReportFigure",
     "ReportTable",
     "Section",
     "build_report",
-    "display_value",
+    "format_number",
+    "format_p",
     "render_html",
     "render_pdf",
     "render_xlsx",

@@ -11,8 +11,9 @@ from remission.analysis import potential_followup
 from remission.antigens.screens import ScreenTables, read_screen
 from remission.derive import ResponseRules, derive_study
 from remission.report._antigens import antigen_section
+from remission.report._format import format_number
 from remission.report._html import render_html
-from remission.report._methods import methods_section, provenance_section
+from remission.report._methods import about_report, methods_section, provenance_section
 from remission.report._model import Report, Section
 from remission.report._pdf import render_pdf
 from remission.report._predictors import factor_headline, factors_section, table_one_section
@@ -43,10 +44,15 @@ def _headline(study: Study, frames: dict[str, pl.DataFrame]) -> list[tuple[str, 
         )
     ]
     if n:
-        rows.append(("complete responses", f"{cr} ({100 * cr / n:.1f}%)"))
-        rows.append(("partial responses", f"{pr} ({100 * pr / n:.1f}%)"))
+        rows.append(("complete responses", f"{cr} ({format_number(100 * cr / n, 'percent')}%)"))
+        rows.append(("partial responses", f"{pr} ({format_number(100 * pr / n, 'percent')}%)"))
         by = adsl.group_by("HISTOL").agg((pl.col("CRFL") == "Y").mean().alias("r")).sort("HISTOL")
-        rows.append(("CR by histology", ", ".join(f"{h} {100 * r:.1f}%" for h, r in by.rows())))
+        rows.append(
+            (
+                "CR by histology",
+                ", ".join(f"{h} {format_number(100 * r, 'percent')}%" for h, r in by.rows()),
+            )
+        )
     crdur = (
         frames["adtte"]
         .filter(pl.col("PARAMCD") == "CRDUR")
@@ -61,7 +67,7 @@ def _headline(study: Study, frames: dict[str, pl.DataFrame]) -> list[tuple[str, 
     treated = study.table("patients")["treatment_start"].drop_nulls()
     if treated.len():
         fu = potential_followup(treated, study.config.cutoff_date)
-        rows.append(("median potential follow-up", f"{fu.estimate:.1f} years"))
+        rows.append(("median potential follow-up", f"{format_number(fu.estimate, 'years')} years"))
     return rows + factor_headline(frames)
 
 
@@ -122,7 +128,15 @@ def build_report(
         provenance_section(study, command, screen.warnings if screen is not None else ()),
     ]
     title = study.config.name
-    return Report(title, study.config.synthetic, sections, _headline(study, frames))
+    files = [f"data/{name}.csv" for name in frames]
+    return Report(
+        title,
+        study.config.synthetic,
+        sections,
+        _headline(study, frames),
+        about_report(study, command),
+        files,
+    )
 
 
 def write_report(report: Report, frames: dict[str, pl.DataFrame], out: str | Path) -> Path:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import importlib.metadata as md
+import os
 import platform
+import subprocess
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import polars as pl
 
@@ -14,7 +19,147 @@ from remission.derive import CRITERIA, ResponseRules, response_source
 from remission.report._model import ReportTable, Section
 from remission.study import Problem, Study
 
-PACKAGES = ("polars", "numpy", "scipy", "lifelines", "statsmodels", "matplotlib", "fpdf2")
+PACKAGES = (
+    "polars",
+    "numpy",
+    "scipy",
+    "pandas",
+    "lifelines",
+    "statsmodels",
+    "matplotlib",
+    "fpdf2",
+    "xlsxwriter",
+    "jinja2",
+)
+
+
+def generated_at() -> dt.datetime:
+    """When the report is made (UTC, to the second): ``SOURCE_DATE_EPOCH`` when set.
+
+    Returns
+    -------
+    datetime.datetime
+        A naive UTC time.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["SOURCE_DATE_EPOCH"] = "0"
+    >>> generated_at().isoformat()
+    '1970-01-01T00:00:00'
+    >>> del os.environ["SOURCE_DATE_EPOCH"]
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    else:
+        moment = dt.datetime.now(dt.UTC)
+    return moment.replace(tzinfo=None, microsecond=0)
+
+
+def git_commit() -> str | None:
+    """The commit of the remission source tree when it runs from a git checkout, else None.
+
+    Returns
+    -------
+    str or None
+        The full commit hash, with "-dirty" when the tree has uncommitted changes.
+
+    Examples
+    --------
+    >>> commit = git_commit()
+    >>> commit is None or len(commit) >= 40
+    True
+    """
+    root = Path(remission.__file__).resolve().parents[2]
+    if not (root / ".git").exists():
+        return None
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return head + ("-dirty" if dirty else "") if head else None
+
+
+def about_report(study: Study, command: str) -> list[tuple[str, str]]:
+    """What the report is: study, SYNTHETIC flag, software, time and command.
+
+    Parameters
+    ----------
+    study : Study
+        The study.
+    command : str
+        The command line.
+
+    Returns
+    -------
+    list of tuple of (str, str)
+        Label and value, in order.
+
+    Examples
+    --------
+    >>> from remission.simulate import simulate_study
+    >>> dict(about_report(simulate_study(n_patients=20, seed=1), "x"))["synthetic"]
+    'yes: made-up data, no real patient'
+    """
+    rows = [
+        ("study", study.config.name),
+        (
+            "synthetic",
+            "yes: made-up data, no real patient" if study.config.synthetic else "no",
+        ),
+        ("data cut-off", study.config.cutoff_date.isoformat()),
+        ("remission", remission.__version__),
+    ]
+    commit = git_commit()
+    if commit:
+        rows.append(("remission commit", commit))
+    rows += [
+        ("python", platform.python_version()),
+        ("generated (UTC)", generated_at().isoformat(sep=" ")),
+        ("command", command or " ".join(sys.argv)),
+    ]
+    return rows
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _other_inputs(study: Study) -> list[tuple[str, str, int | None, str]]:
+    """study.toml, a custom regimen file and the screen's files: hashed like the tables."""
+    folder = study.folder
+    if folder is None:
+        return []
+    known = {s.file for s in study.sources}
+    paths = [folder / "study.toml"]
+    paths += sorted(p for p in folder.glob("*.toml") if p.name != "study.toml")
+    if (folder / "screens").is_dir():
+        paths += sorted(p for p in (folder / "screens").rglob("*") if p.is_file())
+    out = []
+    for path in paths:
+        name = path.relative_to(folder).as_posix()
+        if path.is_file() and name not in known:
+            kind = "settings" if path.suffix == ".toml" else "screen"
+            out.append((kind, name, None, _sha256(path)))
+    return out
 
 
 def methods_section(study: Study, rules: ResponseRules) -> Section:
@@ -94,7 +239,7 @@ def provenance_section(study: Study, command: str, notes: Sequence[Problem] = ()
     """
     s = Section("provenance", "Provenance")
     sources = pl.DataFrame(
-        [(x.table, x.file, x.rows, x.sha256) for x in study.sources],
+        [(x.table, x.file, x.rows, x.sha256) for x in study.sources] + _other_inputs(study),
         schema={"table": pl.String, "file": pl.String, "rows": pl.Int64, "sha256": pl.String},
         orient="row",
     )
@@ -129,7 +274,11 @@ def provenance_section(study: Study, command: str, notes: Sequence[Problem] = ()
                 "but say what was ignored or assumed.",
             )
         )
-    versions = [("remission", remission.__version__), ("python", platform.python_version())]
+    versions = [("remission", remission.__version__)]
+    commit = git_commit()
+    if commit:
+        versions.append(("remission commit", commit))
+    versions.append(("python", platform.python_version()))
     for name in PACKAGES:
         try:
             versions.append((name, md.version(name)))
@@ -144,5 +293,7 @@ def provenance_section(study: Study, command: str, notes: Sequence[Problem] = ()
             ),
         )
     )
-    s.paragraphs.append(f"Command: {command or ' '.join(sys.argv)}")
+    s.paragraphs.append(
+        f"Generated {generated_at().isoformat(sep=' ')} UTC by: {command or ' '.join(sys.argv)}"
+    )
     return s

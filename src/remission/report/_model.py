@@ -1,53 +1,21 @@
 """The report as data: sections of paragraphs, tables and figures, rendered three ways.
 
 HTML, PDF and XLSX are all rendered from one ``Report``, so the three cannot disagree: a table
-is one typed Polars frame, formatted for display by one function (``display_value``).
+is one typed Polars frame whose columns each carry a printing rule (``_format.Column``); HTML and
+PDF print ``ReportTable.cells()``, the workbook stores the values with the number formats that
+show the same text.
 """
 
 from __future__ import annotations
 
 import io
-import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
 from matplotlib import pyplot as plt
 
-
-def display_value(value: object) -> str:
-    """The text a report shows for a table cell (HTML and PDF use the same rule).
-
-    Floats: integers without decimals, otherwise 3 significant digits (at least one decimal
-    for values >= 100 is dropped); missing values blank; everything else as text.
-
-    Parameters
-    ----------
-    value : object
-        A cell.
-
-    Returns
-    -------
-    str
-        Its display text.
-
-    Examples
-    --------
-    >>> display_value(8.0685), display_value(33.0), display_value(0.00201), display_value(None)
-    ('8.07', '33', '0.00201', '')
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        if abs(value) >= 100:
-            return f"{value:.0f}"
-        return f"{value:.3g}"
-    return str(value)
+from remission.report._format import Column, format_number
 
 
 @dataclass(frozen=True)
@@ -63,7 +31,11 @@ class ReportTable:
     frame : polars.DataFrame
         The content.
     note : str
-        A footnote (methods, abbreviations).
+        A footnote (methods, abbreviations): with the title it makes the table readable alone.
+    columns : mapping of str to Column
+        How each column prints (``remission.report._format``); a column not named is a count
+        when it holds whole numbers, a measure when it holds other numbers, text otherwise.
+        Columns whose name starts with "_" are not shown (e.g. censoring flags).
 
     Examples
     --------
@@ -75,6 +47,80 @@ class ReportTable:
     title: str
     frame: pl.DataFrame
     note: str = ""
+    columns: Mapping[str, Column] = field(default_factory=dict)
+
+    def column(self, name: str) -> Column:
+        """How column ``name`` prints.
+
+        Parameters
+        ----------
+        name : str
+            A column of ``frame``.
+
+        Returns
+        -------
+        Column
+            Its printing rule (given, or inferred from its type).
+
+        Examples
+        --------
+        >>> t = ReportTable("t", "T", pl.DataFrame({"n": [1], "x": [0.5], "s": ["a"]}))
+        >>> [t.column(c).kind for c in ("n", "x", "s")]
+        ['count', 'measure', 'text']
+        """
+        if name in self.columns:
+            return self.columns[name]
+        dtype = self.frame.schema[name]
+        if dtype.is_integer():
+            return Column("count")
+        if dtype.is_float():
+            return Column("measure")
+        return Column("text")
+
+    def shown(self) -> list[str]:
+        """The columns a reader sees, in order (hidden helper columns left out).
+
+        Returns
+        -------
+        list of str
+            Column names.
+
+        Examples
+        --------
+        >>> ReportTable("t", "T", pl.DataFrame({"a": [1], "_c": [True]})).shown()
+        ['a']
+        """
+        return [c for c in self.frame.columns if not c.startswith("_")]
+
+    def cells(self) -> list[list[tuple[object, str, Column, bool]]]:
+        """Every shown cell as (value, text, rule, censored), row by row.
+
+        Returns
+        -------
+        list of list of tuple
+            The value as stored, the text every rendering prints, the column's rule, and
+            whether a "+" was added.
+
+        Examples
+        --------
+        >>> t = ReportTable("t", "T", pl.DataFrame({"m": [12.34, None], "_c": [True, False]}),
+        ...                 columns={"m": Column("months", "NR", censored_by="_c")})
+        >>> [[text for _, text, _, _ in row] for row in t.cells()]
+        [['12.3+'], ['NR']]
+        """
+        names = self.shown()
+        rules = [self.column(c) for c in names]
+        data = {c: self.frame[c].to_list() for c in self.frame.columns}
+        out = []
+        for i in range(self.frame.height):
+            row = []
+            for name, rule in zip(names, rules, strict=True):
+                value = data[name][i]
+                censored = bool(rule.censored_by and data[rule.censored_by][i])
+                text = format_number(value, rule.kind, censored=censored)
+                row.append((value, rule.missing if text is None else text, rule, censored))
+            out.append(row)
+        return out
 
 
 @dataclass(frozen=True)
@@ -91,6 +137,9 @@ class ReportFigure:
         The SVG document.
     png : bytes
         The PNG image (150 dpi).
+    legend : str
+        The rest of the caption: what is shown, N, what marks and bands mean, so the figure
+        reads alone.
 
     Examples
     --------
@@ -104,9 +153,12 @@ class ReportFigure:
     title: str
     svg: str
     png: bytes
+    legend: str = ""
 
     @classmethod
-    def from_matplotlib(cls, key: str, title: str, fig: plt.Figure) -> ReportFigure:
+    def from_matplotlib(
+        cls, key: str, title: str, fig: plt.Figure, legend: str = ""
+    ) -> ReportFigure:
         """Render a matplotlib figure once, to SVG and PNG, and close it.
 
         Parameters
@@ -117,6 +169,8 @@ class ReportFigure:
             Caption.
         fig : matplotlib.figure.Figure
             The figure.
+        legend : str
+            The rest of the caption (N, symbols, bands).
 
         Returns
         -------
@@ -135,7 +189,7 @@ class ReportFigure:
         plt.close(fig)
         svg = svg_buf.getvalue()
         svg = svg[svg.index("<svg") :]  # inline: no XML declaration or doctype
-        return cls(key, title, svg, png_buf.getvalue())
+        return cls(key, title, svg, png_buf.getvalue(), legend)
 
 
 @dataclass
@@ -185,6 +239,11 @@ class Report:
         In the order of a clinical paper.
     headline : list of tuple of (str, str)
         The few numbers a reader wants first (printed by ``remission demo``).
+    about : list of tuple of (str, str)
+        What the report is (study, SYNTHETIC flag, remission version, generation time, command):
+        the workbook's README sheet and the documents' metadata.
+    files : list of str
+        The files written beside the report (``data/adsl.csv``, ...), linked from the HTML.
 
     Examples
     --------
@@ -196,6 +255,30 @@ class Report:
     synthetic: bool
     sections: list[Section]
     headline: list[tuple[str, str]] = field(default_factory=list)
+    about: list[tuple[str, str]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def numbers(self) -> dict[str, str]:
+        """Each table's and figure's printed label, numbered in reading order.
+
+        Returns
+        -------
+        dict of str to str
+            ``{"table:<key>": "Table 3", "figure:<key>": "Figure 1", ...}``.
+
+        Examples
+        --------
+        >>> t = ReportTable("a", "A", pl.DataFrame({"x": [1]}))
+        >>> Report("S", False, [Section("s", "S", tables=[t])]).numbers()
+        {'table:a': 'Table 1'}
+        """
+        out: dict[str, str] = {}
+        for section in self.sections:
+            for table in section.tables:
+                out[f"table:{table.key}"] = f"Table {sum(k[0] == 't' for k in out) + 1}"
+            for figure in section.figures:
+                out[f"figure:{figure.key}"] = f"Figure {sum(k[0] == 'f' for k in out) + 1}"
+        return out
 
     def tables(self) -> list[ReportTable]:
         """Every table, in order.

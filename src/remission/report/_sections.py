@@ -8,12 +8,14 @@ from scipy.stats import binomtest
 from remission.analysis import (
     duration_range,
     event_observed,
-    format_duration,
     kaplan_meier,
     logrank_test,
     potential_followup,
 )
+from remission.analysis._followup import DAYS_PER_MONTH, DAYS_PER_YEAR
 from remission.figures import (
+    flow_counts,
+    flow_diagram,
     km_plot,
     spider_plot,
     swimmer_data,
@@ -21,8 +23,10 @@ from remission.figures import (
     waterfall_data,
     waterfall_plot,
 )
+from remission.figures._flow import RESPONSE_ORDER
+from remission.report._format import Column, format_number, format_p, human
 from remission.report._model import ReportFigure, ReportTable, Section
-from remission.simulate import DAYS_PER_MONTH
+from remission.report._published import published_table
 from remission.study import Study
 
 Frames = dict[str, pl.DataFrame]
@@ -39,7 +43,7 @@ def _groups(study: Study) -> pl.DataFrame:
 
 
 def cohort_section(study: Study, frames: Frames) -> Section:
-    """Cohort and data cut-off."""
+    """Cohort and data cut-off, the patient flow, and the published figures beside ours."""
     cfg = study.config
     p = study.table("patients")
     s = Section("cohort", "Cohort and data cut-off")
@@ -48,28 +52,57 @@ def cohort_section(study: Study, frames: Frames) -> Section:
             "SYNTHETIC DATA: every patient in this report is made up. " + (cfg.description or "")
         )
     treated = p.filter(pl.col("treatment_start").is_not_null())
-    fu = potential_followup(treated["treatment_start"], cfg.cutoff_date)
     counts = p.group_by("histology").len().sort("histology")
-    s.paragraphs.append(
+    text = (
         f"{p.height} patients ({', '.join(f'{n} {h}' for h, n in counts.rows())}); "
-        f"{treated.height} treated between {treated['treatment_start'].min()} and "
-        f"{treated['treatment_start'].max()}; data cut-off {cfg.cutoff_date}; median potential "
-        f"follow-up {fu.estimate:.1f} years."
+        f"{treated.height} treated"
     )
-    rows = [("patients", float(p.height))]
-    rows += [(f"patients: {h}", float(n)) for h, n in counts.rows()]
+    if treated.height:
+        fu = potential_followup(treated["treatment_start"], cfg.cutoff_date)
+        text += (
+            f" between {treated['treatment_start'].min()} and "
+            f"{treated['treatment_start'].max()}; data cut-off {cfg.cutoff_date}; median "
+            f"potential follow-up {format_number(fu.estimate, 'years')} years (cut-off minus "
+            "start of treatment, whether or not the patient is alive)."
+        )
+    else:
+        text += f"; data cut-off {cfg.cutoff_date}."
+    s.paragraphs.append(text)
+    rows = [("enrolled", p.height)]
+    rows += [(f"enrolled: {h}", n) for h, n in counts.rows()]
     rows += [
-        ("treated", float(treated.height)),
-        ("median potential follow-up (years)", round(fu.estimate, 2)),
-        ("deaths", float(p["death_date"].is_not_null().sum())),
+        ("treated", treated.height),
+        ("died before the cut-off", int(p["death_date"].is_not_null().sum())),
     ]
     s.tables.append(
         ReportTable(
             "cohort",
             "The cohort",
-            pl.DataFrame(rows, schema={"item": pl.String, "value": pl.Float64}, orient="row"),
+            pl.DataFrame(rows, schema={"item": pl.String, "patients": pl.Int64}, orient="row"),
         )
     )
+    flow = flow_counts(frames["adsl"])
+    s.figures.append(
+        ReportFigure.from_matplotlib(
+            "flow",
+            "Patient flow",
+            flow_diagram(flow),
+            "Enrolled, treated and evaluable patients, and their best confirmed overall "
+            "response by histology (percent of the treated). Evaluable: at least one tumor "
+            "assessment after the start of treatment; NE: not evaluable, including patients "
+            "never assessed.",
+        )
+    )
+    published = published_table(cfg.published, frames, study)
+    if published is not None:
+        if cfg.synthetic:
+            s.paragraphs.append(
+                "This synthetic cohort is calibrated by construction to the published counts "
+                "(outcome categories are assigned first, then records are drawn far from every "
+                "response threshold), so any seed reproduces them: the agreement below checks "
+                "the analysis code, not the science."
+            )
+        s.tables.append(published)
     return s
 
 
@@ -115,16 +148,23 @@ def exposure_section(study: Study, frames: Frames) -> Section:
             "n": pl.Int64,
             "mean": pl.Float64,
             "median": pl.Float64,
-            "q1": pl.Float64,
-            "q3": pl.Float64,
+            "Q1": pl.Float64,
+            "Q3": pl.Float64,
             "min": pl.Float64,
             "max": pl.Float64,
         },
         orient="row",
     )
+    one_decimal = Column("decimal")
     s.tables.append(
         ReportTable(
-            "exposure", "Doses and courses", table, "Quartiles by linear interpolation (R type 7)."
+            "exposure",
+            "Doses and courses",
+            table,
+            "n: patients (per patient) or cycles (per cycle). Q1, Q3: quartiles by linear "
+            "interpolation (R type 7).",
+            {c: one_decimal for c in ("mean", "median", "Q1", "Q3")}
+            | {"min": Column("count"), "max": Column("count")},
         )
     )
     holds = (
@@ -139,9 +179,13 @@ def exposure_section(study: Study, frames: Frames) -> Section:
         ReportTable(
             "holds",
             "Doses held, by reason",
-            holds.with_columns(
-                pl.col("doses held").cast(pl.Float64), pl.col("patients").cast(pl.Int64)
+            holds.sort("doses held", "reason", descending=[True, False]).with_columns(
+                pl.col("reason").map_elements(human, return_dtype=pl.String),
+                pl.col("doses held").cast(pl.Int64),
+                pl.col("patients").cast(pl.Int64),
             ),
+            "Doses held (skipped, never reduced) summed over all cycles; patients: with at "
+            "least one dose held for the reason.",
         )
     )
     return s
@@ -154,6 +198,28 @@ def _ci(k: int, n: int) -> tuple[float | None, float | None]:
     return 100 * ci.low, 100 * ci.high
 
 
+def _best_response_table(adsl: pl.DataFrame) -> pl.DataFrame:
+    """Best confirmed response in clinical order, n and % per histology and overall."""
+    best = adsl.select(
+        pl.col("HISTOL").cast(pl.String),
+        pl.col("CBOR").replace({"MISSING": "NE"}).alias("best"),
+    )
+    order = [r for r in RESPONSE_ORDER if r != "NON-CR/NON-PD" or (best["best"] == r).any()]
+    out = pl.DataFrame({"best response": [human(r) for r in order]})
+    groups = [*best["HISTOL"].unique().sort().to_list(), "all"]
+    for group in groups:
+        part = best if group == "all" else best.filter(pl.col("HISTOL") == group)
+        n = part.height
+        counts = [int((part["best"] == r).sum()) for r in order]
+        out = out.with_columns(
+            pl.Series(f"{group}: n", counts, dtype=pl.Int64),
+            pl.Series(
+                f"{group}: %", [100 * k / n if n else None for k in counts], dtype=pl.Float64
+            ),
+        )
+    return out
+
+
 def response_section(study: Study, frames: Frames) -> Section:
     """Response by histology: CR, PR, ORR with exact Clopper-Pearson 95% CIs."""
     s = Section("response", "Response")
@@ -162,7 +228,7 @@ def response_section(study: Study, frames: Frames) -> Section:
     s.paragraphs.append(
         f"Best confirmed overall response by {'RECIST 1.1' if crit == 'recist1.1' else 'WHO'} "
         "criteria (CR and PR confirmed by a later assessment at least 28 days on); percentages "
-        "with exact (Clopper-Pearson) 95% confidence intervals."
+        "of all patients, with exact (Clopper-Pearson) 95% confidence intervals."
     )
     rows = []
     groups = [(h, adsl.filter(pl.col("HISTOL") == h)) for h in adsl["HISTOL"].unique().sort()]
@@ -174,17 +240,7 @@ def response_section(study: Study, frames: Frames) -> Section:
             ("CR + PR", int(part["CBOR"].is_in(["CR", "PR"]).sum())),
         ):
             lo, hi = _ci(k, n)
-            rows.append(
-                (
-                    name,
-                    label,
-                    k,
-                    n,
-                    round(100 * k / n, 1) if n else None,
-                    None if lo is None else round(lo, 1),
-                    None if hi is None else round(hi, 1),
-                )
-            )
+            rows.append((name, label, k, n, 100 * k / n if n else None, lo, hi))
     table = pl.DataFrame(
         rows,
         schema={
@@ -192,28 +248,32 @@ def response_section(study: Study, frames: Frames) -> Section:
             "response": pl.String,
             "n": pl.Int64,
             "patients": pl.Int64,
-            "percent": pl.Float64,
-            "ci_lower": pl.Float64,
-            "ci_upper": pl.Float64,
+            "%": pl.Float64,
+            "95% CI, lower": pl.Float64,
+            "95% CI, upper": pl.Float64,
         },
         orient="row",
     )
+    pct = Column("percent")
     s.tables.append(
         ReportTable(
             "response",
             "Response by histology",
             table,
-            "ci: exact 95% confidence interval of the percentage.",
+            "n: patients with the response; %: of the patients of the histology; 95% CI: "
+            "exact (Clopper-Pearson) confidence interval of the percentage.",
+            {"%": pct, "95% CI, lower": pct, "95% CI, upper": pct},
         )
     )
-    best = adsl.group_by("HISTOL", "CBOR").len().sort("HISTOL", "CBOR")
+    best = _best_response_table(adsl)
     s.tables.append(
         ReportTable(
             "best_response",
             "Best confirmed overall response",
-            best.rename(
-                {"HISTOL": "histology", "CBOR": "best response", "len": "patients"}
-            ).with_columns(pl.col("patients").cast(pl.Int64)),
+            best,
+            "n (%) of the patients of each histology. NE: not evaluable, including patients "
+            "with no tumor assessment after the start of treatment.",
+            {c: pct for c in best.columns if c.endswith(": %")},
         )
     )
     qc = frames.get("rsqc")
@@ -251,46 +311,117 @@ def responders_section(study: Study, frames: Frames) -> Section:
         .sort("HISTOL", "AVAL", descending=[False, True])
     )
     ongoing = (table["CNSR"] == 1) & table["DTHDT"].is_null()
-    rows = []
-    for row, live in zip(table.iter_rows(named=True), ongoing.to_list(), strict=True):
-        rows.append(
-            (
-                row["USUBJID"],
-                row["HISTOL"],
-                row["SITES"],
-                (row["_cr"] - row["TRTSDT"]).days / DAYS_PER_MONTH if row["_cr"] else None,
-                row["AVAL"] / DAYS_PER_MONTH if row["AVAL"] is not None else None,
-                format_duration(row["AVAL"], bool(row["CNSR"])) if row["AVAL"] else "",
-                "ongoing" if live else ("relapsed" if row["CNSR"] == 0 else "censored"),
-            )
-        )
-    frame = pl.DataFrame(
-        rows,
-        schema={
-            "patient": pl.String,
-            "histology": pl.String,
-            "sites at baseline": pl.String,
-            "CR at (months)": pl.Float64,
-            "duration (months)": pl.Float64,
-            "duration": pl.String,
-            "status": pl.String,
-        },
-        orient="row",
+    frame = table.select(
+        pl.col("USUBJID").alias("patient"),
+        pl.col("HISTOL").alias("histology"),
+        pl.col("SITES")
+        .str.split(",")
+        .list.eval(pl.element().str.strip_chars().str.replace_all("_", " "))
+        .list.join(", ")
+        .alias("sites at baseline"),
+        ((pl.col("_cr") - pl.col("TRTSDT")).dt.total_days() / DAYS_PER_MONTH).alias(
+            "CR at (months)"
+        ),
+        (pl.col("AVAL") / DAYS_PER_MONTH).alias("CR duration (months)"),
+        pl.when(ongoing)
+        .then(pl.lit("ongoing"))
+        .when(pl.col("CNSR") == 0)
+        .then(pl.lit("relapsed"))
+        .otherwise(pl.lit("censored"))
+        .alias("status"),
+        (pl.col("CNSR") == 1).alias("_censored"),
     )
     n_ongoing = int(ongoing.sum())
     ongoing_rows = table.filter(ongoing)
     rng = duration_range(ongoing_rows["AVAL"], ongoing_rows["CNSR"])
     s.paragraphs.append(
-        f"{n_ongoing} of {crs.height} complete responders ({100 * n_ongoing / crs.height:.0f}%) "
-        f"remain in continuous complete response, {rng.estimate_label} from the start of "
-        "treatment. Durations are from the start of treatment to relapse, or to the last tumor "
-        "assessment ('+' = ongoing)."
+        f"{n_ongoing} of {crs.height} complete responders "
+        f"({format_number(100 * n_ongoing / crs.height, 'percent')}%) remain in continuous "
+        f"complete response, {rng.estimate_label} from the start of treatment."
     )
-    s.tables.append(ReportTable("complete_responders", "Complete responders", frame))
+    months = Column("months")
+    s.tables.append(
+        ReportTable(
+            "complete_responders",
+            "Complete responders",
+            frame,
+            "CR duration: from the start of treatment to relapse, or to the last tumor "
+            "assessment; '+' = censored (ongoing, or died in CR). Months of 30.4375 days.",
+            {
+                "CR at (months)": months,
+                "CR duration (months)": Column("months", censored_by="_censored"),
+            },
+        )
+    )
     return s
 
 
-def _km_figure(
+def _strata_name(stratum: str) -> str:
+    """'best=CR' -> 'CR'; the overall curve is 'all'."""
+    return human(stratum.split("=", 1)[1]) if "=" in stratum else "all"
+
+
+def _km_tables(kms: list, key: str, title: str) -> tuple[ReportTable, ReportTable]:
+    """Medians with log-log 95% CIs ('NR' when not reached) and 1/2/5/10-year estimates."""
+    med = pl.concat(
+        [
+            km.median().select(
+                pl.col("strata").map_elements(_strata_name, return_dtype=pl.String),
+                pl.col("n").cast(pl.Int64),
+                pl.col("events").cast(pl.Int64),
+                *[
+                    (pl.col(c) / DAYS_PER_MONTH).alias(name)
+                    for c, name in (
+                        ("median", "median (months)"),
+                        ("lower", "95% CI, lower"),
+                        ("upper", "95% CI, upper"),
+                    )
+                ],
+            )
+            for km in kms
+        ]
+    )
+    land = pl.concat(
+        [
+            km.at([y * DAYS_PER_YEAR for y in YEARS], extend=False).select(
+                pl.col("strata").map_elements(_strata_name, return_dtype=pl.String),
+                (pl.col("time") / DAYS_PER_YEAR).round(0).cast(pl.Int64).alias("years"),
+                pl.col("n_risk").cast(pl.Int64).alias("at risk"),
+                (100 * pl.col("surv")).alias("%"),
+                (100 * pl.col("lower")).alias("95% CI, lower"),
+                (100 * pl.col("upper")).alias("95% CI, upper"),
+            )
+            for km in kms
+        ]
+    )
+    nr = Column("months", missing="NR")
+    pct = Column("percent")
+    med_table = ReportTable(
+        f"{key}_median",
+        f"{title}: median",
+        med.rename({"strata": "group"}),
+        "Kaplan-Meier median in months with its 95% confidence interval (log-log, as R "
+        "survival's default); NR: not reached (the curve or its limit stays above 50%).",
+        {"median (months)": nr, "95% CI, lower": nr, "95% CI, upper": nr},
+    )
+    land_table = ReportTable(
+        f"{key}_at",
+        f"{title}: at 1, 2, 5 and 10 years",
+        land.rename({"strata": "group"}),
+        "Kaplan-Meier estimate (%) with 95% CI (log-log); at risk: patients still followed "
+        "at that time. Times beyond the last follow-up are left out.",
+        {"%": pct, "95% CI, lower": pct, "95% CI, upper": pct},
+    )
+    return med_table, land_table
+
+
+KM_LEGEND = (
+    "Kaplan-Meier estimate with its 95% confidence band (log-log, shaded); tick marks: "
+    "censored patients; numbers at risk under the axis at each tick."
+)
+
+
+def _km_figures(
     frames: Frames,
     code: str,
     key: str,
@@ -298,73 +429,87 @@ def _km_figure(
     groups: pl.DataFrame | None,
     group_name: str,
     time_label: str = MONTHS,
-) -> tuple[ReportFigure, ReportTable, ReportTable] | None:
+    overall: bool = True,
+) -> tuple[list[ReportFigure], list[ReportTable], str] | None:
+    """KM of one ADTTE parameter: overall (optional) and by ``groups`` with the log-rank p."""
     rows = frames["adtte"].filter(pl.col("PARAMCD") == code)
     if rows.height == 0:
         return None
-    g = None
-    if groups is not None:
-        rows = rows.join(groups, on="USUBJID", how="left")
-        g = rows["group"].fill_null("unknown")
-    km = kaplan_meier(
-        rows["AVAL"], event_observed(rows["CNSR"]), g, conf_type="log-log", group_name=group_name
-    )
     top = float(rows["AVAL"].max()) / DAYS_PER_MONTH
     step = 12 if top <= 72 else 24
     ticks = [float(t) for t in range(0, int(top) + step, step)]
-    fig, at_risk = km_plot(
-        km, title=title, time_scale=DAYS_PER_MONTH, time_label=time_label, ticks=ticks
-    )
-    med = (
-        km.median()
-        .with_columns(
-            (pl.col(c) / DAYS_PER_MONTH).alias(f"{c} (months)")
-            for c in ("median", "lower", "upper")
+    figures, kms, sentence = [], [], ""
+    events = event_observed(rows["CNSR"])
+    if overall:
+        km = kaplan_meier(rows["AVAL"], events, conf_type="log-log")
+        kms.append(km)
+        fig, _ = km_plot(
+            km, title=title, time_scale=DAYS_PER_MONTH, time_label=time_label, ticks=ticks
         )
-        .select(
-            "strata",
-            pl.col("n").cast(pl.Int64),
-            pl.col("events").cast(pl.Int64),
-            "median (months)",
-            "lower (months)",
-            "upper (months)",
+        n_events = int(events.sum())
+        figures.append(
+            ReportFigure.from_matplotlib(
+                key, title, fig, f"{KM_LEGEND} N = {rows.height} patients, {n_events} events."
+            )
         )
-    )
-    landmarks = (
-        km.at([y * 365.25 for y in YEARS], extend=False)
-        .with_columns(
-            (pl.col("time") / 365.25).alias("years"),
-            (100 * pl.col("surv")).round(1).alias("percent"),
-            (100 * pl.col("lower")).round(1).alias("ci_lower"),
-            (100 * pl.col("upper")).round(1).alias("ci_upper"),
+    if groups is not None:
+        rows = rows.join(groups, on="USUBJID", how="left").with_columns(
+            pl.col("group").fill_null("unknown")
         )
-        .select("strata", "years", "n_risk", "percent", "ci_lower", "ci_upper")
-    )
-    med_table = ReportTable(f"{key}_median", f"{title}: median (95% CI, log-log)", med)
-    land_table = ReportTable(
-        f"{key}_at",
-        f"{title}: at 1, 2, 5 and 10 years",
-        landmarks,
-        "Percent surviving with 95% CI (log-log); n_risk at that time.",
-    )
-    del at_risk
-    return ReportFigure.from_matplotlib(key, title, fig), med_table, land_table
+        if rows["group"].n_unique() > 1:
+            events = event_observed(rows["CNSR"])
+            km = kaplan_meier(
+                rows["AVAL"], events, rows["group"], conf_type="log-log", group_name=group_name
+            )
+            kms.append(km)
+            test = logrank_test(rows["AVAL"], events, rows["group"], name=title)
+            p_text = format_p(test.p_value)
+            labels = {st: _strata_name(st) for st in km.strata()}
+            by_title = f"{title} by {group_name}"
+            fig, _ = km_plot(
+                km,
+                title=f"{by_title} (log-rank {p_text})",
+                time_scale=DAYS_PER_MONTH,
+                time_label=time_label,
+                ticks=ticks,
+                labels=labels,
+            )
+            figures.append(
+                ReportFigure.from_matplotlib(
+                    f"{key}_by_{group_name.replace(' ', '_')}",
+                    by_title,
+                    fig,
+                    f"{KM_LEGEND} N = {rows.height} patients; log-rank test across the "
+                    f"{len(labels)} groups, {p_text}.",
+                )
+            )
+            sentence = f"{by_title}: log-rank {p_text}."
+    if not kms:
+        return None
+    return figures, list(_km_tables(kms, key, title)), sentence
+
+
+def _histology(frames: Frames) -> pl.DataFrame:
+    return frames["adsl"].select("USUBJID", pl.col("HISTOL").cast(pl.String).alias("group"))
 
 
 def durability_section(study: Study, frames: Frames) -> Section:
-    """Durability: KM of CR duration and response duration, swimmer, waterfall, spider."""
+    """Durability: KM of CR duration and response duration (overall and by histology),
+    swimmer, waterfall, spider."""
     s = Section("durability", "Durability of response")
     for code, key, title, label in (
         ("CRDUR", "km_crdur", "Duration of complete response", MONTHS),
         ("RSD", "km_dor", "Duration of response (CR or PR)", "Months from first response"),
     ):
-        made = _km_figure(frames, code, key, title, None, "group", label)
+        made = _km_figures(frames, code, key, title, _histology(frames), "histology", label)
         if made is None:
             s.notes.append(f"{title}: no patient qualifies.")
             continue
-        fig, med, land = made
-        s.figures.append(fig)
-        s.tables.extend([med, land])
+        figs, tables, sentence = made
+        s.figures.extend(figs)
+        s.tables.extend(tables)
+        if sentence:
+            s.paragraphs.append(sentence)
     lanes = swimmer_data(frames["adrs"], frames["adtte"], _groups(study))
     if lanes.height:
         fig, _ = swimmer_plot(lanes, DAYS_PER_MONTH, MONTHS, "Responders")
@@ -422,7 +567,8 @@ def sites_section(study: Study, frames: Frames) -> Section:
             .cast(pl.Int64)
             .alias("responders with disease there"),
         )
-        .sort("lesions", descending=True)
+        .sort(["lesions", "organ"], descending=[True, False])
+        .with_columns(pl.col("organ").map_elements(human, return_dtype=pl.String))
     )
     s.paragraphs.append(
         f"Lesions disappeared at {table.filter(pl.col('lesions disappeared') > 0).height} of "
@@ -433,35 +579,47 @@ def sites_section(study: Study, frames: Frames) -> Section:
             "sites",
             "Lesions and patients by organ site",
             table,
-            "Baseline lesions; 'disappeared' = recorded absent at a later assessment.",
+            "Lesions present at baseline, by organ; disappeared: recorded absent at a later "
+            "assessment; responders: patients with a confirmed CR or PR.",
         )
     )
     return s
 
 
 def survival_section(study: Study, frames: Frames) -> Section:
-    """Overall survival by best response."""
-    s = Section("survival", "Overall survival by best response")
-    best = frames["adsl"].select(
-        "USUBJID",
-        pl.col("CBOR")
-        .replace({"NE": "NE/missing", "MISSING": "NE/missing", "NON-CR/NON-PD": "SD"})
-        .alias("group"),
-    )
-    made = _km_figure(frames, "OS", "km_os", "Overall survival by best response", best, "best")
+    """Overall survival by histology and by best response."""
+    s = Section("survival", "Overall survival")
+    made = _km_figures(frames, "OS", "km_os", "Overall survival", _histology(frames), "histology")
     if made is None:
         s.notes.append("Not available: no patient with a reference date.")
         return s
-    fig, med, land = made
-    s.figures.append(fig)
-    s.tables.extend([med, land])
-    rows = frames["adtte"].filter(pl.col("PARAMCD") == "OS").join(best, on="USUBJID")
-    if rows["group"].n_unique() > 1:
-        test = logrank_test(
-            rows["AVAL"], event_observed(rows["CNSR"]), rows["group"], name="OS by best response"
+    figs, tables, sentence = made
+    s.figures.extend(figs)
+    s.tables.extend(tables)
+    if sentence:
+        s.paragraphs.append(sentence)
+    best = frames["adsl"].select(
+        "USUBJID",
+        pl.col("CBOR").replace({"MISSING": "NE", "NON-CR/NON-PD": "SD"}).alias("group"),
+    )
+    made = _km_figures(
+        frames, "OS", "km_os", "Overall survival", best, "best response", overall=False
+    )
+    if made is not None:
+        figs, tables, sentence = made
+        s.figures.extend(figs)
+        s.tables.extend(
+            ReportTable(
+                t.key.replace("km_os", "km_os_best"),
+                t.title + " by best response",
+                t.frame,
+                t.note,
+                t.columns,
+            )
+            for t in tables
         )
         s.paragraphs.append(
-            str(test) + ". Survival by response is descriptive: responders "
-            "must live long enough to respond (guarantee-time bias)."
+            sentence + " Survival by response is descriptive: responders must live long "
+            "enough to respond (guarantee-time bias)."
         )
     return s

@@ -14,6 +14,7 @@ Examples
 
 from remission.study._config import StudyConfig
 from remission.study._problems import Problem, StudyError
+from remission.study._published import Published
 from remission.study._read import ROW_COLUMN, SourceFile
 from remission.study._schema import LAB_UNITS, ORGANS, TABLES, Column, Table
 from remission.study._study import Study, check_study, empty_table, load, validate_study
@@ -27,6 +28,7 @@ __all__ = [
     "TABLES",
     "Column",
     "Problem",
+    "Published",
     "SourceFile",
     "Study",
     "StudyConfig",

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from remission.study._problems import Problem, ProblemLog
+from remission.study._published import Published, read_published
 
 CRITERIA = ("who", "recist1.1")
 REFERENCE_RULES = ("treatment_start", "randomization")
@@ -44,6 +45,9 @@ class StudyConfig:
         Free text about the study (not patient data).
     workbook : str or None
         Name of the XLSX workbook holding the tables, when they are in one.
+    published : Published or None
+        Figures a publication reported for the cohort (``[published]`` in study.toml); the
+        report compares them with this analysis.
 
     Examples
     --------
@@ -64,6 +68,7 @@ class StudyConfig:
     reference_date: str = "treatment_start"
     description: str = ""
     workbook: str | None = None
+    published: Published | None = None
 
     def to_toml_dict(self) -> dict[str, Any]:
         """Return the settings as the ``study.toml`` mapping.
@@ -94,6 +99,8 @@ class StudyConfig:
             study["description"] = self.description
         if self.workbook:
             study["workbook"] = self.workbook
+        if self.published is not None:
+            return {"study": study, "published": self.published.to_toml_dict()}
         return {"study": study}
 
 
@@ -297,6 +304,7 @@ def read_config(folder: Path, log: ProblemLog) -> StudyConfig | None:
                 'write regimen = "nci-hd-il2-720k"',
             )
         )
+    published = read_published(data.get("published"), log)
     if len(log.errors) > before:
         return None
     return StudyConfig(
@@ -309,4 +317,5 @@ def read_config(folder: Path, log: ProblemLog) -> StudyConfig | None:
         reference_date=ref,
         description=str(study.get("description", "")),
         workbook=study.get("workbook"),
+        published=published,
     )

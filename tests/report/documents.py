@@ -79,7 +79,9 @@ def xlsx_tables(path: Path) -> Tables:
             continue
         cells = list(sheet.iter_rows())
         header[sheet.title] = [c.value for c in cells[0]]
-        rows[sheet.title] = [[excel_display(c.value, c.number_format) for c in r] for r in cells[1:]]
+        rows[sheet.title] = [
+            [excel_display(c.value, c.number_format) for c in r] for r in cells[1:]
+        ]
     return Tables(header, rows)
 
 

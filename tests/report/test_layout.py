@@ -50,8 +50,7 @@ def one_responder_study() -> Study:
         tables["measurements"]
         .join(starts, on="patient_id")
         .filter(
-            ~pl.col("patient_id").is_in(drop)
-            | (pl.col("assessed_on") <= pl.col("treatment_start"))
+            ~pl.col("patient_id").is_in(drop) | (pl.col("assessed_on") <= pl.col("treatment_start"))
         )
         .drop("treatment_start")
     )

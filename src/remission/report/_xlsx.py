@@ -3,8 +3,8 @@
 Values are stored as they are (full precision, sortable, filterable); each numeric cell gets the
 Excel number format that displays the report's text for it (``_format.excel_format``): counts as
 integers, percentages in percentage points to one decimal (the "%" is in the header, as in the
-HTML and PDF), p-values to two significant digits or "<0.001", censored durations with "+". Headers are frozen and filtered on every sheet. Text is never read as a formula or a
-link.
+HTML and PDF), p-values by the AMA rule or "<0.001", censored durations with "+". Headers are
+frozen and filtered on every sheet. Text is never read as a formula or a link.
 """
 
 from __future__ import annotations

@@ -277,3 +277,54 @@ def human(code: object) -> str:
     """
     text = str(code)
     return HUMAN_LABELS.get(text, text.replace("_", " "))
+
+
+HEADER_LABELS = {
+    "p_value": "p",
+    "p_holm": "p (Holm)",
+    "p_bh": "p (BH)",
+    "dfr_p_holm": "p (DFR, Holm)",
+    "n_replicates": "replicates",
+    "e_t_ratio": "E:T ratio",
+    "ec50": "EC50",
+    "ec50_lower": "EC50 95% CI, lower",
+    "ec50_upper": "EC50 95% CI, upper",
+    "ci_lower": "95% CI, lower",
+    "ci_upper": "95% CI, upper",
+    "r_squared": "R²",
+    "odds_ratio": "odds ratio",
+    "smd": "SMD",
+    "hla": "HLA",
+    "sha256": "SHA-256",
+    "spontaneous_pct": "spontaneous %",
+    "lysis_pct": "lysis %",
+    "lysis_sd": "lysis SD",
+    "max_fold": "max fold",
+    "estimate_label": "estimate",
+    "member_type": "member",
+    "first_report": "first report",
+    "more_rows": "more rows",
+}
+"""Column names that read differently as headers; others print with underscores as spaces."""
+
+
+def header_label(name: str) -> str:
+    """A column's header as a reader reads it (``p_value`` -> p, ``n_replicates`` ->
+    replicates).
+
+    Parameters
+    ----------
+    name : str
+        The column name.
+
+    Returns
+    -------
+    str
+        The header.
+
+    Examples
+    --------
+    >>> header_label("p_holm"), header_label("first_report"), header_label("median (months)")
+    ('p (Holm)', 'first report', 'median (months)')
+    """
+    return HEADER_LABELS.get(name, name.replace("_", " "))

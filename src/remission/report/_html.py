@@ -91,7 +91,7 @@ _TEMPLATE = """<!DOCTYPE html>
 {% endfor %}{% for n in s.notes %}<p class="note missing">{{ n }}</p>
 {% endfor %}{% for t in s.tables %}<div class="table-wrap"><table id="table-{{ t.key }}" data-key="{{ t.key }}">
 <caption><b>{{ numbers["table:" ~ t.key] }}.</b> {{ t.title }}</caption>
-<thead><tr>{% for c in t.shown() %}<th scope="col">{{ c }}</th>{% endfor %}</tr></thead>
+<thead><tr>{% for c in t.headers() %}<th scope="col">{{ c }}</th>{% endfor %}</tr></thead>
 <tbody>{% for row in t.cells() %}<tr>{% for value, text, rule, _ in row %}<td{% if rule.kind != "text" %} class="num"{% endif %}>{{ text }}</td>{% endfor %}</tr>
 {% endfor %}</tbody></table></div>{% if t.shown() | length > 4 %}<p class="scroll-cue wide" aria-hidden="true">Wide table: scroll sideways &rarr;</p>{% endif %}{% if t.note %}<p class="note">{{ t.note }}</p>{% endif %}
 {% endfor %}{% for f in s.figures %}<figure id="figure-{{ f.key }}" data-key="{{ f.key }}">{{ labelled(f) | safe }}<figcaption><b>{{ numbers["figure:" ~ f.key] }}.</b> {{ f.title }}.{% if f.legend %} {{ f.legend }}{% endif %}</figcaption></figure>

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import polars as pl
 from matplotlib import pyplot as plt
 
-from remission.report._format import Column, format_number
+from remission.report._format import Column, format_number, header_label
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,13 @@ class ReportTable:
         """
         if name in self.columns:
             return self.columns[name]
+        lower = name.lower()
+        if lower in ("p", "p value", "p-value") or lower.startswith("p_") or "_p_" in lower:
+            return Column("p")
+        if lower.endswith(("_pct", "%")):
+            return Column("percent")
+        if lower in ("or", "hr", "odds_ratio", "hazard_ratio", "smd"):
+            return Column("ratio")
         dtype = self.frame.schema[name]
         if dtype.is_integer():
             return Column("count")
@@ -91,6 +98,21 @@ class ReportTable:
         ['a']
         """
         return [c for c in self.frame.columns if not c.startswith("_")]
+
+    def headers(self) -> list[str]:
+        """The shown columns' headers as a reader reads them (``header_label``).
+
+        Returns
+        -------
+        list of str
+            One label per shown column.
+
+        Examples
+        --------
+        >>> ReportTable("t", "T", pl.DataFrame({"p_value": [0.1], "n": [1]})).headers()
+        ['p', 'n']
+        """
+        return [header_label(c) for c in self.shown()]
 
     def cells(self) -> list[list[tuple[object, str, Column, bool]]]:
         """Every shown cell as (value, text, rule, censored), row by row.

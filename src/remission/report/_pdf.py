@@ -207,7 +207,8 @@ def _table(pdf: _Document, table: ReportTable, number: str) -> None:
     names = table.shown()
     cells = table.cells()
     aligns = ["L" if table.column(c).kind == "text" else "R" for c in names]
-    grid = _layout(pdf, names, [[text for _, text, _, _ in row] for row in cells], aligns)
+    rows = [[text for _, text, _, _ in row] for row in cells]
+    grid = _layout(pdf, table.headers(), rows, aligns)
     title = f"{number}. {table.title}"
     title_h = pdf.text_height(title, 8.5, 4.2, "B")
     first = sum(grid.height(r) for r in grid.rows[:_MIN_ROWS_WITH_TITLE])

@@ -42,7 +42,7 @@ def _write_table(book: xlsxwriter.Workbook, table: ReportTable, number: str, cac
     )
     names = table.shown()
     widths = [min(_MAX_WIDTH, max(8, len(n) + 2)) for n in names]
-    sheet.write_row(0, 0, names, header)
+    sheet.write_row(0, 0, table.headers(), header)
     for r, row in enumerate(table.cells(), start=1):
         for c, (value, text, rule, censored) in enumerate(row):
             widths[c] = min(_MAX_WIDTH, max(widths[c], len(text) + 2))

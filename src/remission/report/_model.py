@@ -206,7 +206,9 @@ class ReportFigure:
         'k'
         """
         svg_buf, png_buf = io.StringIO(), io.BytesIO()
-        fig.savefig(svg_buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+        # a fixed salt: the SVG's element ids, and so the file, are the same on every run
+        with plt.rc_context({"svg.hashsalt": "remission"}):
+            fig.savefig(svg_buf, format="svg", bbox_inches="tight", metadata={"Date": None})
         fig.savefig(png_buf, format="png", dpi=150, bbox_inches="tight")
         plt.close(fig)
         svg = svg_buf.getvalue()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from remission.study import load
+from tests.cli.test_cli import ENV
 from tests.sources.sdtm_data import (
     PHARMAVERSE,
     copy_minimal,
@@ -23,7 +24,7 @@ def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         check=False,
-        env={"COLUMNS": "200", "PATH": ""},
+        env=ENV,
     )
 
 

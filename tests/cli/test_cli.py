@@ -11,6 +11,10 @@ import polars as pl
 import remission
 from tests.study.bad_input_cases import MINIMAL, copy_minimal
 
+ENV = {"COLUMNS": "200", "PATH": "", "PYTHONPATH": str(Path(remission.__file__).parents[1])}
+"""A bare environment in which the command imports the same ``remission`` as the tests (the
+tree under test, not whichever copy the virtualenv has installed)."""
+
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -18,7 +22,7 @@ def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         check=False,
-        env={"COLUMNS": "200", "PATH": ""},
+        env=ENV,
     )
 
 

@@ -387,7 +387,7 @@ def test_derive_refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path) -> 
     out.mkdir()
     (out / "notes.txt").write_text("keep me")
     result = run("derive", MINIMAL, "--out", out)
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert "notes.txt" in result.stderr
     assert (out / "notes.txt").read_text() == "keep me"

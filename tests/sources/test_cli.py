@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from remission.study import load
+from tests.cli.test_cli import ENV
 from tests.sources.sdtm_data import (
     PHARMAVERSE,
     copy_minimal,
@@ -23,7 +24,7 @@ def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         check=False,
-        env={"COLUMNS": "200", "PATH": ""},
+        env=ENV,
     )
 
 
@@ -36,8 +37,8 @@ def test_import_minimal(tmp_path: Path) -> None:
     assert "imported study 'S1 (SDTM import)'" in result.stdout
     assert "3 patients (2 treated)" in result.stdout
     assert sorted(p.name for p in out.iterdir()) == [
-        "assessments.csv", "doses.csv", "labs.csv", "lesions.csv", "measurements.csv",
-        "patients.csv", "prior_therapies.csv", "study.toml",
+        ".remission-output.json", "assessments.csv", "doses.csv", "labs.csv", "lesions.csv",
+        "measurements.csv", "patients.csv", "prior_therapies.csv", "study.toml",
     ]  # fmt: skip
     study = load(out)
     assert study.config.histologies == ("melanoma",)
@@ -52,7 +53,8 @@ def test_import_as_parquet_loads_the_same_study(tmp_path: Path) -> None:
     assert run(sdtm, "--out", tmp_path / "csv", *common).returncode == 0
     result = run(sdtm, "--out", tmp_path / "pq", "--format", "parquet", *common)
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "pq").iterdir())[:2] == [
+    assert sorted(p.name for p in (tmp_path / "pq").iterdir())[:3] == [
+        ".remission-output.json",
         "assessments.parquet",
         "doses.parquet",
     ]
@@ -103,7 +105,7 @@ def test_refuses_to_replace_a_foreign_folder(tmp_path: Path) -> None:
     out.mkdir()
     (out / "thesis.docx").write_text("keep me")
     result = run(sdtm, "--out", out)
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert "thesis.docx" in result.stderr
     assert (out / "thesis.docx").read_text() == "keep me"

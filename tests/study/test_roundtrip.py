@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from polars.testing import assert_frame_equal
 
+from remission._io import OutputError
 from remission.simulate import Simulation, demo_study
 from remission.study import TABLES, Study, load, write_study
 
@@ -52,14 +53,24 @@ def test_sources_record_hash_and_rows(written: dict[str, Study]) -> None:
     assert sources["patients"].file == "patients.csv"
 
 
-def test_write_is_atomic_and_replaces(demo: Simulation, tmp_path: Path) -> None:
+def test_write_is_atomic_and_replaces_its_own_folder(demo: Simulation, tmp_path: Path) -> None:
     out = tmp_path / "study"
-    out.mkdir()
-    (out / "stale.csv").write_text("old")
+    write_study(demo.study, out, "csv")
     write_study(demo.study, out, "parquet")
-    assert not (out / "stale.csv").exists()
+    assert not (out / "patients.csv").exists()  # the earlier folder went as a whole
     assert (out / "patients.parquet").is_file()
     assert [p.name for p in tmp_path.iterdir()] == ["study"]  # no temporary folder left
+
+
+def test_write_never_replaces_a_folder_it_did_not_write(demo: Simulation, tmp_path: Path) -> None:
+    out = tmp_path / "study"
+    out.mkdir()
+    (out / "notes.csv").write_text("mine")
+    with pytest.raises(OutputError, match=r"notes\.csv"):
+        write_study(demo.study, out, "parquet")
+    assert [p.name for p in out.iterdir()] == ["notes.csv"]
+    assert (out / "notes.csv").read_text() == "mine"
+    assert [p.name for p in tmp_path.iterdir()] == ["study"]
 
 
 def test_failed_write_leaves_nothing(demo: Simulation, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import polars as pl
 import typer
 from rich.table import Table
 
+from remission._io import atomic_folder, check_out
 from remission.cli._app import app
 from remission.cli._console import console, err_console
 
@@ -52,6 +53,10 @@ def _write(text: str, path: Path) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _inputs(mutations: Path, fasta: Path | None) -> list[Path]:
+    return [mutations] if fasta is None else [mutations, fasta]
 
 
 def _show(frame: pl.DataFrame, title: str, limit: int) -> None:
@@ -143,14 +148,17 @@ def neo_cmd(
     ] = None,
 ) -> None:
     """Mutant peptides of protein changes, predicted and ranked (pVACtools-like tables)."""
+    if out:
+        check_out(out, _inputs(mutations, fasta))
     try:
         result = _api().predict_neoantigens(_changes(mutations), hla, fasta=fasta, backend=backend)
     except _api().AntigenError as exc:
         _fail(str(exc))
     _show(result.aggregated, "Neoantigen candidates (best peptide per mutation and allele)", 50)
     if out:
-        _write(result.aggregated.write_csv(separator="\t"), out / "aggregated.tsv")
-        _write(result.all_epitopes.write_csv(separator="\t"), out / "all_epitopes.tsv")
+        with atomic_folder(out, "neoantigens", inputs=_inputs(mutations, fasta)) as tmp:
+            result.aggregated.write_csv(tmp / "aggregated.tsv", separator="\t")
+            result.all_epitopes.write_csv(tmp / "all_epitopes.tsv", separator="\t")
         console.print(f"wrote aggregated.tsv and all_epitopes.tsv to {out}")
 
 
@@ -174,6 +182,8 @@ def minigenes_cmd(
     out: Annotated[Path | None, typer.Option("--out", help="Folder for the outputs.")] = None,
 ) -> None:
     """25-mer minigenes, tandem constructs (junction binders minimised) and peptide pools."""
+    if out:
+        check_out(out, _inputs(mutations, fasta))
     try:
         changes = _changes(mutations)
         mg = _api().design_minigenes(changes, fasta=fasta)
@@ -187,9 +197,10 @@ def minigenes_cmd(
         f"{design.strong_after} after reordering"
     )
     if out:
-        _write(design.fasta, out / "constructs.fasta")
-        _write(design.constructs.write_csv(separator="\t"), out / "constructs.tsv")
-        _write(design.junctions.write_csv(separator="\t"), out / "junction_binders.tsv")
-        _write(mg.write_csv(separator="\t"), out / "minigenes.tsv")
-        _write(pools.write_csv(separator="\t"), out / "_api().long_peptides.tsv")
+        with atomic_folder(out, "minigenes", inputs=_inputs(mutations, fasta)) as tmp:
+            (tmp / "constructs.fasta").write_text(design.fasta, encoding="utf-8")
+            design.constructs.write_csv(tmp / "constructs.tsv", separator="\t")
+            design.junctions.write_csv(tmp / "junction_binders.tsv", separator="\t")
+            mg.write_csv(tmp / "minigenes.tsv", separator="\t")
+            pools.write_csv(tmp / "long_peptides.tsv", separator="\t")
         console.print(f"wrote constructs, minigenes and long-peptide pools to {out}")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 import remission
+from remission._io import OutputError
 from remission.cli._console import console, err_console, problem_table
 from remission.study import StudyError
 
@@ -52,6 +54,9 @@ def main() -> None:
         app()
     except StudyError as exc:
         err_console.print(problem_table(exc.problems, str(exc).splitlines()[0]))
+        raise SystemExit(1) from None
+    except OutputError as exc:  # an --out that would destroy what remission did not write
+        err_console.print(f"[red]error:[/red] {escape(str(exc))}")  # paths may hold [brackets]
         raise SystemExit(1) from None
     except (OSError, ValueError) as exc:
         err_console.print(f"[red]error:[/red] {exc}")

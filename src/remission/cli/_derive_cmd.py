@@ -10,39 +10,20 @@ import polars as pl
 import typer
 
 import remission
-from remission._io import atomic_folder, write_csv
+from remission._io import atomic_folder, check_out, write_csv
 from remission.cli._app import app
 from remission.cli._console import check_format, console, step
 from remission.derive import derive_study
 from remission.study import Study, load
 
 FORMATS = ("csv", "parquet")
-DATASETS = ("adsl", "adex", "adtr", "adrs", "adtte", "adlb", "rsqc")
-"""Every dataset ``derive`` writes now or will write; an existing output folder may hold only
-these files (and the manifest) before it is replaced."""
 MANIFEST = "manifest.json"
-
-
-def _check_out(out: Path) -> None:
-    """Refuse to replace a folder that holds anything but earlier ``derive`` outputs."""
-    if not out.exists():
-        return
-    if not out.is_dir():
-        raise ValueError(f"{out} exists and is not a folder; choose a new or empty folder")
-    ours = {f"{name}.{fmt}" for name in DATASETS for fmt in FORMATS} | {MANIFEST}
-    foreign = sorted(p.name for p in out.iterdir() if p.name not in ours or not p.is_file())
-    if foreign:
-        listed = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
-        raise ValueError(
-            f"{out} holds files derive did not write ({listed}); it would be replaced. "
-            "Choose a new or empty folder for --out"
-        )
 
 
 def write_datasets(frames: dict[str, pl.DataFrame], study: Study, out: Path, fmt: str) -> None:
     """Write every frame (and a manifest) into ``out`` atomically: all files or none."""
-    _check_out(out)
-    with atomic_folder(out) as tmp:
+    inputs = [] if study.folder is None else [study.folder]
+    with atomic_folder(out, "derived datasets", inputs=inputs) as tmp:
         for name, frame in frames.items():
             if fmt == "csv":
                 write_csv(frame, tmp / f"{name}.csv")
@@ -73,6 +54,7 @@ def derive(
 ) -> None:
     """Derive the analysis datasets (ADEX, ...) of a study and write them to one folder."""
     check_format(fmt, FORMATS)
+    check_out(out, [study])
     with step("reading and checking the study"):
         loaded = load(study)
     with step("deriving the datasets"):

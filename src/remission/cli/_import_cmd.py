@@ -11,12 +11,12 @@ from typing import Annotated
 
 import typer
 
+from remission._io import check_out
 from remission.cli._app import app
 from remission.cli._console import check_format, console, err_console, problem_table, step
 from remission.sources import EVALUATOR, HISTOLOGY, read_sdtm
 from remission.study import (
     ROW_COLUMN,
-    TABLES,
     Problem,
     Study,
     StudyError,
@@ -33,27 +33,6 @@ app.add_typer(import_app, name="import")
 _NOT_IMPORTED = ("doses", "labs", "prior_therapies")
 """Tables an SDTM import leaves empty by design (no IL-2 ledger, LB and CM not read)."""
 
-_STUDY_FILES = (
-    {"study.toml", "study.xlsx"}
-    | {f"{name}.csv" for name in TABLES}
-    | {f"{name}.parquet" for name in TABLES}
-)
-
-
-def _check_out(out: Path) -> None:
-    """Refuse to replace a folder that holds anything but an earlier study folder's files."""
-    if not out.exists():
-        return
-    if not out.is_dir():
-        raise ValueError(f"{out} exists and is not a folder; choose a new or empty folder")
-    foreign = sorted(p.name for p in out.iterdir() if p.name not in _STUDY_FILES or p.is_dir())
-    if foreign:
-        listed = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
-        raise ValueError(
-            f"{out} holds files an import did not write ({listed}); it would be replaced. "
-            "Choose a new or empty folder for --out"
-        )
-
 
 def write_checked(study: Study, out: Path, fmt: str = "csv") -> list[Problem]:
     """Validate ``study`` as ``load`` would validate it written, and only then write it.
@@ -61,10 +40,9 @@ def write_checked(study: Study, out: Path, fmt: str = "csv") -> list[Problem]:
     The checks run on the tables in memory (``validate_study``), with each record's row as it
     will be in the written file, so nothing is written and read back; ``out`` appears (or is
     replaced, atomically) only when there is no error, so a failed import never leaves a
-    half-usable study behind. Returns the validation's notes (warnings).
+    half-usable study behind (nor replaces a folder remission did not write: ``write_study``).
+    Returns the validation's notes (warnings).
     """
-    out = out.absolute()
-    _check_out(out)
     as_written = {
         name: frame.drop(ROW_COLUMN, strict=False).with_row_index(ROW_COLUMN, offset=2)
         for name, frame in study.tables.items()
@@ -145,6 +123,7 @@ def sdtm(
     """Import CDISC SDTM domains (CSV or XPT) as a study folder, validated before it is kept."""
     check_format(fmt)
     cutoff_date = _cutoff(cutoff)
+    check_out(out, [folder] if adsl is None else [folder, adsl])
     with step(f"reading SDTM {folder}"):
         study = read_sdtm(
             folder,

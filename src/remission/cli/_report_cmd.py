@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from remission._io import check_out
 from remission.cli._app import app
 from remission.cli._console import console, step, summary_table
 from remission.study import Study, load
@@ -33,6 +34,7 @@ def report(
     out: Annotated[Path, typer.Option("--out", help="Folder for the report.")],
 ) -> None:
     """Write the study report: index.html, report.pdf, tables.xlsx, figures/ and data/."""
+    check_out(out, [study])
     with step("reading and checking the study"):
         loaded = load(study)
     headline = make_report(loaded, out)

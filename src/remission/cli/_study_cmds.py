@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from remission._io import atomic_folder
+from remission._io import atomic_folder, check_out
 from remission.cli._app import app
 from remission.cli._console import check_format, console, problem_table, step, summary_table
 from remission.study import check_study, load, write_study
@@ -51,6 +51,7 @@ def simulate_cmd(
 ) -> None:
     """Write a synthetic high-dose IL-2 cohort (labelled synthetic) as a study folder."""
     check_format(fmt)
+    check_out(out)
     from remission.simulate import simulate  # numpy: loaded only by the commands using it
 
     with step(f"simulating {patients} patients"):
@@ -68,12 +69,13 @@ def demo(
     ] = Path("remission-demo"),
 ) -> None:
     """Build the demo study (synthetic, calibrated to the 1998 NCI series) and its report."""
+    check_out(out)
     from remission.antigens.screens import demo_screen as demo_screen_tables
     from remission.antigens.screens import write_screen
     from remission.cli._report_cmd import make_report
     from remission.simulate import demo_study
 
-    with atomic_folder(out) as work:
+    with atomic_folder(out, "demo") as work:
         with step("simulating the demo study (409 patients)"):
             sim = demo_study()
         with step("writing the study and its synthetic recognition screen"):

@@ -143,7 +143,8 @@ def write_report(report: Report, frames: dict[str, pl.DataFrame], out: str | Pat
     """Write ``index.html``, ``report.pdf``, ``tables.xlsx``, ``figures/`` and ``data/``.
 
     Everything is written to a temporary folder beside ``out`` and renamed when complete, so
-    an interrupted or failed run leaves no half-written report.
+    an interrupted or failed run leaves no half-written report; an existing ``out`` is replaced
+    only when remission wrote it (``remission._io.atomic_folder``).
 
     Parameters
     ----------
@@ -169,10 +170,10 @@ def write_report(report: Report, frames: dict[str, pl.DataFrame], out: str | Pat
     >>> out = write_report(build_report(study, frames), frames,
     ...                    pathlib.Path(tempfile.mkdtemp()) / "report")
     >>> sorted(p.name for p in out.iterdir())
-    ['data', 'figures', 'index.html', 'report.pdf', 'tables.xlsx']
+    ['.remission-output.json', 'data', 'figures', 'index.html', 'report.pdf', 'tables.xlsx']
     """
     out = Path(out)
-    with atomic_folder(out) as tmp:
+    with atomic_folder(out, "report") as tmp:
         (tmp / "index.html").write_text(render_html(report), encoding="utf-8")
         (tmp / "report.pdf").write_bytes(render_pdf(report))
         (tmp / "tables.xlsx").write_bytes(render_xlsx(report))

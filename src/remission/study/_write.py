@@ -26,7 +26,8 @@ def write_study(study: Study, out: str | Path, fmt: Format = "csv") -> Path:
     """Write ``study`` as a study folder, all at once or not at all.
 
     The folder is built beside ``out`` under a temporary name and renamed when complete; an
-    existing ``out`` is replaced only then.
+    existing ``out`` is replaced only then, and only when remission wrote it (never the
+    study's own folder: ``remission._io.atomic_folder``).
 
     Parameters
     ----------
@@ -48,13 +49,14 @@ def write_study(study: Study, out: str | Path, fmt: Format = "csv") -> Path:
     >>> from remission.simulate import simulate_study
     >>> study = simulate_study(n_patients=20, seed=3)
     >>> folder = write_study(study, pathlib.Path(tempfile.mkdtemp()) / "s", "parquet")
-    >>> sorted(p.name for p in folder.iterdir())[:2]
-    ['doses.parquet', 'labs.parquet']
+    >>> sorted(p.name for p in folder.iterdir())[:3]
+    ['.remission-output.json', 'doses.parquet', 'labs.parquet']
     """
     if fmt not in ("csv", "parquet", "xlsx"):
         raise ValueError(f"format must be csv, parquet or xlsx, not {fmt!r}")
     out = Path(out)
-    with atomic_folder(out) as tmp:
+    inputs = [] if study.folder is None else [study.folder]
+    with atomic_folder(out, "study", inputs=inputs) as tmp:
         cfg = study.config.to_toml_dict()
         if fmt == "xlsx":
             cfg["study"]["workbook"] = WORKBOOK

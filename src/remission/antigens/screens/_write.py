@@ -18,7 +18,8 @@ def write_screen(tables: ScreenTables, out: str | Path) -> Path:
     tables : ScreenTables
         The screen.
     out : str or pathlib.Path
-        The folder to create (replaced only when complete).
+        The folder to create (an earlier one is replaced only when complete, and only when
+        remission wrote it).
 
     Returns
     -------
@@ -41,7 +42,7 @@ def write_screen(tables: ScreenTables, out: str | Path) -> Path:
     suffix = {label: key for key, label in CONCENTRATION_UNITS.items()}
     column = f"concentration_{suffix[units[0]]}" if units else "concentration_nm"
     plates = plates.drop("concentration_unit").rename({"concentration": column})
-    with atomic_folder(out) as tmp:
+    with atomic_folder(out, "screen") as tmp:
         write_csv(plates, tmp / "plates.csv")
         write_csv(tables.layout.drop("_row", strict=False), tmp / "layout.csv")
         config = {"screen": {"name": tables.name, "synthetic": tables.synthetic}}

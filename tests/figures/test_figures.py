@@ -104,9 +104,15 @@ def test_waterfall_and_spider(demo: tuple, tmp_path: Path) -> None:
     data = waterfall_data(frames["adtr"], frames["adrs"])
     fig = waterfall_plot(data, pr_line=-50, pd_line=25)
     _save(fig, tmp_path, "waterfall")
-    bars = [p for p in fig.axes[0].patches if isinstance(p, Rectangle) and p.get_width() == 0.85]
-    assert len(bars) == data.height
+    [bars] = fig.axes[0].collections
+    assert len(bars.get_paths()) == data.height  # one bar per patient
+    subtitle = f"N = {data.height} patients with measurable disease, assessed after baseline"
+    assert subtitle in [t.get_text() for t in fig.texts]
+    assert {"−50% (PR)", "+25% (PD)"} <= {t.get_text() for t in fig.texts}
     assert data.filter(pl.col("best") == "CR")["best_pchg"].max() == -100
     fig, points = spider_plot(frames["adtr"], frames["adrs"], DAYS_PER_MONTH, "Months")
     _save(fig, tmp_path, "spider")
-    assert points["USUBJID"].n_unique() == len(fig.axes[0].lines) - 1 - points["best"].n_unique()
+    [lines] = fig.axes[0].collections
+    assert points["USUBJID"].n_unique() == len(lines.get_segments())  # a line per patient
+    assert points["USUBJID"].n_unique() == data.height  # the waterfall's patients
+    assert subtitle in [t.get_text() for t in fig.texts]

@@ -17,6 +17,7 @@ from remission.figures._km_plot import at_risk_table, km_plot
 from remission.figures._response_plots import (
     spider_plot,
     swimmer_data,
+    swimmer_pages,
     swimmer_plot,
     waterfall_data,
     waterfall_plot,
@@ -31,6 +32,7 @@ __all__ = [
     "km_plot",
     "spider_plot",
     "swimmer_data",
+    "swimmer_pages",
     "swimmer_plot",
     "waterfall_data",
     "waterfall_plot",

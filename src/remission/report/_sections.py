@@ -17,7 +17,7 @@ from remission.figures import (
     km_plot,
     spider_plot,
     swimmer_data,
-    swimmer_plot,
+    swimmer_pages,
     waterfall_data,
     waterfall_plot,
 )
@@ -366,9 +366,11 @@ def durability_section(study: Study, frames: Frames) -> Section:
         s.figures.append(fig)
         s.tables.extend([med, land])
     lanes = swimmer_data(frames["adrs"], frames["adtte"], _groups(study))
-    if lanes.height:
-        fig, _ = swimmer_plot(lanes, DAYS_PER_MONTH, MONTHS, "Responders")
-        s.figures.append(ReportFigure.from_matplotlib("swimmer", "Responders over time", fig))
+    pages = swimmer_pages(lanes, DAYS_PER_MONTH, MONTHS, "Responders")
+    for i, (fig, _) in enumerate(pages, start=1):
+        of = f" (page {i} of {len(pages)})" if len(pages) > 1 else ""
+        key = "swimmer" if i == 1 else f"swimmer_{i}"
+        s.figures.append(ReportFigure.from_matplotlib(key, f"Responders over time{of}", fig))
     adtr = frames.get("adtr")
     if adtr is None:
         s.notes.append("Waterfall and spider plots: not available without lesion measurements.")

@@ -80,13 +80,6 @@ def apply_style() -> None:
     )
 
 
-def new_figure(width: float = MAX_WIDTH, height: float = 4.5) -> tuple[Figure, Axes]:
-    """Return a figure and axes in the house style (inches)."""
-    apply_style()
-    fig, ax = plt.subplots(figsize=(width, height))
-    return fig, ax
-
-
 def blank_figure(width: float, height: float) -> Figure:
     """Return an empty figure in the house style, to be filled with ``axes_at``."""
     apply_style()

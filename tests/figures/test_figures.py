@@ -55,17 +55,23 @@ def test_km_plot_at_risk_numbers_equal_the_table(demo: tuple, tmp_path: Path) ->
     ticks = [0, 24, 48, 72, 96, 120, 144]
     fig, table = km_plot(km, time_scale=DAYS_PER_MONTH, ticks=ticks, time_label="Months")
     _save(fig, tmp_path, "km")
-    ax = fig.axes[0]
-    printed = [t.get_text() for t in ax.texts if t.get_text().isdigit()]
-    expected = []
-    for stratum in km.strata():
-        part = table.filter(pl.col("strata") == stratum)
-        for what in ("at_risk", "censored", "events"):
-            expected += [str(v) for v in part[what].to_list()]
-    assert printed == expected
+    ax, *blocks = fig.axes  # the curves, then one axes per block of the risk table
+    assert len(blocks) == 3
+    for block, what in zip(blocks, ("at_risk", "censored", "events"), strict=True):
+        printed = [t.get_text() for t in block.texts if t.get_text().isdigit()]
+        expected = []
+        for stratum in km.strata():
+            expected += [str(v) for v in table.filter(pl.col("strata") == stratum)[what]]
+        assert printed == expected
+        # survminer style: the rows are labelled with the strata, coloured like their curves
+        labels = [t for t in block.texts if t.get_text() in ("melanoma", "renal")]
+        assert [t.get_color() for t in labels] == [line.get_color() for line in ax.lines[::2]]
     assert table.filter(pl.col("time") == 0)["at_risk"].to_list() == [182, 227]
-    assert any("Months" in ax.get_xlabel() for _ in [0])
-    assert len(ax.get_legend().get_texts()) == 2
+    assert "Months" in ax.get_xlabel()
+    assert ax.get_legend() is None  # the table's labels name the curves
+    figure_texts = [t.get_text() for t in fig.texts]
+    assert "Number at risk" in figure_texts
+    assert any("followed at the time shown" in t for t in figure_texts)
 
 
 def test_at_risk_counts_follow_the_stated_convention() -> None:
@@ -98,9 +104,15 @@ def test_waterfall_and_spider(demo: tuple, tmp_path: Path) -> None:
     data = waterfall_data(frames["adtr"], frames["adrs"])
     fig = waterfall_plot(data, pr_line=-50, pd_line=25)
     _save(fig, tmp_path, "waterfall")
-    bars = [p for p in fig.axes[0].patches if isinstance(p, Rectangle) and p.get_width() == 0.85]
-    assert len(bars) == data.height
+    [bars] = fig.axes[0].collections
+    assert len(bars.get_paths()) == data.height  # one bar per patient
+    subtitle = f"N = {data.height} patients with measurable disease, assessed after baseline"
+    assert subtitle in [t.get_text() for t in fig.texts]
+    assert {"−50% (PR)", "+25% (PD)"} <= {t.get_text() for t in fig.texts}
     assert data.filter(pl.col("best") == "CR")["best_pchg"].max() == -100
     fig, points = spider_plot(frames["adtr"], frames["adrs"], DAYS_PER_MONTH, "Months")
     _save(fig, tmp_path, "spider")
-    assert points["USUBJID"].n_unique() == len(fig.axes[0].lines) - 1 - points["best"].n_unique()
+    [lines] = fig.axes[0].collections
+    assert points["USUBJID"].n_unique() == len(lines.get_segments())  # a line per patient
+    assert points["USUBJID"].n_unique() == data.height  # the waterfall's patients
+    assert subtitle in [t.get_text() for t in fig.texts]

@@ -1,7 +1,9 @@
-"""Figures of a study (matplotlib, Agg): Kaplan-Meier, swimmer, waterfall, spider.
+"""Figures of a study (matplotlib, Agg): Kaplan-Meier, swimmer, waterfall, spider, forest,
+and of a recognition screen: heatmap and titrations.
 
 Every figure function returns the figure and, where numbers are printed on it, the table of
-those numbers; writing files is the report's job.
+those numbers; writing files is the report's job. Figures are laid out in inches for print:
+at most 6.8 x 9 in, every font at least 8 pt, placed at 100% on an A4 page.
 
 Examples
 --------
@@ -18,10 +20,12 @@ from remission.figures._km_plot import at_risk_table, km_plot
 from remission.figures._response_plots import (
     spider_plot,
     swimmer_data,
+    swimmer_pages,
     swimmer_plot,
     waterfall_data,
     waterfall_plot,
 )
+from remission.figures._screen_plots import screen_heatmap, screen_heatmap_pages, titration_plot
 from remission.figures._style import OKABE_ITO, RESPONSE_COLOURS
 
 __all__ = [
@@ -32,9 +36,13 @@ __all__ = [
     "flow_diagram",
     "forest_plot",
     "km_plot",
+    "screen_heatmap",
+    "screen_heatmap_pages",
     "spider_plot",
     "swimmer_data",
+    "swimmer_pages",
     "swimmer_plot",
+    "titration_plot",
     "waterfall_data",
     "waterfall_plot",
 ]

@@ -19,7 +19,7 @@ from remission.figures import (
     km_plot,
     spider_plot,
     swimmer_data,
-    swimmer_plot,
+    swimmer_pages,
     waterfall_data,
     waterfall_plot,
 )
@@ -468,7 +468,8 @@ def _km_figures(
             by_title = f"{title} by {group_name}"
             fig, _ = km_plot(
                 km,
-                title=f"{by_title} (log-rank {p_text})",
+                title=by_title,
+                annotation=f"log-rank {p_text}",
                 time_scale=DAYS_PER_MONTH,
                 time_label=time_label,
                 ticks=ticks,
@@ -511,9 +512,11 @@ def durability_section(study: Study, frames: Frames) -> Section:
         if sentence:
             s.paragraphs.append(sentence)
     lanes = swimmer_data(frames["adrs"], frames["adtte"], _groups(study))
-    if lanes.height:
-        fig, _ = swimmer_plot(lanes, DAYS_PER_MONTH, MONTHS, "Responders")
-        s.figures.append(ReportFigure.from_matplotlib("swimmer", "Responders over time", fig))
+    pages = swimmer_pages(lanes, DAYS_PER_MONTH, MONTHS, "Responders")
+    for i, (fig, _) in enumerate(pages, start=1):
+        of = f" (page {i} of {len(pages)})" if len(pages) > 1 else ""
+        key = "swimmer" if i == 1 else f"swimmer_{i}"
+        s.figures.append(ReportFigure.from_matplotlib(key, f"Responders over time{of}", fig))
     adtr = frames.get("adtr")
     if adtr is None:
         s.notes.append("Waterfall and spider plots: not available without lesion measurements.")

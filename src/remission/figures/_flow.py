@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 from matplotlib import pyplot as plt
 
-from remission.figures._style import new_figure
+from remission.figures._style import axes_at, blank_figure
 
 RESPONSE_ORDER = ("CR", "PR", "SD", "NON-CR/NON-PD", "PD", "NE")
 """Best responses in clinical order (NE includes patients never assessed)."""
@@ -109,11 +109,12 @@ def flow_diagram(counts: pl.DataFrame, title: str = "Patient flow") -> plt.Figur
     if not groups or len(groups) > 4:  # one column: all patients
         groups = [total]
     columns = len(groups)
-    fig, ax = new_figure(6.5, 4.6)
+    fig = blank_figure(6.5, 4.8)
+    ax = axes_at(fig, 0.1, 0.35, 6.3, 4.35)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.axis("off")
-    ax.set_title(title, loc="left", fontsize=10)
+    fig.text(0.1 / 6.5, 1 - 0.12 / 4.8, title, fontsize=10, va="top")
     _box(ax, 0.38, 0.93, f"Enrolled\nn = {total['enrolled']}")
     _arrow(ax, (0.38, 0.87), (0.38, 0.77))
     _box(ax, 0.38, 0.72, f"Treated\nn = {total['treated']}")

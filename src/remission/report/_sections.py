@@ -11,6 +11,7 @@ from remission.analysis import (
     format_duration,
     kaplan_meier,
     logrank_test,
+    median_not_reached,
     potential_followup,
 )
 from remission.figures import (
@@ -298,7 +299,7 @@ def _km_figure(
     groups: pl.DataFrame | None,
     group_name: str,
     time_label: str = MONTHS,
-) -> tuple[ReportFigure, ReportTable, ReportTable] | None:
+) -> tuple[ReportFigure, ReportTable, ReportTable, list[str]] | None:
     rows = frames["adtte"].filter(pl.col("PARAMCD") == code)
     if rows.height == 0:
         return None
@@ -348,7 +349,8 @@ def _km_figure(
         "Percent surviving with 95% CI (log-log); n_risk at that time.",
     )
     del at_risk
-    return ReportFigure.from_matplotlib(key, title, fig), med_table, land_table
+    unreached = [f"{title}: {n}." for n in median_not_reached(km, DAYS_PER_MONTH, "months")]
+    return ReportFigure.from_matplotlib(key, title, fig), med_table, land_table, unreached
 
 
 def durability_section(study: Study, frames: Frames) -> Section:
@@ -362,9 +364,10 @@ def durability_section(study: Study, frames: Frames) -> Section:
         if made is None:
             s.notes.append(f"{title}: no patient qualifies.")
             continue
-        fig, med, land = made
+        fig, med, land, unreached = made
         s.figures.append(fig)
         s.tables.extend([med, land])
+        s.notes.extend(unreached)
     lanes = swimmer_data(frames["adrs"], frames["adtte"], _groups(study))
     if lanes.height:
         fig, _ = swimmer_plot(lanes, DAYS_PER_MONTH, MONTHS, "Responders")
@@ -452,14 +455,18 @@ def survival_section(study: Study, frames: Frames) -> Section:
     if made is None:
         s.notes.append("Not available: no patient with a reference date.")
         return s
-    fig, med, land = made
+    fig, med, land, unreached = made
     s.figures.append(fig)
     s.tables.extend([med, land])
+    s.notes.extend(unreached)
     rows = frames["adtte"].filter(pl.col("PARAMCD") == "OS").join(best, on="USUBJID")
     if rows["group"].n_unique() > 1:
         test = logrank_test(
             rows["AVAL"], event_observed(rows["CNSR"]), rows["group"], name="OS by best response"
         )
+        if not test.estimable:
+            s.notes.append(f"Log-rank test of OS by best response not done: {test.not_estimable}.")
+            return s
         s.paragraphs.append(
             str(test) + ". Survival by response is descriptive: responders "
             "must live long enough to respond (guarantee-time bias)."

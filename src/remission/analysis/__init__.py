@@ -3,8 +3,11 @@
 - ``Result``: every estimate and test (estimate, CI, statistic, p-value, method, n,
   ``to_frame()``, ``to_html()``).
 - Survival: ``kaplan_meier`` (R ``survfit`` intervals ``log``/``log-log``/``plain``, medians,
-  landmarks), ``logrank_test`` (stratified too), ``cox_regression``; ``event_observed`` is the
-  one place CDISC ``CNSR`` becomes an event indicator.
+  landmarks; ``median_not_reached`` says why a median is missing), ``logrank_test``
+  (stratified too), ``cox_regression``; ``event_observed`` is the one place CDISC ``CNSR``
+  becomes an event indicator.
+- What cannot be estimated (no events, one group, separation, a constant covariate) comes
+  back as a ``Result`` whose ``not_estimable`` gives the reason, not as an exception.
 - Follow-up: ``potential_followup``, ``reverse_km_followup``, ``duration_range``.
 - Association: ``fisher_test`` (2 x 2 with R's conditional odds ratio; Freeman-Halton r x c),
   ``chisq_test``, ``wilcoxon_test``, ``p_adjust`` (R's ``fisher.test``, ``chisq.test``,
@@ -31,7 +34,7 @@ from remission.analysis._followup import (
     potential_followup,
     reverse_km_followup,
 )
-from remission.analysis._km import KaplanMeier, event_observed, kaplan_meier
+from remission.analysis._km import KaplanMeier, event_observed, kaplan_meier, median_not_reached
 from remission.analysis._regression import logistic_regression
 from remission.analysis._result import Result, format_p, frame_to_html
 from remission.analysis._tables import Factor, factor_table, table_one
@@ -53,6 +56,7 @@ __all__ = [
     "kaplan_meier",
     "logistic_regression",
     "logrank_test",
+    "median_not_reached",
     "p_adjust",
     "potential_followup",
     "reverse_km_followup",

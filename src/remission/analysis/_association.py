@@ -167,7 +167,9 @@ def wilcoxon_test(
     -------
     Result
         W, two-sided p-value; the method says exact or normal approximation (and whether
-        corrected); ``table`` has n, median and rank sum per sample.
+        corrected); ``table`` has n, median and rank sum per sample. Not estimable (no
+        p-value, the reason in ``not_estimable``) when a sample has no value or every value
+        is the same (R: p-value NaN).
 
     Examples
     --------
@@ -181,7 +183,15 @@ def wilcoxon_test(
     a, b = _finite_values(x), _finite_values(y)
     nx, ny = a.size, b.size
     if nx == 0 or ny == 0:
-        raise ValueError("both samples need at least one finite value")
+        reason = f"a sample without values (n_x = {nx}, n_y = {ny})"
+        return Result(
+            name=name,
+            method="Wilcoxon rank sum test (stats::wilcox.test)",
+            n=nx + ny,
+            statistic_label="W",
+            notes=(f"not estimable: {reason}",),
+            not_estimable=reason,
+        )
     ranks = rankdata(np.concatenate([a, b]))
     w = float(ranks[:nx].sum() - nx * (nx + 1) / 2)
     _, tie_sizes = np.unique(ranks, return_counts=True)
@@ -209,8 +219,11 @@ def wilcoxon_test(
             * ((big_n + 1) - np.sum(tie_sizes**3 - tie_sizes) / (big_n * (big_n - 1)))
         )
         correction = float(np.sign(z) * 0.5) if correct else 0.0
-        z = (z - correction) / sigma
-        p = float(2 * min(norm.cdf(z), norm.sf(z)))
+        if sigma > 0:
+            z = (z - correction) / sigma
+            p = float(2 * min(norm.cdf(z), norm.sf(z)))
+        else:  # every value tied: R's z is 0/0 and its p-value NaN
+            p = None
         method = "Wilcoxon rank sum test" + (" with continuity correction" if correct else "")
         method += " (stats::wilcox.test)"
     table = pl.DataFrame(
@@ -221,6 +234,7 @@ def wilcoxon_test(
             "rank_sum": [float(ranks[:nx].sum()), float(ranks[nx:].sum())],
         }
     )
+    reason = None if p is not None else f"all {nx + ny} values are equal: no ranks to compare"
     return Result(
         name=name,
         method=method,
@@ -229,7 +243,8 @@ def wilcoxon_test(
         statistic_label="W",
         p_value=p,
         table=table,
-        notes=tuple(notes),
+        notes=tuple(notes) + ((f"not estimable: {reason}",) if reason else ()),
+        not_estimable=reason,
     )
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import polars as pl
 from lifelines import CoxPHFitter
+from lifelines.exceptions import ConvergenceError
 from scipy.stats import chi2, norm
 
 from remission.analysis._pandas import to_pandas
+from remission.analysis._regression import aliased_terms, per_term, separation
 from remission.analysis._result import Result
 
 ArrayLike = Sequence[object] | np.ndarray | pl.Series
@@ -79,6 +82,9 @@ def logrank_test(
     -------
     Result
         Chi-square statistic, df, p-value; ``table`` has n, observed and expected per group.
+        As ``survdiff``, a group with nothing expected (no one at risk at any event time)
+        leaves the test (a note names it). Not estimable, with the reason, when there is only
+        one group, no event, or fewer than two groups left.
 
     Examples
     --------
@@ -104,9 +110,6 @@ def logrank_test(
         observed += o
         expected += ex
         var += v
-    diff = observed - expected
-    stat = float(diff[1:] @ np.linalg.solve(var[1:, 1:], diff[1:])) if k > 1 else 0.0
-    df = float(np.linalg.matrix_rank(var)) if k > 1 else 0.0
     table = pl.DataFrame(
         {
             "group": [str(v) for v in levels],
@@ -116,6 +119,39 @@ def logrank_test(
         }
     )
     method = "log-rank (survival::survdiff)" + (", stratified" if strata is not None else "")
+    # survdiff: groups with nothing expected (no one at risk at any event time) leave the test
+    tested = expected > 0
+    reason = None
+    if k < 2:
+        reason = f"only one group ({levels[0] if levels else 'no observations'})"
+    elif not e.any():
+        reason = f"no events among the {t.size} observations"
+    elif tested.sum() < 2:
+        reason = "only one group has anyone at risk at an event time"
+    elif not np.any(var[np.ix_(tested, tested)]):
+        reason = "no information: at every event time everyone at risk had the event"
+    if reason is not None:
+        return Result(
+            name=name,
+            method=method,
+            n=int(t.size),
+            statistic_label="chi-square",
+            table=table,
+            notes=(f"not estimable: {reason}",),
+            not_estimable=reason,
+        )
+    diff = (observed - expected)[tested][1:]
+    v = var[np.ix_(tested, tested)][1:, 1:]
+    df = float(tested.sum() - 1)
+    notes: list[str] = []
+    if not tested.all():
+        left = ", ".join(str(g) for g, used in zip(levels, tested, strict=True) if not used)
+        notes.append(f"left out of the test (no one at risk at an event time): {left}")
+    if np.linalg.matrix_rank(v) < v.shape[0]:  # e.g. everyone at risk dies at once
+        notes.append("the variance matrix is singular: generalised inverse used")
+        stat = float(diff @ np.linalg.pinv(v) @ diff)
+    else:
+        stat = float(diff @ np.linalg.solve(v, diff))
     return Result(
         name=name,
         method=method,
@@ -125,6 +161,7 @@ def logrank_test(
         df=df,
         p_value=float(chi2.sf(stat, df)),
         table=table,
+        notes=tuple(notes),
     )
 
 
@@ -155,7 +192,11 @@ def cox_regression(
     -------
     Result
         The first covariate's hazard ratio with its interval and Wald p-value; the
-        likelihood-ratio statistic; ``table`` has coef, se, HR, CI, z and p of every term.
+        likelihood-ratio statistic; ``table`` has coef, se, HR, CI, z, p and not_estimable
+        of every term. Not estimable, with the reason, without events, when no covariate
+        varies, with a monotone likelihood (the events ordered perfectly by the covariates:
+        the hazard ratio is infinite, R warns "coefficient may be infinite") or when the
+        fit fails; a covariate that does not vary, or is collinear, is left out (R's NA).
 
     Examples
     --------
@@ -165,44 +206,129 @@ def cox_regression(
     >>> r.estimate_label, r.estimate > 1
     ('HR x', True)
     """
-    frame = to_pandas(data.select(duration, event, *covariates).drop_nulls())
-    fitter = CoxPHFitter(alpha=1 - conf_level)
-    fitter.fit(
-        frame,
-        duration_col=duration,
-        event_col=event,
-        fit_options={"precision": 1e-12, "max_steps": 200},
+    method = "Cox proportional hazards, Efron ties (lifelines; survival::coxph)"
+    complete = data.select(duration, event, *covariates).drop_nulls()
+    n, events = complete.height, int(complete[event].sum()) if complete.height else 0
+    x = complete.select(covariates).cast(pl.Float64).to_numpy() if n else np.zeros((0, 0))
+    aliased = (
+        aliased_terms(np.column_stack([np.ones(n), x]), ["(Intercept)", *covariates]) if n else {}
     )
+    fitted = [c for c in covariates if c not in aliased]
+    notes = [f"events: {events}", *aliased.values()]
+    reason = None
+    if events == 0:
+        reason = f"no events among the {n} complete rows"
+    elif not fitted:
+        reason = "no covariate varies (or all are collinear) in the complete rows"
+    else:
+        order = complete[duration].to_numpy()
+        monotone = _monotone_likelihood(
+            order,
+            complete[event].to_numpy().astype(bool),
+            x[:, [covariates.index(c) for c in fitted]],
+        )
+        if monotone is not None:
+            reason = (
+                f"monotone likelihood ({monotone}): the events are ordered perfectly by the "
+                "covariates, so the maximum partial-likelihood hazard ratio is infinite"
+            )
+    if reason is not None:
+        return Result(
+            name=name,
+            method=method,
+            n=n,
+            estimate_label=f"HR {covariates[0]}",
+            ci_level=conf_level,
+            table=pl.DataFrame(
+                {
+                    "term": list(covariates),
+                    "not_estimable": [aliased.get(c, reason) for c in covariates],
+                },
+                schema={"term": pl.String, "not_estimable": pl.String},
+            ),
+            notes=(*notes, f"not estimable: {reason}"),
+            not_estimable=reason,
+        )
+    frame = to_pandas(complete.select(duration, event, *fitted))
+    fitter = CoxPHFitter(alpha=1 - conf_level)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # lifelines' convergence advice: diagnosed above
+            fitter.fit(
+                frame,
+                duration_col=duration,
+                event_col=event,
+                fit_options={"precision": 1e-12, "max_steps": 200},
+            )
+    except ConvergenceError as err:
+        reason = f"the partial likelihood could not be maximised ({str(err).split('.')[0]})"
+        return Result(
+            name=name,
+            method=method,
+            n=n,
+            estimate_label=f"HR {covariates[0]}",
+            ci_level=conf_level,
+            notes=(*notes, f"not estimable: {reason}"),
+            not_estimable=reason,
+        )
     z = float(norm.ppf(1 - (1 - conf_level) / 2))
     summary: pd.DataFrame = fitter.summary
     coef = summary["coef"].to_numpy()
     se = summary["se(coef)"].to_numpy()
+    keep = np.array([c not in aliased for c in covariates])
     table = pl.DataFrame(
         {
-            "term": list(summary.index.astype(str)),
-            "coef": coef,
-            "se": se,
-            "hr": np.exp(coef),
-            "hr_lower": np.exp(coef - z * se),
-            "hr_upper": np.exp(coef + z * se),
-            "z": coef / se,
-            "p": 2 * norm.sf(np.abs(coef / se)),
-        }
-    )
+            "term": list(covariates),
+            "coef": per_term(coef, keep),
+            "se": per_term(se, keep),
+            "hr": per_term(np.exp(coef), keep),
+            "hr_lower": per_term(np.exp(coef - z * se), keep),
+            "hr_upper": per_term(np.exp(coef + z * se), keep),
+            "z": per_term(coef / se, keep),
+            "p": per_term(2 * norm.sf(np.abs(coef / se)), keep),
+            "not_estimable": [aliased.get(c) for c in covariates],
+        },
+        schema_overrides={"not_estimable": pl.String},
+    ).with_columns(pl.col(pl.Float64).fill_nan(None))
     lrt = fitter.log_likelihood_ratio_test()
     first = table.row(0, named=True)
+    reason = first["not_estimable"]
+    notes[0] += "; Wald p-value for the first term"
     return Result(
         name=name,
-        method="Cox proportional hazards, Efron ties (lifelines; survival::coxph)",
-        n=len(frame),
-        estimate=first["hr"],
+        method=method,
+        n=n,
+        estimate=None if reason else first["hr"],
         estimate_label=f"HR {first['term']}",
-        ci=(first["hr_lower"], first["hr_upper"]),
+        ci=None if reason else (first["hr_lower"], first["hr_upper"]),
         ci_level=conf_level,
         statistic=float(lrt.test_statistic),
         statistic_label="likelihood-ratio chi-square",
         df=float(lrt.degrees_freedom),
-        p_value=first["p"],
+        p_value=None if reason else first["p"],
         table=table,
-        notes=(f"events: {int(frame[event].sum())}; Wald p-value for the first term",),
+        notes=tuple(notes),
+        not_estimable=reason,
     )
+
+
+MAX_PAIRS = 200_000
+"""Event/at-risk pairs up to which ``cox_regression`` checks for a monotone likelihood."""
+
+
+def _monotone_likelihood(time: np.ndarray, event: np.ndarray, x: np.ndarray) -> str | None:
+    """``"complete"``/``"quasi-complete"`` when some direction b orders every event above its
+    risk set ((x_i - x_j)'b >= 0 for each event i and each j at risk then), else None.
+
+    The Cox analogue of separation in logistic regression (the partial likelihood keeps
+    rising along b): the linear programme of ``separation`` on the pair differences. Not
+    checked beyond ``MAX_PAIRS`` pairs (large cohorts, where it does not happen).
+    """
+    events = np.flatnonzero(event)
+    ordered = np.sort(time)
+    pairs = int(np.sum(time.size - np.searchsorted(ordered, time[events], side="left") - 1))
+    if pairs == 0 or pairs > MAX_PAIRS:
+        return None
+    at_risk = [np.flatnonzero((time >= time[i]) & (np.arange(time.size) != i)) for i in events]
+    diffs = np.vstack([x[i] - x[r] for i, r in zip(events, at_risk, strict=True) if r.size])
+    return separation(np.ones(diffs.shape[0]), diffs)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
-from remission.analysis._km import ConfType, kaplan_meier
+from remission.analysis._km import ConfType, kaplan_meier, median_not_reached
 from remission.analysis._result import Result
 
 DAYS_PER_YEAR = 365.25
@@ -28,7 +28,7 @@ def potential_followup(starts: pl.Series | Sequence[dt.date], cutoff: dt.date) -
     Returns
     -------
     Result
-        The median in years, with the range in ``table``.
+        The median in years, with the range in ``table``; not estimable without a start.
 
     Examples
     --------
@@ -38,6 +38,16 @@ def potential_followup(starts: pl.Series | Sequence[dt.date], cutoff: dt.date) -
     7.0
     """
     s = pl.Series("start", starts, dtype=pl.Date).drop_nulls()
+    if s.len() == 0:
+        reason = "no treatment start recorded"
+        return Result(
+            name="median potential follow-up",
+            method="data cut-off minus treatment start, median over patients",
+            n=0,
+            estimate_label="years",
+            notes=(f"not estimable: {reason}",),
+            not_estimable=reason,
+        )
     years = (pl.lit(cutoff) - s.to_frame().to_series()).dt.total_days() / DAYS_PER_YEAR
     years = pl.select(years).to_series()
     return Result(
@@ -67,7 +77,9 @@ def reverse_km_followup(
     Returns
     -------
     Result
-        Median follow-up with its interval, in the unit of ``time``.
+        Median follow-up with its interval, in the unit of ``time``. Not estimable when
+        nobody is censored (every patient had the event: the reverse curve never falls); a
+        median the reverse curve does not reach is missing, with a note.
 
     Examples
     --------
@@ -76,15 +88,38 @@ def reverse_km_followup(
     30.0
     """
     e = np.asarray(pl.Series(event).to_numpy()).astype(int)
+    name = "median follow-up (reverse Kaplan-Meier)"
+    method = f"reverse Kaplan-Meier, {conf_type} CI (survival::survfit on 1 - event)"
+    reason = None
+    if e.size == 0:
+        reason = "no patients"
+    elif e.all():
+        reason = (
+            f"nobody censored (all {e.size} had the event), so the reverse Kaplan-Meier curve "
+            "never falls; report the median time to the event or the potential follow-up"
+        )
+    if reason is not None:
+        return Result(
+            name=name,
+            method=method,
+            n=int(e.size),
+            estimate_label="median",
+            notes=(f"not estimable: {reason}",),
+            not_estimable=reason,
+        )
     km = kaplan_meier(time, 1 - e, conf_type=conf_type)
     row = km.median().row(0, named=True)
+    notes: tuple[str, ...] = ()
+    if row["median"] is None:
+        notes = (median_not_reached(km)[0],)
     return Result(
-        name="median follow-up (reverse Kaplan-Meier)",
-        method=f"reverse Kaplan-Meier, {conf_type} CI (survival::survfit on 1 - event)",
+        name=name,
+        method=method,
         n=len(e),
         estimate=row["median"],
         estimate_label="median",
         ci=(row["lower"], row["upper"]),
+        notes=notes,
     )
 
 

@@ -351,3 +351,55 @@ def kaplan_meier(
         counts, schema={"strata": pl.String, "n": pl.Int64, "events": pl.Int64}, orient="row"
     )
     return KaplanMeier(frame, n, conf_type, conf_level)
+
+
+def median_not_reached(km: KaplanMeier, time_scale: float = 1.0, unit: str = "") -> list[str]:
+    """Say, per stratum, why a Kaplan-Meier median is missing: the curve never reaches 50%.
+
+    A median is "not reached" when fewer than half the patients had the event by the last
+    follow-up (with no event at all the curve stays at 100%); R prints it as NA. Reports
+    should write "not reached", never a blank or 0.
+
+    Parameters
+    ----------
+    km : KaplanMeier
+        The fitted curves.
+    time_scale : float
+        Divide times by this for the text (e.g. 30.4375 for months).
+    unit : str
+        Unit of the scaled times.
+
+    Returns
+    -------
+    list of str
+        One sentence per stratum whose median is missing (empty when every median exists).
+
+    Examples
+    --------
+    >>> median_not_reached(kaplan_meier([3, 5, 8], [0, 0, 0]))
+    ['all: median not reached (no events among 3; the curve stays at 100%)']
+    >>> median_not_reached(kaplan_meier([3, 5, 8, 9], [1, 0, 0, 0]), unit="days")
+    ['all: median not reached (1 event among 4; the curve ends at 75% at 9 days)']
+    >>> median_not_reached(kaplan_meier([3, 5], [1, 1]))
+    []
+    """
+    out = []
+    medians = km.median()
+    for row in medians.iter_rows(named=True):
+        if row["median"] is not None:
+            continue
+        stratum, n, events = row["strata"], row["n"], row["events"]
+        if events == 0:
+            out.append(
+                f"{stratum}: median not reached (no events among {n}; the curve stays at 100%)"
+            )
+            continue
+        t = km.table.filter(pl.col("strata") == stratum)
+        last = float(t["time"][-1]) / time_scale
+        lowest = float(t["surv"][-1])
+        when = f"{last:.0f}{' ' + unit if unit else ''}"
+        out.append(
+            f"{stratum}: median not reached ({events} event{'s' if events != 1 else ''} among "
+            f"{n}; the curve ends at {100 * lowest:.0f}% at {when})"
+        )
+    return out

@@ -12,10 +12,8 @@ of the true limits; doing the same steps reproduces R's printed numbers.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
-import statsmodels.api as sm
+from scipy.special import expit
 from scipy.stats import chi2, norm
 
 
@@ -24,20 +22,68 @@ def binomial_deviance(y: np.ndarray, eta: np.ndarray) -> float:
     return float(2 * np.sum(y * np.logaddexp(0, -eta) + (1 - y) * np.logaddexp(0, eta)))
 
 
+MAX_ITERATIONS = 100
+MAX_STEP = 10.0
+"""Largest change of a coefficient in one Newton step (logistf caps at 5 in the same way)."""
+
+
 def fit_logistic(
-    y: np.ndarray, x: np.ndarray, offset: np.ndarray | None = None, start: np.ndarray | None = None
+    y: np.ndarray,
+    x: np.ndarray,
+    offset: np.ndarray | None = None,
+    start: np.ndarray | None = None,
+    etastart: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float, bool]:
-    """Maximum-likelihood logistic fit (statsmodels IRLS); coefficients, deviance, converged."""
+    """Maximum-likelihood logistic fit: coefficients, deviance, converged.
+
+    Newton-Raphson (IRLS) with steps capped at ``MAX_STEP`` and halved whenever the deviance
+    would rise, so a poor start
+    cannot send it off to infinity (plain IRLS from a start whose fitted probabilities are all
+    near 0 or 1 can, and then reports a deviance of 1e16 as converged). With ``etastart`` the
+    first step is R's ``glm.fit(etastart = )``: a weighted least-squares fit of the working
+    response at that linear predictor, which is how MASS's profile moves from one grid point
+    to the next; else the fit starts at ``start`` (default 0). The maximum is unique, so the
+    start changes how it is reached, not where.
+    """
+    off = np.zeros(y.size) if offset is None else np.asarray(offset, dtype=float)
     if x.shape[1] == 0:
-        eta = np.zeros(y.size) if offset is None else offset
-        return np.zeros(0), binomial_deviance(y, eta), True
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # separation is diagnosed by the caller
-        fit = sm.GLM(y, x, family=sm.families.Binomial(), offset=offset).fit(
-            start_params=start, tol=1e-12, maxiter=100
-        )
-    eta = x @ fit.params + (0 if offset is None else offset)
-    return np.asarray(fit.params), binomial_deviance(y, eta), bool(fit.converged)
+        return np.zeros(0), binomial_deviance(y, off), True
+    if etastart is not None:
+        mu = expit(etastart)
+        w = np.maximum(mu * (1 - mu), 1e-300)
+        work = etastart - off + (y - mu) / w
+        root = np.sqrt(w)
+        beta = np.linalg.lstsq(x * root[:, None], work * root, rcond=None)[0]
+    else:
+        beta = np.zeros(x.shape[1]) if start is None else np.asarray(start, dtype=float).copy()
+    dev = binomial_deviance(y, x @ beta + off)
+    for _ in range(MAX_ITERATIONS):
+        mu = expit(x @ beta + off)
+        w = mu * (1 - mu)
+        info = x.T @ (x * w[:, None])
+        score = x.T @ (y - mu)
+        try:
+            step = np.linalg.solve(info, score)
+        except np.linalg.LinAlgError:  # every weight underflowed: climb the gradient instead
+            step = score / max(float(np.max(np.abs(score))), 1e-300)
+        largest = float(np.max(np.abs(step)))
+        if largest > MAX_STEP:  # far from the maximum the weights are tiny and the step huge
+            step *= MAX_STEP / largest
+        t = 1.0
+        while True:
+            candidate = beta + t * step
+            new = binomial_deviance(y, x @ candidate + off)
+            if new <= dev or t < 2.0**-40:
+                break
+            t /= 2
+        if not new <= dev:  # no step lowers the deviance: at the maximum to rounding
+            return beta, dev, bool(np.max(np.abs(score)) < 1e-6 * (1 + dev))
+        moved = float(np.max(np.abs(candidate - beta)))
+        change = dev - new
+        beta, dev = candidate, new
+        if change <= 1e-13 * (dev + 0.1) and moved <= 1e-9 * (1 + float(np.max(np.abs(beta)))):
+            return beta, dev, True
+    return beta, dev, False
 
 
 def fmm_spline(x: np.ndarray, y: np.ndarray, xout: np.ndarray) -> np.ndarray:
@@ -112,12 +158,13 @@ def profile_ci(
         xi = x[:, others]
         values, zs = [beta[j]], [0.0]
         for sign in (-1.0, 1.0):
-            start = beta[others]
+            eta = x @ beta  # MASS: each direction starts from the fit's linear predictor
             step, z = 0, 0.0
             while (step := step + 1) < max_steps and abs(z) < zmax:
                 bj = beta[j] + sign * step * step_size * se[j]
-                coef, dev, _ = fit_logistic(y, xi, offset=x[:, j] * bj, start=start)
-                start = coef
+                offset = x[:, j] * bj
+                coef, dev, _ = fit_logistic(y, xi, offset=offset, etastart=eta)
+                eta = xi @ coef + offset
                 rise = dev - deviance
                 if rise <= -1e-3:
                     raise RuntimeError("profiling found a better fit: the model had not converged")

@@ -27,12 +27,76 @@ _PROB_EPS = 10 * np.finfo(float).eps
 
 @dataclass(frozen=True)
 class Design:
-    """Outcome vector, model matrix and term names after dropping incomplete rows."""
+    """Outcome vector, model matrix and term names after dropping incomplete rows.
+
+    ``aliased`` maps each term that is a linear combination of the terms before it (R's NA
+    coefficient) to the reason; ``x`` keeps every column, ``estimable`` selects the others.
+    """
 
     y: np.ndarray
     x: np.ndarray
     terms: tuple[str, ...]
     dropped: int
+    aliased: dict[str, str]
+
+    @property
+    def estimable(self) -> np.ndarray:
+        """Boolean mask of the columns that are not aliased."""
+        return np.array([t not in self.aliased for t in self.terms], dtype=bool)
+
+    def outcome_problem(self, outcome: str) -> str | None:
+        """Why nothing can be modelled (no complete rows, no events, only events), or None."""
+        n = self.y.size
+        if n == 0:
+            return f"no complete rows ({self.dropped} rows with missing values dropped)"
+        events = int(self.y.sum())
+        if events == 0:
+            return f"no events: {outcome} is 0 in all {n} complete rows"
+        if events == n:
+            return f"no non-events: {outcome} is 1 in all {n} complete rows"
+        return None
+
+
+NUMBERS = (
+    "coef",
+    "se",
+    "z",
+    "p",
+    "or",
+    "wald_lower",
+    "wald_upper",
+    "profile_lower",
+    "profile_upper",
+)
+
+ALIAS_TOLERANCE = 1e-7
+"""A column is aliased when less than this fraction of its norm is outside the span of the
+columns before it (R's ``lm`` tolerance for rank detection)."""
+
+
+def aliased_terms(x: np.ndarray, terms: Sequence[str]) -> dict[str, str]:
+    """Terms that are linear combinations of earlier ones, in R's order (the later one goes)."""
+    kept: list[int] = []
+    out: dict[str, str] = {}
+    for j in range(x.shape[1]):
+        col = x[:, j]
+        norm_j = float(np.linalg.norm(col))
+        if kept:
+            basis = x[:, kept]
+            coef, *_ = np.linalg.lstsq(basis, col, rcond=None)
+            residual = float(np.linalg.norm(col - basis @ coef))
+        else:
+            residual = norm_j
+        if norm_j == 0 or residual <= ALIAS_TOLERANCE * norm_j:
+            if np.ptp(col) == 0:
+                why = f"it takes the single value {col[0]:g} in the {col.size} complete rows"
+            else:
+                used = [terms[k] for k, c in zip(kept, coef, strict=True) if abs(c) > 1e-9]
+                why = "it is a linear combination of " + ", ".join(used)
+            out[terms[j]] = f"{terms[j]} not estimable (aliased, R's NA): {why}"
+        else:
+            kept.append(j)
+    return out
 
 
 def design_matrix(data: pl.DataFrame, outcome: str, covariates: Sequence[str]) -> Design:
@@ -40,7 +104,9 @@ def design_matrix(data: pl.DataFrame, outcome: str, covariates: Sequence[str]) -
 
     Numeric columns enter as they are; Boolean ``b`` as the 0/1 term ``bTRUE``; text or
     categorical ``c`` as treatment contrasts against the first level (``c<level>`` terms).
-    Rows missing the outcome or any covariate are dropped (R's ``na.omit``).
+    Rows missing the outcome or any covariate are dropped (R's ``na.omit``). A column that is
+    a linear combination of earlier ones (a constant covariate, a collinear one) is kept in
+    ``x`` but listed in ``aliased``, as R gives it an NA coefficient.
     """
     missing = [c for c in (outcome, *covariates) if c not in data.columns]
     if missing:
@@ -78,18 +144,14 @@ def design_matrix(data: pl.DataFrame, outcome: str, covariates: Sequence[str]) -
             for level in levels[1:]:
                 columns.append((values == level).astype(float))
                 terms.append(f"{name}{level}")
-    if complete.height == 0 or y.min() == y.max():
-        raise ValueError(
-            f"outcome {outcome!r} takes a single value in the {complete.height} complete rows: "
-            "nothing to model"
-        )
     x = np.column_stack(columns)
-    if np.linalg.matrix_rank(x) < x.shape[1]:
-        raise ValueError(
-            "the model matrix is rank-deficient (collinear covariates, a constant covariate or "
-            f"an empty level): terms {', '.join(terms)}"
-        )
-    return Design(y=y, x=x, terms=tuple(terms), dropped=data.height - complete.height)
+    return Design(
+        y=y,
+        x=x,
+        terms=tuple(terms),
+        dropped=data.height - complete.height,
+        aliased=aliased_terms(x, terms) if complete.height else {},
+    )
 
 
 def separation(y: np.ndarray, x: np.ndarray) -> str | None:
@@ -124,6 +186,73 @@ def separation_note(kind: str | None) -> str | None:
     )
 
 
+def describe_separation(y: np.ndarray, x: np.ndarray, terms: Sequence[str]) -> str:
+    """What separates the outcome, in words: an empty cell, ranges that do not overlap, or a
+    combination of covariates (when no single covariate separates it on its own).
+
+    ``x`` has the intercept first. When one covariate separates the outcome less completely
+    than the model's covariates together, the text says both.
+    """
+    whole = separation(y, x)
+    for j in range(1, x.shape[1]):
+        col = x[:, j]
+        alone = separation(y, x[:, [0, j]])
+        if alone is None:
+            continue
+        text = None
+        values = np.unique(col)
+        if values.size <= 2:
+            for v in values:
+                at = col == v
+                events, n_at = int(y[at].sum()), int(at.sum())
+                if events == 0:
+                    text = f"no events where {terms[j]} = {v:g} (0 of {n_at})"
+                elif events == n_at:
+                    text = f"only events where {terms[j]} = {v:g} ({n_at} of {n_at})"
+                if text:
+                    break
+        if text is None:
+            events, others = col[y == 1], col[y == 0]
+            high = events.min() >= others.max()
+            text = (
+                f"every event has {terms[j]} {'>=' if high else '<='} "
+                f"{events.min() if high else events.max():g} and every non-event "
+                f"{'<=' if high else '>='} {others.max() if high else others.min():g}"
+            )
+        if whole is not None and whole != alone and x.shape[1] > 2:
+            text += f"; with the other covariates the separation is {whole}"
+        return text
+    return "the covariates together predict the outcome perfectly"
+
+
+def not_estimable_fit(
+    design: Design, reason: str, name: str, method: str, conf_level: float, notes: list[str]
+) -> Result:
+    """A model that could not be fitted at all: every term listed with empty numbers."""
+    table = pl.DataFrame(
+        {"term": list(design.terms), "not_estimable": [reason] * len(design.terms)},
+        schema={"term": pl.String, "not_estimable": pl.String},
+    )
+    first = design.terms[min(1, len(design.terms) - 1)]
+    return Result(
+        name=name,
+        method=method,
+        n=int(design.y.size),
+        estimate_label=f"OR {first}",
+        ci_level=conf_level,
+        table=table,
+        notes=(*notes, f"not estimable: {reason}"),
+        not_estimable=reason,
+    )
+
+
+def per_term(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Per-term values with NaN at aliased terms."""
+    out = np.full(keep.size, np.nan)
+    out[keep] = values
+    return out
+
+
 def logistic_regression(
     data: pl.DataFrame,
     outcome: str,
@@ -138,6 +267,12 @@ def logistic_regression(
     on a grid; see ``docs/statistics.md``). Separation is detected (linear programme, fitted
     probabilities numerically 0 or 1, non-convergence) and reported in the notes with the
     advice to use ``firth_regression``; profile intervals are then not computed.
+
+    What cannot be estimated is said, not raised: with separation the result is not estimable
+    (``not_estimable`` says what separates, e.g. "no events where x = 1 (0 of 5)"; the table
+    keeps where R's IRLS stopped); with a constant outcome or no complete rows nothing is
+    fitted; a term that is a linear combination of earlier ones (a constant or collinear
+    covariate) gets empty numbers and a reason, as R gives it NA, and the others are fitted.
 
     Parameters
     ----------
@@ -159,8 +294,9 @@ def logistic_regression(
         The first covariate's odds ratio with its profile interval and Wald p-value; the
         likelihood-ratio chi-square of the model against the intercept-only model; ``table``
         has per term coef, se, z, p (Wald), or, wald_lower, wald_upper, profile_lower,
-        profile_upper (intervals on the odds-ratio scale); notes give the residual and null
-        deviance, AIC and log-likelihood, and any separation.
+        profile_upper (intervals on the odds-ratio scale) and not_estimable (the reason, per
+        term); notes give the residual and null deviance, AIC and log-likelihood, and any
+        separation.
 
     Examples
     --------
@@ -173,7 +309,16 @@ def logistic_regression(
     ['(Intercept)', 'dose']
     """
     design = design_matrix(data, outcome, covariates)
-    y, x, terms = design.y, design.x, list(design.terms)
+    method = "logistic regression, binomial GLM (statsmodels; stats::glm)"
+    notes = [f"events: {int(design.y.sum())} of {design.y.size}"]
+    if design.dropped:
+        notes.append(f"{design.dropped} rows with missing values dropped")
+    problem = design.outcome_problem(outcome)
+    if problem is not None:
+        return not_estimable_fit(design, problem, name, method, conf_level, notes)
+    keep = design.estimable
+    y, x, terms = design.y, design.x[:, keep], list(design.terms)
+    fitted_terms = [t for t in terms if t not in design.aliased]
     k, n = x.shape[1], y.size
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # perfect-separation warnings: diagnosed below
@@ -189,60 +334,81 @@ def logistic_regression(
     aic = deviance + 2 * k
     z = beta / se
     q = norm.ppf((1 + conf_level) / 2)
-    notes = [f"events: {int(y.sum())} of {n}"]
     if not fit.converged:
-        notes.append(f"the fit did not converge in {GLM_MAXIT} IRLS iterations")
-    if design.dropped:
-        notes.append(f"{design.dropped} rows with missing values dropped")
+        notes.insert(1, f"the fit did not converge in {GLM_MAXIT} IRLS iterations")
+    notes.extend(design.aliased.values())
     kind = separation(y, x)
     fitted = expit(eta)
     if kind is None and np.any((fitted < _PROB_EPS) | (fitted > 1 - _PROB_EPS)):
         kind = "quasi-complete"
     profile_lower = profile_upper = np.full(k, np.nan)
+    reason = None
     if kind is not None:
         notes.append(str(separation_note(kind)))
+        reason = (
+            f"{kind} separation: {describe_separation(y, x, fitted_terms)}, so the "
+            "maximum-likelihood odds ratios are infinite"
+        )
     else:
         try:
-            profile_lower, profile_upper = np.exp(profile_ci(y, x, beta, se, deviance, conf_level))
+            lower, upper = profile_ci(y, x, beta, se, deviance, conf_level)
         except RuntimeError as err:
             notes.append(f"profile intervals not computed: {err}")
+        else:
+            outside = ~((lower <= beta) & (beta <= upper)) & np.isfinite(lower + upper)
+            for j in np.flatnonzero(outside):
+                notes.append(
+                    f"profile interval of {fitted_terms[j]} not shown: the profile "
+                    "is not monotone, so its limits do not enclose the estimate"
+                )
+            lower[outside] = upper[outside] = np.nan
+            profile_lower, profile_upper = np.exp(lower), np.exp(upper)
+    term_reason = [
+        design.aliased.get(t, reason if reason is not None and t != "(Intercept)" else None)
+        for t in terms
+    ]
     with np.errstate(over="ignore"):  # exp of a diverging coefficient is inf, as in R
         table = pl.DataFrame(
             {
                 "term": terms,
-                "coef": beta,
-                "se": se,
-                "z": z,
-                "p": 2 * norm.sf(np.abs(z)),
-                "or": np.exp(beta),
-                "wald_lower": np.exp(beta - q * se),
-                "wald_upper": np.exp(beta + q * se),
-                "profile_lower": profile_lower,
-                "profile_upper": profile_upper,
-            }
-        ).with_columns(pl.col("profile_lower", "profile_upper").fill_nan(None))
+                "coef": per_term(beta, keep),
+                "se": per_term(se, keep),
+                "z": per_term(z, keep),
+                "p": per_term(2 * norm.sf(np.abs(z)), keep),
+                "or": per_term(np.exp(beta), keep),
+                "wald_lower": per_term(np.exp(beta - q * se), keep),
+                "wald_upper": per_term(np.exp(beta + q * se), keep),
+                "profile_lower": per_term(profile_lower, keep),
+                "profile_upper": per_term(profile_upper, keep),
+                "not_estimable": term_reason,
+            },
+            schema_overrides={"not_estimable": pl.String},
+        ).with_columns(pl.col(c).fill_nan(None) for c in NUMBERS)
     notes.append(
         f"residual deviance {deviance:.10g} on {n - k} df; null deviance {null_deviance:.10g} "
         f"on {n - 1} df; AIC {aic:.10g}; log-likelihood {loglik:.10g} (df {k})"
     )
-    first = table.row(min(1, k - 1), named=True)
+    first = table.row(min(1, len(terms) - 1), named=True)
+    reason = first["not_estimable"]
     ci = (first["profile_lower"], first["profile_upper"])
     ci_kind = "profile likelihood (MASS confint.glm)"
     if ci[0] is None or ci[1] is None:
         ci, ci_kind = (first["wald_lower"], first["wald_upper"]), "Wald (confint.default)"
-    notes.append(f"estimate: OR of {first['term']}, {ci_kind} interval, Wald p-value")
+    if reason is None:
+        notes.append(f"estimate: OR of {first['term']}, {ci_kind} interval, Wald p-value")
     return Result(
         name=name,
-        method="logistic regression, binomial GLM (statsmodels; stats::glm)",
+        method=method,
         n=n,
-        estimate=first["or"],
+        estimate=None if reason else first["or"],
         estimate_label=f"OR {first['term']}",
-        ci=ci,
+        ci=None if reason else ci,
         ci_level=conf_level,
         statistic=null_deviance - deviance,
         statistic_label="likelihood-ratio chi-square",
         df=float(k - 1),
-        p_value=first["p"],
+        p_value=None if reason else first["p"],
         table=table,
         notes=tuple(notes),
+        not_estimable=reason,
     )

@@ -72,6 +72,11 @@ class Result:
         Detail (per group, per term, per time).
     notes : tuple of str
         Anything the reader must know (ties, approximations, data dropped).
+    not_estimable : str or None
+        Why the estimate (or test) could not be computed, in words a reader can act on
+        (``"no events: ..."``, ``"quasi-complete separation: ..."``); None when it was. A
+        result that is not estimable has no estimate, interval or p-value of its own; its
+        ``table`` may still hold what the method reached (e.g. where R's IRLS stopped).
 
     Examples
     --------
@@ -79,6 +84,8 @@ class Result:
     ...            ci=(0.5, 2.5), p_value=0.01)
     >>> print(r)
     demo: mean difference 1.5 (95% CI 0.5 to 2.5), p = 0.01 [t-test; n = 10]
+    >>> print(Result("OS by arm", "log-rank", n=8, not_estimable="no events"))
+    OS by arm: not estimable: no events [log-rank; n = 8]
     """
 
     name: str
@@ -94,10 +101,29 @@ class Result:
     p_value: float | None = None
     table: pl.DataFrame | None = field(default=None, compare=False)
     notes: tuple[str, ...] = ()
+    not_estimable: str | None = None
+
+    @property
+    def estimable(self) -> bool:
+        """Whether the estimate or test could be computed.
+
+        Returns
+        -------
+        bool
+            False when ``not_estimable`` gives a reason.
+
+        Examples
+        --------
+        >>> Result("x", "m", not_estimable="no events").estimable
+        False
+        """
+        return self.not_estimable is None
 
     def __str__(self) -> str:
         parts = []
-        if self.estimate is not None or self.estimate_label:
+        if self.not_estimable is not None:
+            parts.append(f"not estimable: {self.not_estimable}")
+        if self.estimate is not None or (self.estimate_label and self.not_estimable is None):
             text = f"{self.estimate_label} {_num(self.estimate)}".strip()
             if self.ci is not None:
                 text += f" ({self.ci_level:.0%} CI {_num(self.ci[0])} to {_num(self.ci[1])})"
@@ -120,7 +146,7 @@ class Result:
         -------
         polars.DataFrame
             Columns name, method, n, estimate_label, estimate, ci_lower, ci_upper, ci_level,
-            statistic_label, statistic, df, p_value.
+            statistic_label, statistic, df, p_value, not_estimable (the reason, or null).
 
         Examples
         --------
@@ -142,6 +168,7 @@ class Result:
                 "statistic": [self.statistic],
                 "df": [self.df],
                 "p_value": [self.p_value],
+                "not_estimable": [self.not_estimable],
             },
             schema={
                 "name": pl.String,
@@ -156,6 +183,7 @@ class Result:
                 "statistic": pl.Float64,
                 "df": pl.Float64,
                 "p_value": pl.Float64,
+                "not_estimable": pl.String,
             },
         )
 

@@ -119,6 +119,15 @@ def _as_text(values: pl.Series) -> list[str | None]:
     return [None if v is None else str(v) for v in values.to_list()]
 
 
+def _no_values(label: str, n_group: int, n_rest: int) -> str | None:
+    """Why a factor cannot be tested for lack of values in a group, or None."""
+    if n_group and n_rest:
+        return None
+    if not n_group and not n_rest:
+        return "no values"
+    return f"no values among the patients {'with' if not n_group else 'without'} {label}"
+
+
 def factor_table(
     data: pl.DataFrame,
     outcome: str,
@@ -161,7 +170,9 @@ def factor_table(
         ``pct_rest`` (level rows: percent of non-missing), ``missing_group`` /
         ``missing_rest``; for continuous factors ``mean_``, ``sem_``, ``median_``, ``q1_``,
         ``q3_`` + ``group`` / ``rest``; display text ``group`` and ``rest`` ("n (%)" or
-        "mean ± SEM; median [Q1, Q3]"); ``test``; ``p_value`` and any adjusted p-values.
+        "mean ± SEM; median [Q1, Q3]"); ``test``; ``p_value`` and any adjusted p-values;
+        ``not_tested`` (factor rows) says why a factor has no test: a single value observed,
+        no values in one group, every value equal.
 
     Examples
     --------
@@ -198,12 +209,15 @@ def factor_table(
             a, b = _numbers(in_group), _numbers(in_rest)
             sa, sb = _summary(a), _summary(b)
             test, p = None, None
-            if a.size and b.size:
+            untested = _no_values(label, a.size, b.size)
+            if untested is None:
                 result = wilcoxon_test(a, b)
                 p = result.p_value
-                test = "Wilcoxon rank-sum, " + (
-                    "exact" if "exact" in result.method else "normal approx."
-                )
+                untested = result.not_estimable
+                if untested is None:
+                    test = "Wilcoxon rank-sum, " + (
+                        "exact" if "exact" in result.method else "normal approx."
+                    )
 
             def text(s: dict[str, float | None], missing: int) -> str:
                 out = (
@@ -228,6 +242,7 @@ def factor_table(
                     "rest": text(sb, miss_r),
                     "test": test,
                     "p_value": p,
+                    "not_tested": untested,
                 }
             )
             continue
@@ -240,7 +255,11 @@ def factor_table(
         )
         seen = counts.sum(axis=0) > 0
         test, p = None, None
-        if seen.sum() >= 2 and counts.sum(axis=1).min() > 0:
+        untested = _no_values(label, int(counts[0].sum()), int(counts[1].sum()))
+        if untested is None and seen.sum() < 2:
+            only = [str(lv) for lv, s in zip(levels, seen, strict=True) if s]
+            untested = f"a single value observed ({', '.join(only)})"
+        if untested is None:
             result = fisher_test(counts[:, seen])
             p = result.p_value
             test = "Fisher exact" if seen.sum() == 2 else "Freeman-Halton exact"
@@ -260,6 +279,7 @@ def factor_table(
                 "rest": f"{miss_r} missing" if miss_r else "",
                 "test": test,
                 "p_value": p,
+                "not_tested": untested,
             }
         )
         for j, level in enumerate(levels):
@@ -300,6 +320,7 @@ def factor_table(
         "rest": pl.String,
         "test": pl.String,
         "p_value": pl.Float64,
+        "not_tested": pl.String,
     }
     table = pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema)
     raw = [rows[i]["p_value"] for i in p_rows]

@@ -67,8 +67,11 @@ def _headline(study: Study, frames: dict[str, pl.DataFrame]) -> list[tuple[str, 
     treated = study.table("patients")["treatment_start"].drop_nulls()
     if treated.len():
         fu = potential_followup(treated, study.config.cutoff_date)
-        rows.append(("median potential follow-up", f"{format_number(fu.estimate, 'years')} years"))
-    return rows + factor_headline(frames)
+        if fu.estimate is not None:
+            rows.append(
+                ("median potential follow-up", f"{format_number(fu.estimate, 'years')} years")
+            )
+    return rows + factor_headline(study, frames)
 
 
 def build_report(

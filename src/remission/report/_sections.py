@@ -10,6 +10,7 @@ from remission.analysis import (
     event_observed,
     kaplan_meier,
     logrank_test,
+    median_not_reached,
     potential_followup,
 )
 from remission.analysis._followup import DAYS_PER_MONTH, DAYS_PER_YEAR
@@ -430,7 +431,7 @@ def _km_figures(
     group_name: str,
     time_label: str = MONTHS,
     overall: bool = True,
-) -> tuple[list[ReportFigure], list[ReportTable], str] | None:
+) -> tuple[list[ReportFigure], list[ReportTable], str, list[str]] | None:
     """KM of one ADTTE parameter: overall (optional) and by ``groups`` with the log-rank p."""
     rows = frames["adtte"].filter(pl.col("PARAMCD") == code)
     if rows.height == 0:
@@ -438,7 +439,7 @@ def _km_figures(
     top = float(rows["AVAL"].max()) / DAYS_PER_MONTH
     step = 12 if top <= 72 else 24
     ticks = [float(t) for t in range(0, int(top) + step, step)]
-    figures, kms, sentence = [], [], ""
+    figures, kms, sentence, notes = [], [], "", []
     events = event_observed(rows["CNSR"])
     if overall:
         km = kaplan_meier(rows["AVAL"], events, conf_type="log-log")
@@ -463,13 +464,18 @@ def _km_figures(
             )
             kms.append(km)
             test = logrank_test(rows["AVAL"], events, rows["group"], name=title)
-            p_text = format_p(test.p_value)
             labels = {st: _strata_name(st) for st in km.strata()}
             by_title = f"{title} by {group_name}"
+            if test.estimable:
+                p_text = format_p(test.p_value)
+                sentence = f"{by_title}: log-rank {p_text}."
+            else:
+                p_text = "log-rank test not done"
+                notes.append(f"Log-rank test of {by_title} not done: {test.not_estimable}.")
             fig, _ = km_plot(
                 km,
                 title=by_title,
-                annotation=f"log-rank {p_text}",
+                annotation=f"log-rank {p_text}" if test.estimable else None,
                 time_scale=DAYS_PER_MONTH,
                 time_label=time_label,
                 ticks=ticks,
@@ -481,13 +487,16 @@ def _km_figures(
                     by_title,
                     fig,
                     f"{KM_LEGEND} N = {rows.height} patients; log-rank test across the "
-                    f"{len(labels)} groups, {p_text}.",
+                    f"{len(labels)} groups: {p_text}.",
                 )
             )
-            sentence = f"{by_title}: log-rank {p_text}."
     if not kms:
         return None
-    return figures, list(_km_tables(kms, key, title)), sentence
+    for km in kms:
+        for line in median_not_reached(km, DAYS_PER_MONTH, "months"):
+            stratum, _, why = line.partition(": ")
+            notes.append(f"{title}, {_strata_name(stratum)}: {why}.")
+    return figures, list(_km_tables(kms, key, title)), sentence, notes
 
 
 def _histology(frames: Frames) -> pl.DataFrame:
@@ -506,9 +515,10 @@ def durability_section(study: Study, frames: Frames) -> Section:
         if made is None:
             s.notes.append(f"{title}: no patient qualifies.")
             continue
-        figs, tables, sentence = made
+        figs, tables, sentence, notes = made
         s.figures.extend(figs)
         s.tables.extend(tables)
+        s.notes.extend(notes)
         if sentence:
             s.paragraphs.append(sentence)
     lanes = swimmer_data(frames["adrs"], frames["adtte"], _groups(study))
@@ -596,9 +606,10 @@ def survival_section(study: Study, frames: Frames) -> Section:
     if made is None:
         s.notes.append("Not available: no patient with a reference date.")
         return s
-    figs, tables, sentence = made
+    figs, tables, sentence, notes = made
     s.figures.extend(figs)
     s.tables.extend(tables)
+    s.notes.extend(notes)
     if sentence:
         s.paragraphs.append(sentence)
     best = frames["adsl"].select(
@@ -609,7 +620,8 @@ def survival_section(study: Study, frames: Frames) -> Section:
         frames, "OS", "km_os", "Overall survival", best, "best response", overall=False
     )
     if made is not None:
-        figs, tables, sentence = made
+        figs, tables, sentence, notes = made
+        s.notes.extend(notes)
         s.figures.extend(figs)
         s.tables.extend(
             ReportTable(
@@ -621,8 +633,9 @@ def survival_section(study: Study, frames: Frames) -> Section:
             )
             for t in tables
         )
-        s.paragraphs.append(
-            sentence + " Survival by response is descriptive: responders must live long "
-            "enough to respond (guarantee-time bias)."
-        )
+        if sentence:
+            s.paragraphs.append(
+                sentence + " Survival by response is descriptive: responders must live long "
+                "enough to respond (guarantee-time bias)."
+            )
     return s

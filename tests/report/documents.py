@@ -152,3 +152,22 @@ def overlapping_boxes(page: Page, tolerance: float = 0.6) -> list[tuple[str, str
             if dx > tolerance and dy > tolerance:
                 out.append((a[4], b[4]))
     return out
+
+
+def stranded_headings(path: Path, pages: list[Page]) -> list[str]:
+    """Bookmarked headings (sections, tables, figures) with nothing under them on their page:
+    fewer than two lines of text and no image below the heading's line."""
+    pdf = pypdfium2.PdfDocument(str(path))
+    out = []
+    for mark in pdf.get_toc():
+        dest = mark.get_dest()
+        if dest is None:
+            continue
+        page = pages[dest.get_index()]
+        _, view = dest.get_view()
+        y = view[1]
+        below = {round(b[3]) for b in page.body_boxes() if b[3] < y - 9}
+        images = [i for i in page.images if i[3] < y + 1]
+        if len(below) < 2 and not images:
+            out.append(f"page {page.number}: {mark.get_title()}")
+    return out

@@ -31,6 +31,7 @@ from tests.report.documents import (
     overlapping_boxes,
     pdf_pages,
     pdf_text,
+    stranded_headings,
     xlsx_tables,
 )
 
@@ -92,7 +93,9 @@ def test_pdf_images_inside_the_margins(written: Path) -> None:
 
 
 def test_no_page_holds_only_a_heading_or_a_caption(written: Path) -> None:
-    for page in pdf_pages(written / "report.pdf"):
+    pages = pdf_pages(written / "report.pdf")
+    assert stranded_headings(written / "report.pdf", pages) == []
+    for page in pages:
         lines = {round(b[3]) for b in page.body_boxes()}
         assert page.images or len(lines) >= 4, (page.number, [b[4] for b in page.body_boxes()])
 

@@ -203,19 +203,29 @@ def _draw_grid(pdf: _Document, grid: _Grid, header: bool = True) -> None:
         _draw_row(pdf, grid, row, "", False)
 
 
-def _table(pdf: _Document, table: ReportTable, number: str) -> None:
+def _table_grid(pdf: _Document, table: ReportTable) -> _Grid:
     names = table.shown()
-    cells = table.cells()
     aligns = ["L" if table.column(c).kind == "text" else "R" for c in names]
-    rows = [[text for _, text, _, _ in row] for row in cells]
-    grid = _layout(pdf, table.headers(), rows, aligns)
-    title = f"{number}. {table.title}"
-    title_h = pdf.text_height(title, 8.5, 4.2, "B")
+    rows = [[text for _, text, _, _ in row] for row in table.cells()]
+    return _layout(pdf, table.headers(), rows, aligns)
+
+
+def _table_keep(pdf: _Document, table: ReportTable, grid: _Grid, number: str) -> float:
+    """The height that must fit on the page where the table starts: a short table whole, a
+    long one its title, header and first rows."""
+    title_h = pdf.text_height(f"{number}. {table.title}", 8.5, 4.2, "B")
+    head = title_h + grid.height(grid.header)
     first = sum(grid.height(r) for r in grid.rows[:_MIN_ROWS_WITH_TITLE])
     note_h = pdf.text_height(table.note, 7, 3.4) if table.note else 0.0
-    whole = title_h + grid.height(grid.header) + sum(grid.height(r) for r in grid.rows) + note_h
-    # a short table moves whole; a long one moves with its first rows
-    pdf.keep(whole if whole < 0.45 * (pdf.page_break_trigger - pdf.t_margin) else title_h + first)
+    whole = head + sum(grid.height(r) for r in grid.rows) + note_h
+    return whole if whole < 0.45 * (pdf.page_break_trigger - pdf.t_margin) else head + first
+
+
+def _table(pdf: _Document, table: ReportTable, number: str, grid: _Grid | None = None) -> None:
+    grid = grid or _table_grid(pdf, table)
+    title = f"{number}. {table.title}"
+    note_h = pdf.text_height(table.note, 7, 3.4) if table.note else 0.0
+    pdf.keep(_table_keep(pdf, table, grid, number))
     pdf.start_section(title, level=1)
     pdf.set_font(_FONT, "B", 8.5)
     pdf.multi_cell(0, 4.2, title, new_x="LMARGIN", new_y="NEXT")
@@ -267,24 +277,26 @@ def _figure(pdf: _Document, figure: ReportFigure, number: str) -> None:
 # --- sections -----------------------------------------------------------------------------
 
 
-def _first_block_height(pdf: _Document, section: Section) -> float:
-    """What must stand under a heading on the same page: its first paragraph's first lines,
-    or its first table's title and rows, or its first figure with the caption."""
-    if section.paragraphs:
-        return min(pdf.text_height(section.paragraphs[0], _BODY_PT, 4.5), 3 * 4.5)
-    if section.notes:
-        return min(pdf.text_height(section.notes[0], _BODY_PT, 4.5), 3 * 4.5)
+def _first_block_height(pdf: _Document, section: Section, numbers: dict[str, str]) -> float:
+    """What must stand under a heading on the same page: up to three lines of its text, and
+    when its text is shorter than that, its first table (as the table itself would keep it)
+    or its first figure with the caption."""
+    texts = [*section.paragraphs, *section.notes]
+    text_h = sum(pdf.text_height(t, _BODY_PT, 4.5) + 1 for t in texts)
+    if text_h > 3 * 4.5:
+        return 3 * 4.5
     if section.tables:
-        return 30.0
+        table = section.tables[0]
+        number = numbers[f"table:{table.key}"]
+        return text_h + _table_keep(pdf, table, _table_grid(pdf, table), number)
     if section.figures:
-        figure = section.figures[0]
-        return _figure_size(pdf, figure, 12)[1] + 12
-    return 0.0
+        return text_h + _figure_size(pdf, section.figures[0], 12)[1] + 12
+    return text_h
 
 
 def _section(pdf: _Document, section: Section, numbers: dict[str, str]) -> None:
     heading_h = pdf.text_height(section.title, 12, 6, "B") + 3
-    pdf.keep(heading_h + _first_block_height(pdf, section))
+    pdf.keep(heading_h + _first_block_height(pdf, section, numbers))
     pdf.ln(3)
     pdf.start_section(section.title, level=0)
     pdf.set_font(_FONT, "B", 12)

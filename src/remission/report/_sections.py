@@ -526,7 +526,16 @@ def durability_section(study: Study, frames: Frames) -> Section:
     for i, (fig, _) in enumerate(pages, start=1):
         of = f" (page {i} of {len(pages)})" if len(pages) > 1 else ""
         key = "swimmer" if i == 1 else f"swimmer_{i}"
-        s.figures.append(ReportFigure.from_matplotlib(key, f"Responders over time{of}", fig))
+        s.figures.append(
+            ReportFigure.from_matplotlib(
+                key,
+                f"Responders over time{of}",
+                fig,
+                "One lane per patient with a confirmed CR or PR, by histology, from the start of "
+                "treatment to the last follow-up; marks at the first response, the first complete "
+                "response and relapse or progression; an arrow: ongoing at the cut-off.",
+            )
+        )
     adtr = frames.get("adtr")
     if adtr is None:
         s.notes.append("Waterfall and spider plots: not available without lesion measurements.")
@@ -538,9 +547,28 @@ def durability_section(study: Study, frames: Frames) -> Section:
         25 if who else 20,
         "Best change in tumor burden",
     )
-    s.figures.append(ReportFigure.from_matplotlib("waterfall", "Best change in tumor burden", fig))
+    burden = "sum of products of the diameters (WHO)" if who else "sum of diameters (RECIST 1.1)"
+    s.figures.append(
+        ReportFigure.from_matplotlib(
+            "waterfall",
+            "Best change in tumor burden",
+            fig,
+            f"One bar per patient with measurable disease and an assessment after baseline: the "
+            f"largest fall (or smallest rise) of the tumor burden, the {burden}, from baseline; "
+            "coloured by best confirmed response; dashed lines: the partial-response and "
+            "progression thresholds.",
+        )
+    )
     fig, _ = spider_plot(adtr, frames["adrs"], DAYS_PER_MONTH, MONTHS, "Tumor burden over time")
-    s.figures.append(ReportFigure.from_matplotlib("spider", "Tumor burden over time", fig))
+    s.figures.append(
+        ReportFigure.from_matplotlib(
+            "spider",
+            "Tumor burden over time",
+            fig,
+            "One line per patient: change of the tumor burden from baseline at each assessment, "
+            "coloured by best confirmed response.",
+        )
+    )
     return s
 
 

@@ -13,6 +13,7 @@ from remission.analysis import (
     table_one,
 )
 from remission.figures import forest_plot
+from remission.report._format import Column, format_number, format_p
 from remission.report._model import ReportFigure, ReportTable, Section
 from remission.study import Study
 
@@ -33,7 +34,7 @@ CANDIDATES = (
     Factor("PRIORIT", "Prior immunotherapy"),
     Factor("C1DOSES", "Doses of IL-2 given in course 1", "continuous", "doses"),
     Factor(
-        "LYMMAXC1", "Maximal rebound lymphocytosis after IL-2, course 1", "continuous", "cells/uL"
+        "LYMMAXC1", "Maximal rebound lymphocytosis after IL-2, course 1", "continuous", "cells/µL"
     ),
     Factor("HISTOL", "Histology"),
     Factor("SCONLY", "Subcutaneous/cutaneous disease only"),
@@ -84,13 +85,33 @@ def table_one_section(study: Study, frames: Frames) -> Section:
     s.tables.append(
         ReportTable(
             "table1",
-            "Table 1. Patient characteristics",
-            t.select([c for c in keep if c in t.columns]),
-            "n (%) for categories; median [Q1, Q3] and mean (SD) for numbers; smd: standardised "
-            "mean difference between the two histologies (Yang & Dalton for categories).",
+            "Patient characteristics",
+            _one_row_for_yes_no(t.select([c for c in keep if c in t.columns])),
+            "n (%) for categories (for yes/no characteristics, the patients with 'yes'); median "
+            "[Q1, Q3] and mean (SD) for numbers; SMD: standardised mean difference between the "
+            "two histologies (Yang & Dalton for categories).",
         )
     )
     return s
+
+
+def _one_row_for_yes_no(table: pl.DataFrame) -> pl.DataFrame:
+    """Yes/no characteristics as one row (the 'yes' count), as tableone and gtsummary print
+    dichotomous variables; a '(missing)' row stays."""
+    levels = table.filter(pl.col("level").is_not_null() & (pl.col("level") != "(missing)"))
+    yes_no = (
+        levels.group_by("variable")
+        .agg(pl.col("level").unique().sort().alias("levels"))
+        .filter(pl.col("levels").list.join(",") == "N,Y")["variable"]
+        .implode()
+    )
+    binary = pl.col("variable").is_in(yes_no)
+    return table.filter(~(binary & (pl.col("level") == "N"))).with_columns(
+        pl.when(binary & (pl.col("level") == "Y"))
+        .then(pl.lit("yes"))
+        .otherwise(pl.col("level"))
+        .alias("level")
+    )
 
 
 UNRECORDED = {
@@ -137,7 +158,7 @@ def _wide(adsl: pl.DataFrame) -> pl.DataFrame:
 MODEL_TERMS = {
     "prior_immunotherapy": "Prior immunotherapy (yes vs no)",
     "course1_doses": "Course-1 doses (per dose)",
-    "rebound_per_1000": "Maximal rebound (per 1,000 cells/uL)",
+    "rebound_per_1000": "Maximal rebound (per 1,000 cells/µL)",
 }
 TERM_COLUMNS = {
     "prior_immunotherapy": "PRIORIT",
@@ -149,7 +170,7 @@ TERM_WORDS = {
     "course1_doses": "course-1 doses",
     "rebound_per_1000": "maximal rebound lymphocytosis in course 1",
 }
-TERM_UNITS = {"course1_doses": "doses", "rebound_per_1000": "cells/uL"}
+TERM_UNITS = {"course1_doses": "doses", "rebound_per_1000": "cells/µL"}
 
 
 def _complete(data: pl.DataFrame, terms: list[str]) -> pl.DataFrame:
@@ -384,7 +405,13 @@ def factors_section(study: Study, frames: Frames) -> Section:
             "Odds ratios with profile-likelihood 95% CIs (Firth: profile penalised likelihood); "
             "p: Wald (logistic) or penalised likelihood ratio (Firth). A model marked Firth in "
             "place of maximum likelihood has odds ratios that do not exist by maximum "
-            "likelihood (see the notes); an empty limit was not reached by the profile.",
+            "likelihood (see the notes); NR: a limit the profile did not reach.",
+            {
+                "odds_ratio": Column("ratio"),
+                "ci_lower": Column("ratio", missing="NR"),
+                "ci_upper": Column("ratio", missing="NR"),
+                "p_value": Column("p"),
+            },
         )
     )
     plotted = _plottable(models, notes)
@@ -423,21 +450,24 @@ def factor_headline(study: Study, frames: Frames) -> list[tuple[str, str]]:
         return []
     table = factor_table(adsl, "cr", factors).filter(pl.col("row") == "factor")
 
-    def number(value: float | None) -> str:
-        return "NA" if value is None else f"{value:g}"
+    def number(value: float | None, kind: str) -> str:
+        return format_number(value, kind) or "NA"
 
     out = []
     for f, row in zip(factors, table.iter_rows(named=True), strict=True):
         cr_rows, rest_rows = adsl.filter("cr")[f.column], adsl.filter(~pl.col("cr"))[f.column]
         if f.kind == "continuous":
-            direction = f"median {number(cr_rows.median())} vs {number(rest_rows.median())}"
+            kind = "measure" if f.unit == "cells/µL" else "decimal"
+            direction = (
+                f"median {number(cr_rows.median(), kind)} vs {number(rest_rows.median(), kind)}"
+            )
         else:
             cr = (cr_rows == "Y").mean() * 100
             rest = (rest_rows == "Y").mean() * 100
-            direction = f"{cr:.1f}% vs {rest:.1f}%"
+            direction = f"{format_number(cr, 'percent')}% vs {format_number(rest, 'percent')}%"
         if row["p_value"] is None:
             tested = f"not tested: {row['not_tested'] or 'no test'}"
         else:
-            tested = f"p = {row['p_value']:.2g} ({row['test'].split(',')[0]})"
+            tested = f"{format_p(row['p_value'])} ({row['test'].split(',')[0]})"
         out.append((f"{f.label} (CR vs others)", f"{direction}, {tested}"))
     return out

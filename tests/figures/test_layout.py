@@ -28,6 +28,8 @@ from remission.analysis import (
 from remission.antigens.screens import analyse_screen, demo_screen
 from remission.derive import derive_study
 from remission.figures import (
+    flow_counts,
+    flow_diagram,
     forest_plot,
     km_plot,
     screen_heatmap,
@@ -173,6 +175,7 @@ FIGURES: dict[str, Callable[[Frames, pl.DataFrame], list[Figure]]] = {
         spider_plot(f["adtr"], f["adrs"], DAYS_PER_MONTH, "Months", "Burden")[0]
     ],
     "forest": lambda f, g: _forest(f),
+    "flow": lambda f, g: [flow_diagram(flow_counts(f["adsl"]))],
 }
 
 

@@ -208,8 +208,8 @@ class ReportFigure:
         svg_buf, png_buf = io.StringIO(), io.BytesIO()
         # a fixed salt: the SVG's element ids, and so the file, are the same on every run
         with plt.rc_context({"svg.hashsalt": "remission"}):
-            fig.savefig(svg_buf, format="svg", bbox_inches="tight", metadata={"Date": None})
-        fig.savefig(png_buf, format="png", dpi=150, bbox_inches="tight")
+            fig.savefig(svg_buf, format="svg", metadata={"Date": None})
+        fig.savefig(png_buf, format="png", dpi=150)
         plt.close(fig)
         svg = svg_buf.getvalue()
         svg = svg[svg.index("<svg") :]  # inline: no XML declaration or doctype

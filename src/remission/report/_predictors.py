@@ -170,7 +170,7 @@ TERM_WORDS = {
     "course1_doses": "course-1 doses",
     "rebound_per_1000": "maximal rebound lymphocytosis in course 1",
 }
-TERM_UNITS = {"course1_doses": "doses", "rebound_per_1000": "cells/µL"}
+TERM_UNITS = {"course1_doses": "", "rebound_per_1000": " cells/µL"}
 
 
 def _complete(data: pl.DataFrame, terms: list[str]) -> pl.DataFrame:
@@ -203,13 +203,13 @@ def _separating_words(data: pl.DataFrame, term: str) -> str | None:
     unit = TERM_UNITS[term]
     if cr.min() >= rest.max():
         return (
-            f"every complete responder had {words} of {cr.min():g} {unit} or more and every "
-            f"other patient {rest.max():g} {unit} or less"
+            f"every complete responder had {words} of at least {cr.min():g}{unit} and every "
+            f"other patient at most {rest.max():g}{unit}"
         )
     if cr.max() <= rest.min():
         return (
-            f"every complete responder had {words} of {cr.max():g} {unit} or less and every "
-            f"other patient {rest.min():g} {unit} or more"
+            f"every complete responder had {words} of at most {cr.max():g}{unit} and every "
+            f"other patient at least {rest.min():g}{unit}"
         )
     return None
 
@@ -220,10 +220,11 @@ def _why_not(data: pl.DataFrame, terms: list[str], result: Result) -> str:
     if "separation" not in reason:
         return _words(reason)
     kind = reason.split(" separation", maxsplit=1)[0]
+    together = f" with the {len(terms)} factors together" if len(terms) > 1 else ""
     for term in terms:
         words = _separating_words(data, term)
         if words is not None:
-            return f"{words} ({kind} separation)"
+            return f"{words} ({kind} separation{together})"
     return (
         f"the factors together predict complete response perfectly ({kind} separation), "
         "although none does alone"

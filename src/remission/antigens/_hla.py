@@ -5,8 +5,6 @@ from __future__ import annotations
 import difflib
 import functools
 
-import mhcgnomes
-
 from remission.antigens._errors import AntigenError
 
 
@@ -24,6 +22,10 @@ def _normalize(name: str, known: tuple[str, ...]) -> str:
     text = name.strip()
     if not text:
         raise AntigenError("empty HLA allele name; write e.g. HLA-A*02:01, A*02:01 or A2")
+    # imported here, not at the top: mhcgnomes reads its allele tables on import (about 3 s),
+    # which every command importing remission.antigens would otherwise pay
+    import mhcgnomes
+
     try:
         parsed = mhcgnomes.parse(text, only_class1=False)
     except Exception:

@@ -17,6 +17,7 @@ from remission.report._methods import about_report, methods_section, provenance_
 from remission.report._model import Report, Section
 from remission.report._pdf import render_pdf
 from remission.report._predictors import factor_headline, factors_section, table_one_section
+from remission.report._render import rendering_batch
 from remission.report._sections import (
     cohort_section,
     durability_section,
@@ -111,21 +112,22 @@ def build_report(
     """
     rules = rules or ResponseRules()
     frames = frames if frames is not None else derive_study(study, rules)
-    sections: list[Section] = [
-        cohort_section(study, frames),
-        table_one_section(study, frames),
-        exposure_section(study, frames),
-        response_section(study, frames),
-        responders_section(study, frames),
-        durability_section(study, frames),
-        sites_section(study, frames),
-        factors_section(study, frames),
-        survival_section(study, frames),
-    ]
-    if screen is None and study.folder is not None and (study.folder / "screens").is_dir():
-        screen = read_screen(study.folder / "screens")
-    if screen is not None:
-        sections.append(antigen_section(screen))
+    with rendering_batch():  # figures drawn at the end of the block, on all cores
+        sections: list[Section] = [
+            cohort_section(study, frames),
+            table_one_section(study, frames),
+            exposure_section(study, frames),
+            response_section(study, frames),
+            responders_section(study, frames),
+            durability_section(study, frames),
+            sites_section(study, frames),
+            factors_section(study, frames),
+            survival_section(study, frames),
+        ]
+        if screen is None and study.folder is not None and (study.folder / "screens").is_dir():
+            screen = read_screen(study.folder / "screens")
+        if screen is not None:
+            sections.append(antigen_section(screen))
     sections += [
         methods_section(study, rules),
         provenance_section(study, command, screen.warnings if screen is not None else ()),

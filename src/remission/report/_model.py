@@ -8,7 +8,6 @@ show the same text.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -16,6 +15,7 @@ import polars as pl
 from matplotlib import pyplot as plt
 
 from remission.report._format import Column, format_number, header_label
+from remission.report._render import defer, draw
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ class ReportTable:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass
 class ReportFigure:
     """A figure of the report, kept as SVG text and PNG bytes.
 
@@ -181,7 +181,8 @@ class ReportFigure:
     def from_matplotlib(
         cls, key: str, title: str, fig: plt.Figure, legend: str = ""
     ) -> ReportFigure:
-        """Render a matplotlib figure once, to SVG and PNG, and close it.
+        """Render a matplotlib figure once, to SVG and PNG, and close it (inside
+        ``rendering_batch``, when the batch ends, with the other figures in parallel).
 
         Parameters
         ----------
@@ -205,15 +206,10 @@ class ReportFigure:
         >>> ReportFigure.from_matplotlib("k", "T", fig).key
         'k'
         """
-        svg_buf, png_buf = io.StringIO(), io.BytesIO()
-        # a fixed salt: the SVG's element ids, and so the file, are the same on every run
-        with plt.rc_context({"svg.hashsalt": "remission"}):
-            fig.savefig(svg_buf, format="svg", metadata={"Date": None})
-        fig.savefig(png_buf, format="png", dpi=150)
-        plt.close(fig)
-        svg = svg_buf.getvalue()
-        svg = svg[svg.index("<svg") :]  # inline: no XML declaration or doctype
-        return cls(key, title, svg, png_buf.getvalue(), legend)
+        figure = cls(key, title, "", b"", legend)
+        if not defer(figure, fig):  # outside a rendering batch: drawn now
+            figure.svg, figure.png = draw(fig)
+        return figure
 
 
 @dataclass

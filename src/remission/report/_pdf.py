@@ -47,6 +47,7 @@ class _Document(FPDF):
                 dt.datetime.fromisoformat(generated.replace(" ", "T")).replace(tzinfo=dt.UTC)
             )
         self.alias_nb_pages()
+        self._measures: dict[tuple[float, str], _Measure] = {}
 
     def header(self) -> None:
         self.set_font(_FONT, "", 7)
@@ -72,10 +73,26 @@ class _Document(FPDF):
         if height > self.room and self.get_y() > self.t_margin + 1:
             self.add_page()
 
+    def measure(self, size: float, style: str = "") -> _Measure:
+        """The string-width function of one font size and style (one per document)."""
+        key = (size, style)
+        if key not in self._measures:
+            self._measures[key] = _Measure(self, size, style)
+        return self._measures[key]
+
+    def lines(self, text: str, size: float, style: str = "") -> list[str]:
+        """``text`` broken into the lines it takes across the text width."""
+        return _wrap(text, self.epw - 2 * self.c_margin, self.measure(size, style))
+
     def text_height(self, text: str, size: float, line: float, style: str = "") -> float:
+        return len(self.lines(text, size, style)) * line
+
+    def paragraph(self, text: str, size: float, line: float, style: str = "") -> None:
+        """Write ``text`` in the lines :meth:`text_height` counted (a page may break between
+        lines)."""
         self.set_font(_FONT, style, size)
-        lines = self.multi_cell(self.epw, line, text, dry_run=True, output="LINES")
-        return len(lines) * line
+        for text_line in self.lines(text, size, style):
+            self.cell(0, line, text_line, new_x="LMARGIN", new_y="NEXT")
 
 
 # --- tables -------------------------------------------------------------------------------
@@ -100,29 +117,39 @@ class _Grid:
 
 
 class _Measure:
-    """String widths in one font size, cached (tables repeat the same words)."""
+    """String widths (mm) in one font size and style, from the font's glyph advances.
+
+    The sum of advance widths is what fpdf2 computes for unshaped left-to-right text; summing
+    them here, with words cached, keeps wrapping linear in the text's length (fpdf2's own
+    line breaker re-measures the growing line at every character)."""
 
     def __init__(self, pdf: _Document, size: float, style: str = "") -> None:
-        self.pdf, self.size, self.style = pdf, size, style
+        pdf.set_font(_FONT, style, size)
+        self.advance = pdf.current_font.cw  # 1/1000 em per code point
+        self.scale = size * 0.001 / pdf.k  # -> mm
         self.cache: dict[str, float] = {}
 
     def __call__(self, text: str) -> float:
         width = self.cache.get(text)
         if width is None:
-            self.pdf.set_font(_FONT, self.style, self.size)
-            width = self.cache[text] = self.pdf.get_string_width(text)
+            advance = self.advance
+            width = self.cache[text] = sum(advance[ord(c)] for c in text) * self.scale
         return width
 
 
 def _wrap(text: str, width: float, measure: _Measure) -> list[str]:
     """Greedy word wrap; a word wider than the column is split by characters (last resort)."""
     lines: list[str] = []
+    space = measure(" ")
     for paragraph in text.split("\n"):
-        current = ""
+        current, used = "", 0.0
         for word in paragraph.split(" "):
-            trial = f"{current} {word}" if current else word
-            if measure(trial) <= width:
-                current = trial
+            word_w = measure(word)
+            if current and used + space + word_w <= width:
+                current, used = f"{current} {word}", used + space + word_w
+                continue
+            if not current and word_w <= width:
+                current, used = word, word_w
                 continue
             if current:
                 lines.append(current)
@@ -133,7 +160,7 @@ def _wrap(text: str, width: float, measure: _Measure) -> list[str]:
                     cut -= 1
                 lines.append(rest[:cut])
                 rest = rest[cut:]
-            current = rest
+            current, used = rest, measure(rest)
         lines.append(current)
     return lines or [""]
 
@@ -141,7 +168,7 @@ def _wrap(text: str, width: float, measure: _Measure) -> list[str]:
 def _layout(pdf: _Document, header: list[str], rows: list[list[str]], aligns: list[str]) -> _Grid:
     """Choose the largest font whose longest words fit, then share the rest of the width."""
     for size in _TABLE_PT:
-        body, bold = _Measure(pdf, size), _Measure(pdf, size, "B")
+        body, bold = pdf.measure(size), pdf.measure(size, "B")
         columns = list(zip(header, *rows, strict=True))
         least, want = [], []
         for column in columns:
@@ -177,13 +204,14 @@ def _draw_row(pdf: _Document, grid: _Grid, row: list[list[str]], style: str, fil
         pdf.set_fill_color(235, 235, 240)
         pdf.rect(pdf.l_margin, top, sum(grid.widths), height, style="F")
     pdf.set_font(_FONT, style, grid.size)
+    measure = pdf.measure(grid.size, style)
     ascent = grid.size * _MM_PER_PT * 0.95
     x = pdf.l_margin
     for lines, width, align in zip(row, grid.widths, grid.aligns, strict=True):
         for i, line in enumerate(lines):
             y = top + 0.5 + i * grid.line + ascent
             if align == "R":
-                pdf.text(x + width - _PAD_MM - pdf.get_string_width(line), y, line)
+                pdf.text(x + width - _PAD_MM - measure(line), y, line)
             else:
                 pdf.text(x + _PAD_MM, y, line)
         x += width
@@ -227,14 +255,12 @@ def _table(pdf: _Document, table: ReportTable, number: str, grid: _Grid | None =
     note_h = pdf.text_height(table.note, 7, 3.4) if table.note else 0.0
     pdf.keep(_table_keep(pdf, table, grid, number))
     pdf.start_section(title, level=1)
-    pdf.set_font(_FONT, "B", 8.5)
-    pdf.multi_cell(0, 4.2, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.paragraph(title, 8.5, 4.2, "B")
     _draw_row(pdf, grid, grid.header, "B", True)
     _draw_grid(pdf, grid)
     if table.note:
         pdf.keep(note_h)
-        pdf.set_font(_FONT, "", 7)
-        pdf.multi_cell(0, 3.4, table.note, new_x="LMARGIN", new_y="NEXT")
+        pdf.paragraph(table.note, 7, 3.4)
     pdf.ln(2)
 
 
@@ -269,8 +295,7 @@ def _figure(pdf: _Document, figure: ReportFigure, number: str) -> None:
     x = pdf.l_margin + (pdf.epw - width) / 2
     pdf.image(io.BytesIO(figure.png), x=x, y=pdf.get_y(), w=width, h=height)
     pdf.set_y(pdf.get_y() + height + 1)
-    pdf.set_font(_FONT, "", 8)
-    pdf.multi_cell(0, 3.8, caption, new_x="LMARGIN", new_y="NEXT")
+    pdf.paragraph(caption, 8, 3.8)
     pdf.ln(3)
 
 
@@ -299,18 +324,14 @@ def _section(pdf: _Document, section: Section, numbers: dict[str, str]) -> None:
     pdf.keep(heading_h + _first_block_height(pdf, section, numbers))
     pdf.ln(3)
     pdf.start_section(section.title, level=0)
-    pdf.set_font(_FONT, "B", 12)
-    pdf.multi_cell(0, 6, section.title, align="L", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(_FONT, "", _BODY_PT)
+    pdf.paragraph(section.title, 12, 6, "B")
     for paragraph in section.paragraphs:
         pdf.keep(min(pdf.text_height(paragraph, _BODY_PT, 4.5), 2 * 4.5))
-        pdf.set_font(_FONT, "", _BODY_PT)
-        pdf.multi_cell(0, 4.5, paragraph, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.paragraph(paragraph, _BODY_PT, 4.5)
         pdf.ln(1)
     for note in section.notes:
         pdf.set_text_color(138, 75, 0)
-        pdf.set_font(_FONT, "", _BODY_PT)
-        pdf.multi_cell(0, 4.5, note, new_x="LMARGIN", new_y="NEXT")
+        pdf.paragraph(note, _BODY_PT, 4.5)
         pdf.set_text_color(0, 0, 0)
         pdf.ln(1)
     for table in section.tables:
@@ -341,8 +362,7 @@ def _contents(pdf: FPDF, outline: list) -> None:
 
 
 def _front(pdf: _Document, report: Report) -> None:
-    pdf.set_font(_FONT, "B", 15)
-    pdf.multi_cell(0, 7, report.title, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.paragraph(report.title, 15, 7, "B")
     if report.synthetic:
         pdf.set_fill_color(179, 71, 0)
         pdf.set_text_color(255, 255, 255)
@@ -354,7 +374,7 @@ def _front(pdf: _Document, report: Report) -> None:
     if report.headline:
         header = ["", ""]
         rows = [[k, v] for k, v in report.headline]
-        body, bold = _Measure(pdf, _BODY_PT), _Measure(pdf, _BODY_PT, "B")
+        body, bold = pdf.measure(_BODY_PT), pdf.measure(_BODY_PT, "B")
         key_w = min(max(bold(k) for k, _ in rows) + 2 * _PAD_MM, 0.45 * pdf.epw)
         widths = [key_w, pdf.epw - key_w]
         grid = _Grid(

@@ -152,7 +152,10 @@ def _other_inputs(study: Study) -> list[tuple[str, str, int | None, str]]:
     paths = [folder / "study.toml"]
     paths += sorted(p for p in folder.glob("*.toml") if p.name != "study.toml")
     if (folder / "screens").is_dir():
-        paths += sorted(p for p in (folder / "screens").rglob("*") if p.is_file())
+        # the screen's data files; not hidden files such as the output marker remission
+        # wrote there (it records when, so its hash would differ on every run)
+        screens = (folder / "screens").rglob("*")
+        paths += sorted(p for p in screens if p.is_file() and not p.name.startswith("."))
     out = []
     for path in paths:
         name = path.relative_to(folder).as_posix()

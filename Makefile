@@ -28,8 +28,9 @@ chromium:
 	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
 	  >/dev/null) || echo "chromium not installed: the browser tests will skip"; }
 
+# Test files run in parallel on all cores (pytest-xdist); one file stays in one worker.
 test: $(STAMP) lint chromium
-	$(BIN)/python -m pytest src tests
+	$(BIN)/python -m pytest -n auto --dist loadfile src tests
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

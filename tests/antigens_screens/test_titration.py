@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
 
-from remission.antigens.screens import compare_ec50, fit_4pl, fit_titrations, logistic4
+from remission.antigens.screens import (
+    compare_ec50,
+    fit_4pl,
+    fit_titrations,
+    logistic4,
+    titration_table,
+)
 
 REF = Path(__file__).resolve().parents[1] / "r_reference"
 R = json.loads((REF / "screens.json").read_text())
@@ -75,10 +82,109 @@ def test_falling_curve_fits_negative_hill():
     assert fit.hill == pytest.approx(-1.0, abs=0.02)
 
 
-def test_zero_concentrations_dropped_and_too_few_refused():
-    x = np.array([0.0, 0.0, 1.0, 10.0, 100.0])
-    with pytest.raises(ValueError, match="needs at least 4 distinct positive concentrations"):
-        fit_4pl(x, np.array([1.0, 2.0, 3.0, 4.0, 5.0]), "pep")
+X = np.repeat(10.0 ** np.arange(-3, 4), 2)
+NOISE = np.tile([-5.0, 5.0], 7)
+
+
+def test_exact_data_as_R_logLik():
+    # tests/r_reference/screens_exact.R: R gives rss 0, logLik Inf, AIC -Inf, sigma 0 and
+    # confint.default(lec50) = (0.7, 0.7) for these data.
+    fit = fit_4pl(X, logistic4(X, 50.0, 1500.0, 0.7, 1.3), "exact", concentration_unit="nM")
+    assert fit.status == "exact" and fit.usable
+    assert (fit.rss, fit.sigma, fit.aic) == (0.0, 0.0, -math.inf)
+    assert fit.se_log10_ec50 == 0.0
+    assert fit.ec50_ci == (fit.ec50, fit.ec50)
+    assert fit.log10_ec50 == pytest.approx(0.7, rel=1e-9)
+    assert fit.r_squared == 1.0
+    assert any("zero residual" in note for note in fit.to_result().notes)
+    assert titration_table([fit])["aic"].to_list() == [-math.inf]
+
+
+DEGENERATE = {
+    "flat": (
+        X,
+        np.full(X.size, 100.0),
+        "flat",
+        "flat: all 14 readings are 100: the response does not change with concentration, so "
+        "there is no curve and no EC50",
+    ),
+    "flat_noisy": (
+        X,
+        100 + NOISE,
+        "flat",
+        "flat_noisy: the response does not depend on concentration (4PL against a constant: "
+        "F = 0 on 3 and 10 df, p = 1; readings 95 to 105), so there is no EC50",
+    ),
+    "two_point": (
+        np.array([0.0, 1.0, 1.0, 10.0, 10.0]),
+        np.array([50.0, 400.0, 420.0, 1500.0, 1400.0]),
+        "too_few",
+        "two_point: 2 concentrations above 0 (1, 10 nM) in 4 wells; a 4PL fit needs at least "
+        "4 concentrations and 5 wells, so no EC50 is estimated; titrate over 4 or more "
+        "concentrations (e.g. 10-fold steps)",
+    ),
+    "step": (
+        X,
+        np.where(X < 0.5, 100.0, 2000.0) + NOISE,
+        "not_identifiable",
+        "step: the response jumps between 0.1 and 1 nM with no concentration in between, so "
+        "the slope and the EC50 cannot be estimated; add concentrations between them",
+    ),
+    "below_range": (
+        X,
+        logistic4(X, 100.0, 2000.0, -5.0, 1.0) + NOISE,
+        "not_identifiable",
+        "below_range: the half-maximal response lies below the tested concentrations (0.001 to "
+        "1000 nM), so one plateau and the EC50 cannot be estimated; extend the titration "
+        "downwards",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(DEGENERATE))
+def test_degenerate_titrations_give_a_message(case):
+    x, y, status, message = DEGENERATE[case]
+    fit = fit_4pl(x, y, case, concentration_unit="nM")
+    assert (fit.status, fit.message) == (status, message)
+    assert not fit.usable and math.isnan(fit.ec50)
+    assert fit.to_result().not_estimable == message
+    with pytest.raises(ValueError, match=f"no EC50 ratio: {case}"):
+        compare_ec50(fit, fit)
+
+
+def test_non_converging_fit_gives_a_message():
+    y = logistic4(X, 50.0, 1500.0, 0.7, 1.3) + NOISE
+    fit = fit_4pl(X, y, "pep", max_evaluations=3)
+    assert fit.status == "not_converged"
+    assert fit.message == (
+        "pep: the 4PL fit did not converge in 3 evaluations (the maximum number of function "
+        "evaluations is exceeded); no EC50 is estimated; check the readings, or titrate over "
+        "concentrations that reach both plateaus"
+    )
+    assert fit_4pl(X, y, "pep").status == "ok"  # the same data with the default limit
+
+
+def test_fit_titrations_keeps_failed_titrations_with_their_condition():
+    from remission.antigens.screens import demo_screen
+
+    plates = demo_screen().plates
+    flat = plates.filter(pl.col("antigen") == "gp100_209-217").with_columns(
+        pl.lit("gp100_flat").alias("antigen"), pl.lit(300.0).alias("value")
+    )
+    fits = fit_titrations(pl.concat([plates, flat]))
+    assert [(f.antigen, f.status) for f in fits] == [
+        ("gp100_209-217", "ok"),
+        ("gp100_209-217_2M", "ok"),
+        ("gp100_flat", "flat"),
+    ]
+    assert (fits[2].plate, fits[2].target, fits[2].readout) == (
+        "gp100-titration",
+        "T2",
+        "ifng_pg_ml",
+    )
+    table = titration_table(fits)
+    assert table["status"].to_list() == ["ok", "ok", "flat"]
+    assert table["ec50"].null_count() == 1 and table["message"].null_count() == 2
 
 
 def test_fit_titrations_finds_titrated_conditions():

@@ -402,7 +402,9 @@ def _observed(plates: pl.DataFrame, fits: Sequence[TitrationFit]) -> list[pl.Dat
         found = None
         for j in range(start, len(groups)):
             g = groups[j]
-            if g["antigen"][0] == fit.antigen and g.height == fit.n:
+            key = (g["plate"][0], g["effector"][0], g["target"][0], g["readout"][0])
+            same = fit.plate is None or key == (fit.plate, fit.effector, fit.target, fit.readout)
+            if g["antigen"][0] == fit.antigen and g.height == fit.n and same:
                 found, start = g, j + 1
                 break
         if found is None:
@@ -456,10 +458,13 @@ def titration_plot(fits: Sequence[TitrationFit], plates: pl.DataFrame | None = N
         colour = OKABE_ITO[i % len(OKABE_ITO)]
         unit = f" {fit.concentration_unit}" if fit.concentration_unit else ""
         name = fit.antigen if names.count(fit.antigen) == 1 else f"{fit.antigen} ({i + 1})"
-        labels.append(
-            f"{name}: EC50 {fit.ec50:.3g}{unit} ({fit.ci_level:.0%} CI "
-            f"{fit.ec50_ci[0]:.3g}–{fit.ec50_ci[1]:.3g})"
-        )
+        if fit.usable:
+            labels.append(
+                f"{name}: EC50 {fit.ec50:.3g}{unit} ({fit.ci_level:.0%} CI "
+                f"{fit.ec50_ci[0]:.3g}–{fit.ec50_ci[1]:.3g})"
+            )
+        else:
+            labels.append(f"{name}: no EC50 ({fit.status.replace('_', ' ')}; see the table)")
         handles.append(Line2D([], [], color=colour, marker="o", ms=4))
     top = PAD
     if handles:
@@ -467,7 +472,8 @@ def titration_plot(fits: Sequence[TitrationFit], plates: pl.DataFrame | None = N
         top += legend_h + 0.15
     note = (
         "Points: mean ± SD of replicate wells at each concentration (single wells as points); "
-        "lines: four-parameter logistic fits; dotted: EC50."
+        "lines: four-parameter logistic fits; dotted: EC50; a titration without an EC50 "
+        "(flat, too few concentrations, no convergence) is shown by its points only."
     )
     note_lines = wrap(fig, note, MAX_WIDTH - 2 * PAD)
     plot_h = 3.0
@@ -493,8 +499,10 @@ def titration_plot(fits: Sequence[TitrationFit], plates: pl.DataFrame | None = N
                 capsize=2,
                 lw=1,
             )
-        else:
+        elif fit.usable:
             lo, hi = fit.ec50 / 1000, fit.ec50 * 1000
+        if not fit.usable:  # the observations only: there is no curve to draw
+            continue
         x = np.logspace(np.log10(lo), np.log10(hi), 200)
         ax.plot(x, fit.predict(x), color=colour, lw=1.4)
         ax.axvline(fit.ec50, color=colour, lw=0.8, ls=":")

@@ -77,7 +77,17 @@ def antigen_section(screen: ScreenTables) -> Section:
                         c
                         for c in result.titrations.columns
                         if c
-                        in ("antigen", "n", "ec50", "ec50_lower", "ec50_upper", "hill", "r_squared")
+                        in (
+                            "antigen",
+                            "status",
+                            "n",
+                            "ec50",
+                            "ec50_lower",
+                            "ec50_upper",
+                            "hill",
+                            "r_squared",
+                            "message",
+                        )
                     ]
                 ),
             )

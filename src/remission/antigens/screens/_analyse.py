@@ -107,7 +107,12 @@ def analyse_screen(
     comparisons = []
     pairs = tables.layout.filter(pl.col("analog_of").is_not_null()).select("member", "analog_of")
     for analog, natural in pairs.unique(maintain_order=True).iter_rows():
-        if analog in by_name and natural in by_name:
+        if (
+            analog in by_name
+            and natural in by_name
+            and by_name[analog].usable
+            and by_name[natural].usable
+        ):
             comparisons.append(compare_ec50(by_name[analog], by_name[natural]))
     identified = trail.filter(pl.col("identified"))["antigen"].unique(maintain_order=True)
     return ScreenResult(

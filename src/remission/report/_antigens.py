@@ -21,6 +21,19 @@ def antigen_section(screen: ScreenTables) -> Section:
         + (", ".join(result.identified) if result.identified else "nothing")
         + "."
     )
+    if result.problems:
+        s.notes.append(
+            f"{len(result.problems)} problem{'' if len(result.problems) == 1 else 's'} kept part "
+            "of the screen out of the analysis (table 'Screen problems'); everything else is "
+            "analysed."
+        )
+        s.tables.append(
+            ReportTable(
+                "screen_problems",
+                "Screen problems: what was left out and why",
+                result.problem_table.select("file", "row", "plate", "well", "reason", "left_out"),
+            )
+        )
     pos = result.positivity.with_columns(pl.coalesce("antigen", "target").alias("label"))
     pages = screen_heatmap_pages(pos)
     for i, fig in enumerate(pages, start=1):

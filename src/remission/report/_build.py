@@ -125,7 +125,7 @@ def build_report(
             survival_section(study, frames),
         ]
         if screen is None and study.folder is not None and (study.folder / "screens").is_dir():
-            screen = read_screen(study.folder / "screens")
+            screen = read_screen(study.folder / "screens", keep_going=True)
         if screen is not None:
             sections.append(antigen_section(screen))
     sections += [

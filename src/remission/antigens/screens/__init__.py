@@ -31,6 +31,7 @@ from remission.antigens.screens._pools import (
     deconvolution_trail,
     design_matrix_pools,
 )
+from remission.antigens.screens._problems import ScreenProblem, problem_table
 from remission.antigens.screens._rules import (
     DEFAULT_RULES,
     ELISPOT_RULE,
@@ -61,6 +62,7 @@ __all__ = [
     "ROLES",
     "PoolDecoding",
     "PositivityRule",
+    "ScreenProblem",
     "ScreenResult",
     "ScreenTables",
     "TitrationFit",
@@ -78,6 +80,7 @@ __all__ = [
     "fit_titrations",
     "logistic4",
     "lytic_units",
+    "problem_table",
     "read_screen",
     "specific_lysis",
     "titration_table",

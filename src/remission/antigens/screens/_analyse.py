@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import polars as pl
 
@@ -10,6 +12,7 @@ from remission.analysis._result import Result
 from remission.antigens.screens._format import ScreenTables
 from remission.antigens.screens._lysis import lytic_units, specific_lysis
 from remission.antigens.screens._pools import deconvolution_trail
+from remission.antigens.screens._problems import ScreenProblem, problem_table
 from remission.antigens.screens._rules import PositivityRule, call_positivity
 from remission.antigens.screens._titration import (
     TitrationFit,
@@ -45,6 +48,10 @@ class ScreenResult:
         EC50 ratio natural / analog for every analog in the layout with both fits.
     identified : tuple of str
         Positive leaves of the trail (clones, genes, peptides found).
+    problems : tuple of ScreenProblem
+        What could not be analysed and why (plates left out by validation with
+        ``keep_going``, titrations without an EC50, a step that failed on one plate); every
+        other assay's results are in the tables.
 
     Examples
     --------
@@ -64,6 +71,27 @@ class ScreenResult:
     titration_fits: tuple[TitrationFit, ...]
     analog_comparisons: tuple[Result, ...]
     identified: tuple[str, ...]
+    problems: tuple[ScreenProblem, ...] = ()
+
+    @property
+    def problem_table(self) -> pl.DataFrame:
+        """The problems as a table (``problem_table``): code, file, row, plate, well, reason.
+
+        Returns
+        -------
+        polars.DataFrame
+            One row per problem.
+
+        Examples
+        --------
+        >>> from remission.antigens.screens import demo_screen
+        >>> analyse_screen(demo_screen()).problem_table.height
+        0
+        """
+        return problem_table(self.problems)
+
+
+T = TypeVar("T")
 
 
 def analyse_screen(
@@ -98,22 +126,119 @@ def analyse_screen(
     >>> result.analog_comparisons[0].estimate > 1  # the analog is more potent
     True
     """
-    calls = call_positivity(tables.plates, rules)
-    trail = deconvolution_trail(tables.layout, calls)
-    lysis = specific_lysis(tables.plates)
-    units = lytic_units(lysis, percent=lytic_percent, targets_per_well=targets_per_well)
-    fits = fit_titrations(tables.plates)
+    plates, pfile = tables.plates, tables.plates_file
+    problems = list(tables.problems)
+    rows = dict(plates.group_by("plate").agg(pl.col("_row").min()).iter_rows())
+
+    def guarded(plate: str | None, step: str, left_out: str, work: Callable[[], T]) -> T | None:
+        try:
+            return work()
+        except Exception as exc:  # one assay's failure must not cost the others theirs
+            reason = f"{step} failed: {type(exc).__name__}: {exc}"
+            row = rows.get(plate)
+            problems.append(
+                ScreenProblem("analysis.failed", pfile, row, plate, None, reason, left_out)
+            )
+            return None
+
+    empty = plates.clear()
+    by_plate = [(key[0], group) for key, group in plates.group_by("plate", maintain_order=True)]
+    calls = _stack(
+        [
+            guarded(p, "positivity", f"calls of plate {p}", lambda g=g: call_positivity(g, rules))
+            for p, g in by_plate
+            if (g["readout"] != "cr51_counts").any()
+        ],
+        call_positivity(empty, rules),
+    )
+    trail = guarded(
+        None, "deconvolution trail", "the trail", lambda: deconvolution_trail(tables.layout, calls)
+    )
+    if trail is None:
+        trail = deconvolution_trail(tables.layout, calls.clear())
+    lysis = _stack(
+        [
+            guarded(p, "% specific lysis", f"lysis of plate {p}", lambda g=g: specific_lysis(g))
+            for p, g in by_plate
+            if (g["readout"] == "cr51_counts").any()
+        ],
+        specific_lysis(empty),
+    )
+
+    def units_of(group: pl.DataFrame) -> pl.DataFrame:
+        return lytic_units(group, percent=lytic_percent, targets_per_well=targets_per_well)
+
+    units = _stack(
+        [
+            guarded(
+                key[0],
+                "lytic units",
+                f"lytic units of {key[1]} on {key[2]}",
+                lambda g=g: units_of(g),
+            )
+            for key, g in lysis.group_by("plate", "effector", "target", maintain_order=True)
+        ],
+        units_of(lysis.clear()),
+    )
+    fits: list[TitrationFit] = []
+    for p, g in by_plate:
+        found = guarded(
+            p, "titration fits", f"titrations of plate {p}", lambda g=g: fit_titrations(g)
+        )
+        fits.extend(found or [])
+    for fit in fits:
+        if not fit.usable:
+            wells = plates.filter(
+                (pl.col("plate") == fit.plate) & (pl.col("antigen") == fit.antigen)
+            )
+            problems.append(
+                ScreenProblem(
+                    f"titration.{fit.status}",
+                    pfile,
+                    wells["_row"].min() if wells.height else rows.get(fit.plate),
+                    fit.plate,
+                    None,
+                    fit.message,
+                    f"EC50 of {fit.antigen} on plate {fit.plate}",
+                )
+            )
     by_name = {f.antigen: f for f in fits}
     comparisons = []
     pairs = tables.layout.filter(pl.col("analog_of").is_not_null()).select("member", "analog_of")
     for analog, natural in pairs.unique(maintain_order=True).iter_rows():
-        if (
-            analog in by_name
-            and natural in by_name
-            and by_name[analog].usable
-            and by_name[natural].usable
-        ):
-            comparisons.append(compare_ec50(by_name[analog], by_name[natural]))
+        if analog not in by_name and natural not in by_name:
+            continue  # not titrated: nothing to compare
+        missing = [name for name in (analog, natural) if name not in by_name]
+        unusable = [by_name[n] for n in (analog, natural) if n in by_name and not by_name[n].usable]
+        if missing or unusable:
+            why = (
+                f"{' and '.join(missing)} not titrated"
+                if missing
+                else "; ".join(
+                    f"{f.antigen} has no EC50 ({f.status.replace('_', ' ')})" for f in unusable
+                )
+            )
+            plate = next((by_name[n].plate for n in (analog, natural) if n in by_name), None)
+            problems.append(
+                ScreenProblem(
+                    "analog.no_ec50",
+                    pfile,
+                    rows.get(plate),
+                    plate,
+                    None,
+                    f"the EC50 ratio of analog {analog} to {natural} needs both EC50s: {why}",
+                    f"EC50 ratio {natural} / {analog}",
+                )
+            )
+            continue
+        compared = guarded(
+            by_name[analog].plate,
+            "EC50 comparison",
+            f"EC50 ratio {natural} / {analog}",
+            lambda a=by_name[analog], n=by_name[natural]: compare_ec50(a, n),
+        )
+        if compared is not None:
+            comparisons.append(compared)
     identified = trail.filter(pl.col("identified"))["antigen"].unique(maintain_order=True)
     return ScreenResult(
         name=tables.name,
@@ -126,4 +251,11 @@ def analyse_screen(
         titration_fits=tuple(fits),
         analog_comparisons=tuple(comparisons),
         identified=tuple(identified.to_list()),
+        problems=tuple(problems),
     )
+
+
+def _stack(parts: list[pl.DataFrame | None], empty: pl.DataFrame) -> pl.DataFrame:
+    """The tables computed, one under the other (``empty`` gives the columns when none)."""
+    kept = [p for p in parts if p is not None and p.height]
+    return pl.concat(kept, how="vertical_relaxed") if kept else empty

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
 
+from remission.antigens.screens._problems import ScreenProblem
 from remission.study._problems import Problem, ProblemLog, StudyError
 from remission.study._read import ROW_COLUMN, _read_csv, _read_parquet, clean_text
 
@@ -81,6 +82,11 @@ class ScreenTables:
     warnings : tuple of Problem
         Notes found while reading (blank rows, files ignored, ...): the screen is usable, but
         the report lists them with the other notes on the input.
+    problems : tuple of ScreenProblem
+        Errors that kept plates (or layout rows) out, when read with ``keep_going``: the
+        tables hold the rest.
+    plates_file, layout_file : str
+        The files the tables were read from (named in problems).
 
     Examples
     --------
@@ -95,6 +101,9 @@ class ScreenTables:
     name: str = "screen"
     synthetic: bool = False
     warnings: tuple[Problem, ...] = ()
+    problems: tuple[ScreenProblem, ...] = ()
+    plates_file: str = "plates.csv"
+    layout_file: str = "layout.csv"
 
 
 def _find(folder: Path, stem: str, log: ProblemLog, required: bool) -> pl.DataFrame | None:
@@ -190,7 +199,7 @@ def _columns(
             )
     known = [*required, *optional, *extra_known]
     for name in frame.columns:
-        if name == ROW_COLUMN or name in known or name.startswith("concentration_"):
+        if name == ROW_COLUMN or name in known or name.startswith("concentration"):
             continue
         close = difflib.get_close_matches(name, known, n=1)
         fix = f"did you mean {close[0]}? " if close else ""
@@ -233,6 +242,21 @@ def _number(
 def _concentration(frame: pl.DataFrame, file: str, log: ProblemLog) -> tuple[str | None, str]:
     names = [c for c in frame.columns if c.startswith("concentration_")]
     if not names:
+        if "concentration" in frame.columns:
+            log.add(
+                Problem(
+                    "error",
+                    "units.missing",
+                    file,
+                    1,
+                    "concentration",
+                    None,
+                    "the unit in the column name: concentration_<unit>, unit one of "
+                    + ", ".join(CONCENTRATION_UNITS),
+                    "rename the column with its unit (e.g. concentration_nm for nanomolar); "
+                    "a number without a unit is not used",
+                )
+            )
         return None, ""
     if "concentration" in frame.columns:
         names.append("concentration")
@@ -715,6 +739,7 @@ def check_screen(
     *,
     plates_file: str = "plates.csv",
     layout_file: str = "layout.csv",
+    keep_going: bool = False,
 ) -> ScreenTables:
     """Type and validate untyped (text) screen tables, raising every problem at once.
 
@@ -727,6 +752,11 @@ def check_screen(
         The layout table as text columns, or None when no well names an antigen.
     plates_file, layout_file : str
         File names used in messages.
+    keep_going : bool
+        Instead of raising, leave out every plate with an error (a plate is read by one
+        assay) and every layout row with an error, and return the rest with the errors as
+        ``ScreenTables.problems``. Only errors that leave nothing to analyse (a required
+        column or file missing) still raise.
 
     Returns
     -------
@@ -752,28 +782,164 @@ def check_screen(
     ... except StudyError as err:
     ...     print(err.errors[0].code, err.errors[0].row)
     value.negative 3
+    >>> kept = check_screen(plates, layout, keep_going=True)
+    >>> kept.plates.height, kept.problems[0].left_out
+    (0, 'plate P1 (2 wells)')
     """
-    log = ProblemLog()
-    if ROW_COLUMN not in plates.columns:
-        plates = plates.with_row_index(ROW_COLUMN, offset=2).with_columns(
-            pl.col(ROW_COLUMN).cast(pl.Int64)
+    plates = _numbered(plates)
+    layout = None if layout is None else _numbered(layout)
+    if not keep_going:
+        log = ProblemLog()
+        typed, typed_layout = _validate(plates, layout, plates_file, layout_file, log)
+        if log.errors:
+            raise StudyError(log.problems)
+        assert typed is not None
+        return ScreenTables(
+            typed,
+            _empty_layout() if typed_layout is None else typed_layout,
+            warnings=tuple(log.warnings),
+            plates_file=plates_file,
+            layout_file=layout_file,
         )
-    typed_layout = None
-    if layout is not None:
-        if ROW_COLUMN not in layout.columns:
-            layout = layout.with_row_index(ROW_COLUMN, offset=2).with_columns(
-                pl.col(ROW_COLUMN).cast(pl.Int64)
-            )
-        typed_layout = _type_layout(_clean(layout), layout_file, log)
+    return _keep_going(plates, layout, plates_file, layout_file)
+
+
+def _numbered(frame: pl.DataFrame) -> pl.DataFrame:
+    if ROW_COLUMN in frame.columns:
+        return frame
+    return frame.with_row_index(ROW_COLUMN, offset=2).with_columns(
+        pl.col(ROW_COLUMN).cast(pl.Int64)
+    )
+
+
+def _validate(
+    plates: pl.DataFrame,
+    layout: pl.DataFrame | None,
+    plates_file: str,
+    layout_file: str,
+    log: ProblemLog,
+) -> tuple[pl.DataFrame | None, pl.DataFrame | None]:
+    typed_layout = None if layout is None else _type_layout(_clean(layout), layout_file, log)
     typed = _type_plates(_clean(plates), plates_file, log)
     if typed is not None and (layout is None or typed_layout is not None):
         _check_plates(typed, typed_layout, plates_file, log)
-    if log.errors:
-        raise StudyError(log.problems)
-    if typed_layout is None:
-        typed_layout = _empty_layout()
+    return typed, typed_layout
+
+
+_FATAL = ("column.missing", "file.missing", "file.duplicate_table", "toml.invalid")
+
+
+def _keep_going(
+    plates: pl.DataFrame, layout: pl.DataFrame | None, pfile: str, lfile: str
+) -> ScreenTables:
+    """Validate, leave out what has errors, validate the rest again until it is clean."""
+    plates = text = _clean(plates)
+    wells = (
+        {
+            row: (plate, well)
+            for row, plate, well in text.select(ROW_COLUMN, "plate", "well").iter_rows()
+        }
+        if {"plate", "well"} <= set(text.columns)
+        else {}
+    )
+    sizes = text.group_by("plate").len() if "plate" in text.columns else None
+    size = dict(sizes.iter_rows()) if sizes is not None else {}
+    out: list[ScreenProblem] = []
+    named: set[str | None] = set()  # plates already named by a problem
+    warnings: list[Problem] = []
+    first = True
+    while True:
+        log = ProblemLog()
+        typed, typed_layout = _validate(plates, layout, pfile, lfile, log)
+        if first:
+            warnings = log.warnings
+        if not log.errors:
+            break
+        if any(p.code in _FATAL for p in log.errors):
+            raise StudyError(log.problems)
+        drop_plates: set[str] = set()
+        drop_rows: set[int] = set()
+        drop_layout: set[int] = set()
+        drop_columns: set[str] = set()
+        grouped: dict[tuple, list] = {}
+        for p in log.errors:
+            lost: list[str] = []
+            plate = well = None
+            if p.file == pfile and p.row is not None and p.row > 1:
+                plate, well = wells.get(p.row, (None, None))
+                if plate is None:
+                    drop_rows.add(p.row)
+                    lost.append(f"row {p.row}")
+                else:
+                    drop_plates.add(plate)
+                    lost.append(f"plate {plate} ({size.get(plate, 0)} wells)")
+            elif p.file == pfile:  # a column header: the plates using that column
+                columns = [c for c in (p.column or "").split(", ") if c in plates.columns]
+                if not columns:
+                    raise StudyError(log.problems)
+                if p.code == "units.mixed" and len(columns) > 1:  # keep the most used unit
+                    used = {c: plates[c].is_not_null().sum() for c in columns}
+                    columns.remove(max(columns, key=lambda c: used[c]))
+                users = plates.filter(pl.any_horizontal(pl.col(columns).is_not_null()))
+                found = sorted(set(users["plate"].drop_nulls().to_list()))
+                drop_plates.update(found)
+                drop_columns.update(columns)
+                lost.append(
+                    "plates " + ", ".join(found) if found else f"column {', '.join(columns)}"
+                )
+            elif p.file == lfile and p.row is not None:
+                drop_layout.add(p.row)
+                lost.append(f"layout row {p.row}")
+            elif p.file == lfile and p.code == "layout.cycle" and layout is not None:
+                loop = set((p.value or "").split(" -> "))
+                rows = layout.filter(pl.col("pool").is_in(list(loop)))[ROW_COLUMN].to_list()
+                drop_layout.update(rows)
+                lost.append("layout rows " + ", ".join(map(str, rows)))
+            else:
+                raise StudyError(log.problems)
+            key = (p.code, p.file, p.column, plate)
+            if key in grouped:  # one problem per kind and plate: count the further rows
+                grouped[key][1] += 1 + p.more_rows
+            elif first or plate not in named:
+                grouped[key] = [
+                    ScreenProblem(p.code, p.file, p.row, plate, well, _reason(p), "; ".join(lost)),
+                    p.more_rows,
+                ]
+                named.add(plate)
+        for problem, more in grouped.values():
+            extra = f" (and {more} more rows)" if more else ""
+            out.append(replace(problem, reason=problem.reason + extra))
+        before = (plates.height, len(plates.columns), 0 if layout is None else layout.height)
+        keep = ~pl.col("plate").is_in(list(drop_plates)) & ~pl.col(ROW_COLUMN).is_in(
+            list(drop_rows)
+        )
+        plates = plates.filter(keep.fill_null(True)).drop(list(drop_columns))
+        if layout is not None:
+            layout = layout.filter(~pl.col(ROW_COLUMN).is_in(list(drop_layout)))
+        after = (plates.height, len(plates.columns), 0 if layout is None else layout.height)
+        if after == before:  # nothing more can be left out: report what remains
+            raise StudyError(log.problems)
+        first = False
     assert typed is not None
-    return ScreenTables(typed, typed_layout, warnings=tuple(log.warnings))
+    return ScreenTables(
+        typed,
+        _empty_layout() if typed_layout is None else typed_layout,
+        warnings=tuple(warnings),
+        problems=tuple(out),
+        plates_file=pfile,
+        layout_file=lfile,
+    )
+
+
+def _reason(p: Problem) -> str:
+    """A validation problem as the reason of a ScreenProblem (column, value, expected, fix)."""
+    text = f"{p.code}: "
+    if p.column is not None:
+        text += f"column {p.column}: "
+    if p.value is not None:
+        text += f"{p.value!r}: "
+    text += f"expected {p.expected}; fix: {p.fix}"
+    return text
 
 
 def _empty_layout() -> pl.DataFrame:
@@ -782,7 +948,7 @@ def _empty_layout() -> pl.DataFrame:
     return pl.DataFrame(schema=schema)
 
 
-def read_screen(folder: str | Path) -> ScreenTables:
+def read_screen(folder: str | Path, *, keep_going: bool = False) -> ScreenTables:
     """Read a screen folder (``plates``, ``layout``, optional ``screen.toml``) and validate it.
 
     Parameters
@@ -791,6 +957,10 @@ def read_screen(folder: str | Path) -> ScreenTables:
         A folder holding ``plates.csv`` (or ``.parquet``), ``layout.csv`` (or ``.parquet``;
         needed when a well names an antigen) and optionally ``screen.toml`` with
         ``[screen] name = "..."`` and ``synthetic = true|false``.
+    keep_going : bool
+        Leave out the plates and layout rows with errors and return the rest, the errors in
+        ``ScreenTables.problems`` (``check_screen``); only a screen with nothing left to
+        analyse raises.
 
     Returns
     -------
@@ -849,7 +1019,9 @@ def read_screen(folder: str | Path) -> ScreenTables:
     pfile = next(p.name for p in (folder / "plates.csv", folder / "plates.parquet") if p.exists())
     lfile = "layout.parquet" if (folder / "layout.parquet").exists() else "layout.csv"
     try:
-        tables = check_screen(plates, layout, plates_file=pfile, layout_file=lfile)
+        tables = check_screen(
+            plates, layout, plates_file=pfile, layout_file=lfile, keep_going=keep_going
+        )
     except StudyError as err:
         raise StudyError([*log.problems, *err.problems]) from None
     return ScreenTables(
@@ -858,4 +1030,7 @@ def read_screen(folder: str | Path) -> ScreenTables:
         name=name,
         synthetic=synthetic,
         warnings=(*log.warnings, *tables.warnings),
+        problems=tables.problems,
+        plates_file=pfile,
+        layout_file=lfile,
     )

@@ -12,13 +12,23 @@ from pathlib import Path
 import pytest
 
 from remission._io import MARKER
+from remission.antigens.screens import demo_screen, write_screen
 from tests.cli.test_cli import run
 from tests.sources.sdtm_data import copy_minimal
 from tests.test_io import dead_pid, leftovers, snapshot, user_folder
 
 SMALL = ("--patients", "20", "--seed", "1")
 FIX = "Choose a new or empty folder for --out, or delete it yourself."
-COMMANDS = ("report", "simulate", "demo", "derive", "import sdtm", "neo", "minigenes")
+COMMANDS = (
+    "report",
+    "simulate",
+    "demo",
+    "derive",
+    "import sdtm",
+    "neo",
+    "minigenes",
+    "screen analyse",
+)
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +39,13 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     assert run("simulate", *SMALL, "--out", study).returncode == 0
     mutations = root / "mutations.csv"
     mutations.write_text("gene,change\nCDK4,p.R24C\n")
-    return {"study": study, "sdtm": copy_minimal(root / "sdtm"), "mutations": mutations}
+    screen = write_screen(demo_screen(), root / "screen")
+    return {
+        "study": study,
+        "sdtm": copy_minimal(root / "sdtm"),
+        "mutations": mutations,
+        "screen": screen,
+    }
 
 
 def command(name: str, inputs: dict[str, Path]) -> list[str | Path]:
@@ -42,6 +58,7 @@ def command(name: str, inputs: dict[str, Path]) -> list[str | Path]:
         "import sdtm": ["import", "sdtm", inputs["sdtm"]],
         "neo": ["antigens", "neo", inputs["mutations"]],
         "minigenes": ["antigens", "minigenes", inputs["mutations"]],
+        "screen analyse": ["antigens", "screen", "analyse", inputs["screen"]],
     }[name]
 
 
@@ -109,7 +126,13 @@ def test_the_study_is_never_the_output(
 
 
 @pytest.mark.parametrize(
-    ("name", "source"), [("import sdtm", "sdtm"), ("neo", "mutations"), ("minigenes", "mutations")]
+    ("name", "source"),
+    [
+        ("import sdtm", "sdtm"),
+        ("neo", "mutations"),
+        ("minigenes", "mutations"),
+        ("screen analyse", "screen"),
+    ],
 )
 def test_other_inputs_are_never_the_output(name: str, source: str, inputs: dict[str, Path]) -> None:
     given = inputs[source]
@@ -144,7 +167,7 @@ def test_report_replaces_a_folder_remission_wrote(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "study"]
 
 
-@pytest.mark.parametrize("name", ["simulate", "derive", "import sdtm", "neo"])
+@pytest.mark.parametrize("name", ["simulate", "derive", "import sdtm", "neo", "screen analyse"])
 def test_a_second_run_replaces_the_first(
     name: str, inputs: dict[str, Path], tmp_path: Path
 ) -> None:

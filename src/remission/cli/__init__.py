@@ -14,6 +14,7 @@ from remission.cli import (  # noqa: F401
     _dose_cmd,
     _import_cmd,
     _report_cmd,
+    _screen_cmd,
     _study_cmds,
 )
 from remission.cli._app import app, main

@@ -17,6 +17,7 @@ from remission.report._format import Column, format_number, format_p
 from remission.report._html import render_html
 from remission.report._model import Report, ReportFigure, ReportTable, Section
 from remission.report._pdf import render_pdf
+from remission.report._screen import build_screen_report, screen_tables, write_screen_report
 from remission.report._xlsx import render_xlsx
 
 __all__ = [
@@ -26,10 +27,13 @@ __all__ = [
     "ReportTable",
     "Section",
     "build_report",
+    "build_screen_report",
     "format_number",
     "format_p",
     "render_html",
     "render_pdf",
     "render_xlsx",
+    "screen_tables",
     "write_report",
+    "write_screen_report",
 ]

@@ -5,14 +5,17 @@ from __future__ import annotations
 import polars as pl
 
 from remission.antigens import list_epitopes
-from remission.antigens.screens import ScreenTables, analyse_screen
+from remission.antigens.screens import ScreenResult, ScreenTables, analyse_screen
 from remission.figures import screen_heatmap_pages, titration_plot
 from remission.report._model import ReportFigure, ReportTable, Section
 
 
-def antigen_section(screen: ScreenTables) -> Section:
-    """Recognition screen: positive calls, deconvolution trail, titrations, lysis, catalogue."""
-    result = analyse_screen(screen)
+def antigen_section(screen: ScreenTables, result: ScreenResult | None = None) -> Section:
+    """Recognition screen: positive calls, deconvolution trail, titrations, lysis, catalogue.
+
+    ``result`` is ``analyse_screen(screen)``, computed when omitted.
+    """
+    result = result if result is not None else analyse_screen(screen)
     s = Section("antigens", "Antigens recognised by T cells")
     if screen.synthetic:
         s.paragraphs.append("SYNTHETIC recognition screen: made-up plates.")

@@ -28,6 +28,7 @@ COMMANDS = (
     "neo",
     "minigenes",
     "screen analyse",
+    "screen design",
 )
 
 
@@ -40,11 +41,13 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     mutations = root / "mutations.csv"
     mutations.write_text("gene,change\nCDK4,p.R24C\n")
     screen = write_screen(demo_screen(), root / "screen")
+    (root / "peptides.txt").write_text("\n".join(f"p{i}" for i in range(1, 21)) + "\n")
     return {
         "study": study,
         "sdtm": copy_minimal(root / "sdtm"),
         "mutations": mutations,
         "screen": screen,
+        "peptides": mutations.with_name("peptides.txt"),
     }
 
 
@@ -59,6 +62,7 @@ def command(name: str, inputs: dict[str, Path]) -> list[str | Path]:
         "neo": ["antigens", "neo", inputs["mutations"]],
         "minigenes": ["antigens", "minigenes", inputs["mutations"]],
         "screen analyse": ["antigens", "screen", "analyse", inputs["screen"]],
+        "screen design": ["antigens", "screen", "design", "--peptides", inputs["peptides"]],
     }[name]
 
 
@@ -132,6 +136,7 @@ def test_the_study_is_never_the_output(
         ("neo", "mutations"),
         ("minigenes", "mutations"),
         ("screen analyse", "screen"),
+        ("screen design", "peptides"),
     ],
 )
 def test_other_inputs_are_never_the_output(name: str, source: str, inputs: dict[str, Path]) -> None:
@@ -167,7 +172,9 @@ def test_report_replaces_a_folder_remission_wrote(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "study"]
 
 
-@pytest.mark.parametrize("name", ["simulate", "derive", "import sdtm", "neo", "screen analyse"])
+@pytest.mark.parametrize(
+    "name", ["simulate", "derive", "import sdtm", "neo", "screen analyse", "screen design"]
+)
 def test_a_second_run_replaces_the_first(
     name: str, inputs: dict[str, Path], tmp_path: Path
 ) -> None:

@@ -28,11 +28,11 @@ def analysed(screen: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.mark.parametrize("command", ["validate", "analyse"])
+@pytest.mark.parametrize("command", ["validate", "analyse", "design"])
 def test_help_has_an_example(command: str) -> None:
     result = run("antigens", "screen", command, "--help")
     assert result.returncode == 0
-    assert f"Example: remission antigens screen {command} my_screen/" in result.stdout
+    assert f"Example: remission antigens screen {command} " in result.stdout
 
 
 def test_validate_a_clean_screen(screen: Path) -> None:
@@ -67,8 +67,8 @@ def test_analyse_writes_the_report_section_and_every_table(analysed: Path) -> No
         ".remission-output.json", "figures", "index.html", "report.pdf", "tables", "tables.xlsx"
     ]  # fmt: skip
     assert sorted(p.name for p in (analysed / "tables").iterdir()) == [
-        "analogs.csv", "lysis.csv", "lytic_units.csv", "positivity.csv", "problems.csv",
-        "titrations.csv", "trail.csv",
+        "analogs.csv", "decoding.csv", "lysis.csv", "lytic_units.csv", "positivity.csv",
+        "problems.csv", "titrations.csv", "trail.csv",
     ]  # fmt: skip
     assert sorted(p.name for p in (analysed / "figures").iterdir()) == [
         "screen_heatmap.png", "screen_heatmap.svg", "titrations.png", "titrations.svg"
@@ -122,3 +122,45 @@ def test_analyse_of_a_folder_without_plates_fails_on_one_line(tmp_path: Path) ->
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[0].startswith("plates.csv: error: expected a plates")
+
+
+def test_design_then_analyse_finds_the_planted_peptide(tmp_path: Path) -> None:
+    from remission.antigens.screens import simulate_readings
+
+    peptides = tmp_path / "peptides.csv"
+    rows = [f"pep{i:02d},{'AAGIGILTV' if i == 23 else 'SLLMWITQC'}" for i in range(1, 37)]
+    peptides.write_text("peptide,sequence\n" + "\n".join(rows) + "\n")
+    design = tmp_path / "design"
+    made = run(
+        "antigens", "screen", "design", "--peptides", peptides, "--design", "matrix",
+        "--pool-size", "6", "--plate", "384", "--effector", "TIL-7", "--target", "T2",
+        "--out", design,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert sorted(p.name for p in design.iterdir()) == [
+        ".remission-output.json", "README.txt", "layout.csv", "pipetting.csv", "plate_map.csv"
+    ]  # fmt: skip
+    assert "one positive peptide always decodes to itself" in made.stdout
+    plate_map = pl.read_csv(design / "plate_map.csv", infer_schema=False)
+    assert plate_map.height == 12 * 2 + 5 and set(plate_map["effector"]) == {"TIL-7"}
+    layout = pl.read_csv(design / "layout.csv", infer_schema=False)
+    screen = tmp_path / "screen"
+    screen.mkdir()
+    (screen / "layout.csv").write_text((design / "layout.csv").read_text())
+    simulate_readings(plate_map, layout, ["pep23"]).write_csv(screen / "plates.csv")
+    out = tmp_path / "results"
+    result = run("antigens", "screen", "analyse", screen, "--out", out)
+    assert result.returncode == 0, result.stderr
+    decoding = pl.read_csv(out / "tables" / "decoding.csv")
+    assert decoding.filter(pl.col("call") != "negative").rows() == [
+        ("TIL-7", "pep23", "R4; C5", "R4; C5", True, True, "identified")
+    ]
+    assert "pep23" in result.stdout
+
+
+def test_design_refuses_a_bad_peptide_list_on_one_line(tmp_path: Path) -> None:
+    peptides = tmp_path / "peptides.txt"
+    peptides.write_text("a\nb\na\n")
+    result = run("antigens", "screen", "design", "--peptides", peptides, "--out", tmp_path / "o")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: each peptide once: a listed more than once"

@@ -76,6 +76,19 @@ def antigen_section(screen: ScreenTables, result: ScreenResult | None = None) ->
             ),
         )
     )
+    if result.decoding is not None:
+        s.tables.append(
+            ReportTable(
+                "screen_decoding",
+                "Matrix pool decoding",
+                result.decoding.with_columns(
+                    pl.col("pools").list.join(", "), pl.col("positive_pools").list.join(", ")
+                ).select("effector", "candidate", "pools", "positive_pools", "call"),
+                "identified: the only consistent candidate of a positive pool (positive when the "
+                "pool calls are right); ambiguous: all its pools positive, but so are another "
+                "candidate's: retest singly.",
+            )
+        )
     if result.titration_fits:
         s.figures.append(
             ReportFigure.from_matplotlib(

@@ -45,20 +45,26 @@ def screen_tables(result: ScreenResult) -> dict[str, pl.DataFrame]:
     Returns
     -------
     dict of str to polars.DataFrame
-        positivity, trail, lysis, lytic_units, titrations, analogs (EC50 ratios) and
-        problems (what was left out and why; empty when nothing was).
+        positivity, trail, lysis, lytic_units, titrations, analogs (EC50 ratios), decoding
+        (matrix pools: each candidate's call) and problems (what was left out and why;
+        empty when nothing was).
 
     Examples
     --------
     >>> from remission.antigens.screens import demo_screen
     >>> sorted(screen_tables(analyse_screen(demo_screen())))
-    ['analogs', 'lysis', 'lytic_units', 'positivity', 'problems', 'titrations', 'trail']
+    ['analogs', 'decoding', 'lysis', 'lytic_units', 'positivity', 'problems', 'titrations', 'trail']
     """
     out = {name: getattr(result, attr) for name, attr in SCREEN_TABLES.items()}
     if result.analog_comparisons:
         out["analogs"] = pl.concat([r.to_frame() for r in result.analog_comparisons])
     else:
         out["analogs"] = pl.DataFrame(schema={"name": pl.String, "estimate": pl.Float64})
+    out["decoding"] = (
+        result.decoding
+        if result.decoding is not None
+        else pl.DataFrame(schema={"effector": pl.String, "candidate": pl.String, "call": pl.String})
+    )
     out["problems"] = result.problem_table
     return {
         name: frame.with_columns(

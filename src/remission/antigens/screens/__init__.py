@@ -13,8 +13,16 @@ Examples
 ('L07-S3-c4',)
 """
 
-from remission.antigens.screens._analyse import ScreenResult, analyse_screen
+from remission.antigens.screens._analyse import ScreenResult, analyse_screen, matrix_decoding
 from remission.antigens.screens._demo import demo_screen
+from remission.antigens.screens._design import (
+    DESIGNS,
+    PLATE_FORMATS,
+    PoolDesign,
+    design_pools,
+    plate_wells,
+    simulate_readings,
+)
 from remission.antigens.screens._format import (
     CONCENTRATION_UNITS,
     MEMBER_TYPES,
@@ -54,13 +62,16 @@ from remission.antigens.screens._write import write_screen
 __all__ = [
     "CONCENTRATION_UNITS",
     "DEFAULT_RULES",
+    "DESIGNS",
     "ELISPOT_RULE",
     "FLOW_41BB_RULE",
     "IFNG_ELISA_RULE",
     "MEMBER_TYPES",
+    "PLATE_FORMATS",
     "READOUTS",
     "ROLES",
     "PoolDecoding",
+    "PoolDesign",
     "PositivityRule",
     "ScreenProblem",
     "ScreenResult",
@@ -74,14 +85,18 @@ __all__ = [
     "deconvolution_trail",
     "demo_screen",
     "design_matrix_pools",
+    "design_pools",
     "dfr_test",
     "fit_4pl",
     "fit_lysis_curve",
     "fit_titrations",
     "logistic4",
     "lytic_units",
+    "matrix_decoding",
+    "plate_wells",
     "problem_table",
     "read_screen",
+    "simulate_readings",
     "specific_lysis",
     "titration_table",
     "write_screen",

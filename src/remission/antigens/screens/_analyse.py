@@ -11,7 +11,7 @@ import polars as pl
 from remission.analysis._result import Result
 from remission.antigens.screens._format import ScreenTables
 from remission.antigens.screens._lysis import lytic_units, specific_lysis
-from remission.antigens.screens._pools import deconvolution_trail
+from remission.antigens.screens._pools import decode_pools, deconvolution_trail
 from remission.antigens.screens._problems import ScreenProblem, problem_table
 from remission.antigens.screens._rules import PositivityRule, call_positivity
 from remission.antigens.screens._titration import (
@@ -47,7 +47,11 @@ class ScreenResult:
     analog_comparisons : tuple of Result
         EC50 ratio natural / analog for every analog in the layout with both fits.
     identified : tuple of str
-        Positive leaves of the trail (clones, genes, peptides found).
+        Positive leaves of the trail (clones, genes, peptides found) and the candidates a
+        matrix decoding resolved.
+    decoding : polars.DataFrame or None
+        Matrix (multi-pool) designs: ``matrix_decoding`` output, one row per effector and
+        candidate in two or more pools; None when no candidate is.
     problems : tuple of ScreenProblem
         What could not be analysed and why (plates left out by validation with
         ``keep_going``, titrations without an EC50, a step that failed on one plate); every
@@ -72,6 +76,7 @@ class ScreenResult:
     analog_comparisons: tuple[Result, ...]
     identified: tuple[str, ...]
     problems: tuple[ScreenProblem, ...] = ()
+    decoding: pl.DataFrame | None = None
 
     @property
     def problem_table(self) -> pl.DataFrame:
@@ -239,7 +244,13 @@ def analyse_screen(
         )
         if compared is not None:
             comparisons.append(compared)
+    decoding = guarded(
+        None, "matrix decoding", "the decoding", lambda: matrix_decoding(tables.layout, calls)
+    )
     identified = trail.filter(pl.col("identified"))["antigen"].unique(maintain_order=True)
+    if decoding is not None:
+        resolved = decoding.filter(pl.col("call") == "identified")["candidate"]
+        identified = pl.concat([identified, resolved]).unique(maintain_order=True)
     return ScreenResult(
         name=tables.name,
         synthetic=tables.synthetic,
@@ -252,6 +263,7 @@ def analyse_screen(
         analog_comparisons=tuple(comparisons),
         identified=tuple(identified.to_list()),
         problems=tuple(problems),
+        decoding=decoding,
     )
 
 
@@ -259,3 +271,62 @@ def _stack(parts: list[pl.DataFrame | None], empty: pl.DataFrame) -> pl.DataFram
     """The tables computed, one under the other (``empty`` gives the columns when none)."""
     kept = [p for p in parts if p is not None and p.height]
     return pl.concat(kept, how="vertical_relaxed") if kept else empty
+
+
+def matrix_decoding(layout: pl.DataFrame, calls: pl.DataFrame) -> pl.DataFrame | None:
+    """Decode the candidates that sit in two or more pools (matrix designs), per effector.
+
+    The pools tested are those with a call; a pool is positive when any of its conditions
+    is. ``decode_pools`` then gives each candidate's call: ``identified`` (resolved: the
+    only consistent candidate of a positive pool, so it must be positive when the calls
+    are right), ``ambiguous`` (consistent but not resolved: retest it singly) or
+    ``negative``.
+
+    Parameters
+    ----------
+    layout : polars.DataFrame
+        The typed layout.
+    calls : polars.DataFrame
+        ``call_positivity`` output.
+
+    Returns
+    -------
+    polars.DataFrame or None
+        effector, candidate, pools, positive_pools, consistent, resolved, call; None when no
+        candidate is in more than one pool.
+
+    Examples
+    --------
+    >>> from remission.antigens.screens import demo_screen, call_positivity
+    >>> tables = demo_screen()
+    >>> matrix_decoding(tables.layout, call_positivity(tables.plates)) is None
+    True
+    """
+    counts = layout.group_by("member").agg(pl.col("pool").n_unique().alias("n"))
+    shared = counts.filter(pl.col("n") >= 2)["member"]
+    if shared.len() == 0:
+        return None
+    links = layout.filter(pl.col("member").is_in(shared.to_list())).select("pool", "member")
+    tables = []
+    per = calls.filter(pl.col("antigen").is_not_null())
+    for (effector,), group in per.group_by("effector", maintain_order=True):
+        tested = group["antigen"].unique().to_list()
+        positive = group.filter(pl.col("positive"))["antigen"].unique().to_list()
+        used = links.filter(pl.col("pool").is_in(tested))
+        if used.height == 0:
+            continue
+        table = decode_pools(used, positive, tested).table
+        tables.append(
+            table.with_columns(
+                pl.lit(effector, pl.String).alias("effector"),
+                pl.when(pl.col("resolved"))
+                .then(pl.lit("identified"))
+                .when(pl.col("consistent"))
+                .then(pl.lit("ambiguous"))
+                .otherwise(pl.lit("negative"))
+                .alias("call"),
+            ).select(
+                "effector", "candidate", "pools", "positive_pools", "consistent", "resolved", "call"
+            )
+        )
+    return pl.concat(tables) if tables else None

@@ -30,7 +30,7 @@ def test_good_screen_reads_typed(tmp_path):
     tables = read_screen(_folder(tmp_path, GOOD))
     assert tables.plates["value"].to_list() == [50.0, 900.0]
     assert tables.plates["concentration"].to_list() == [None, 1000.0]
-    assert tables.plates["concentration_unit"].to_list() == ["nM", "nM"]
+    assert tables.plates["concentration_unit"].to_list() == [None, "nM"]  # unit where a value is
     assert tables.plates["_row"].to_list() == [2, 3]
     assert tables.layout["sequence"].to_list() == ["AAGIGILTV"]
     assert not tables.synthetic

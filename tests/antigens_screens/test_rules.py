@@ -123,3 +123,35 @@ def test_elispot_calls_carry_dfr_with_holm():
     assert calls["dfr_p_holm"][0] == pytest.approx(2 / 70)
     assert calls["dfr_positive"].to_list() == [True, False]
     assert calls["positive"].to_list() == [True, False]
+
+
+def test_titration_rows_carry_concentration_and_unit_as_data():
+    from remission.antigens.screens import demo_screen
+
+    calls = call_positivity(demo_screen().plates)
+    gp100 = calls.filter(pl.col("antigen") == "gp100_209-217")
+    assert gp100["concentration"].to_list() == [0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0]
+    assert set(gp100["concentration_unit"]) == {"nM"}
+    assert not [
+        c for c in calls.columns if c.startswith("concentration_") and c != "concentration_unit"
+    ]
+    assert gp100.select("plate", "antigen", "concentration").is_unique().all()
+
+
+def test_the_report_shows_each_rule_once_per_assay():
+    from remission.antigens.screens import analyse_screen, demo_screen
+    from remission.report._antigens import antigen_section
+
+    section = antigen_section(demo_screen(), analyse_screen(demo_screen()))
+    tables = {t.key: t.frame for t in section.tables}
+    assert "rule" not in tables["screen_calls"].columns
+    assert {"concentration", "unit"} <= set(tables["screen_calls"].columns)
+    rules = tables["screen_rules"]
+    assert rules.select("readout", "rule").rows() == [
+        ("ifng_pg_ml", IFNG_ELISA_RULE.name),
+        ("spots_per_well", "spots >= 2x background and >= 20 per well (background subtracted)"),
+        ("pct_41bb_of_cd8", "4-1BB+ of CD8 >= 2x background and >= 1 %"),
+    ]
+    assert rules["plates"][0].startswith("cDNA-library, cDNA-subpools, cDNA-clones")
+    svg = next(f.svg for f in section.figures if f.key == "screen_heatmap")
+    assert "gp100_209-217 at 0.001 nM" in svg  # every titration row labelled with its unit

@@ -200,3 +200,24 @@ def test_result_rendering():
     fit = _fit("gp100_natural")
     text = str(fit.to_result())
     assert text.startswith("Titration of gp100_natural: EC50 (concentration) 55.6 (95% CI 36.4")
+
+
+def test_titration_plot_shows_observations_with_error_bars_and_no_curve_without_ec50():
+    from matplotlib.container import ErrorbarContainer
+
+    from remission.antigens.screens import demo_screen
+    from remission.figures import titration_plot
+
+    plates = demo_screen().plates
+    flat = plates.filter(pl.col("antigen") == "gp100_209-217").with_columns(
+        pl.lit("gp100_flat").alias("antigen"), pl.lit(300.0).alias("value")
+    )
+    both = pl.concat([plates, flat])
+    fig = titration_plot(fit_titrations(both), both)
+    ax = fig.axes[0]
+    bars = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    assert len(bars) == 3  # natural, analog and the flat titration: 7 concentrations each
+    assert all(len(c.lines[0].get_xdata()) == 7 for c in bars)
+    assert sum(bool(c.lines[2]) for c in bars) == 3  # with their SD bars
+    curves = [line for line in ax.get_lines() if len(line.get_xdata()) == 200]
+    assert len(curves) == 2  # no curve for the flat titration

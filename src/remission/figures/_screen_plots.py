@@ -59,13 +59,18 @@ def _rows_of_plate(part: pl.DataFrame) -> list[tuple[str, tuple]]:
     A condition is a target label; concentration and readout join the label when they vary
     within the plate (a titration puts one antigen at several concentrations).
     """
-    keys = part.select("_label", "concentration", "readout").unique(maintain_order=True)
+    if "concentration_unit" not in part.columns:
+        part = part.with_columns(pl.lit(None, pl.String).alias("concentration_unit"))
+    keys = part.select("_label", "concentration", "readout", "concentration_unit").unique(
+        maintain_order=True
+    )
     varies = {c: keys[c].n_unique() > 1 for c in ("concentration", "readout")}
     rows = []
-    for label, conc, readout in keys.iter_rows():
+    for label, conc, readout, unit in keys.iter_rows():
         text = label
         if varies["concentration"]:
-            text += f" at {conc:g}" if conc is not None else " (no peptide)"
+            unit_text = f" {unit}" if unit else ""
+            text += f" at {conc:g}{unit_text}" if conc is not None else " (no peptide)"
         if varies["readout"]:
             text += f", {readout}"
         rows.append((shorten(text, MAX_LABEL_CHARS), (label, conc, readout)))

@@ -5,9 +5,44 @@ from __future__ import annotations
 import polars as pl
 
 from remission.antigens import list_epitopes
-from remission.antigens.screens import ScreenResult, ScreenTables, analyse_screen
+from remission.antigens.screens import (
+    DEFAULT_RULES,
+    READOUTS,
+    ScreenResult,
+    ScreenTables,
+    analyse_screen,
+)
 from remission.figures import screen_heatmap_pages, titration_plot
 from remission.report._model import ReportFigure, ReportTable, Section
+
+
+def rule_table(result: ScreenResult) -> pl.DataFrame:
+    """The positivity rule of each assay (readout kind) of a screen, once, with its plates.
+
+    Examples
+    --------
+    >>> from remission.antigens.screens import analyse_screen, demo_screen
+    >>> rule_table(analyse_screen(demo_screen()))["readout"].to_list()
+    ['ifng_pg_ml', 'spots_per_well', 'pct_41bb_of_cd8']
+    """
+    chosen = {r.name: r for r in DEFAULT_RULES.values()}
+    rows = []
+    used = result.positivity.group_by("readout", "rule", maintain_order=True).agg(
+        pl.col("plate").unique(maintain_order=True)
+    )
+    for readout, name, plates in used.iter_rows():
+        rule = chosen.get(name)
+        rows.append(
+            {
+                "readout": readout,
+                "assay": READOUTS.get(readout, (readout, ""))[0],
+                "rule": name,
+                "plates": ", ".join(plates),
+                "source": rule.source if rule is not None else "",
+            }
+        )
+    schema = dict.fromkeys(("readout", "assay", "rule", "plates", "source"), pl.String)
+    return pl.DataFrame(rows, schema=schema)
 
 
 def antigen_section(screen: ScreenTables, result: ScreenResult | None = None) -> Section:
@@ -53,19 +88,22 @@ def antigen_section(screen: ScreenTables, result: ScreenResult | None = None) ->
                 "effector",
                 "target",
                 "antigen",
+                "concentration",
+                pl.col("concentration_unit").alias("unit"),
                 "readout",
                 "n_replicates",
                 "mean",
                 "background",
                 "fold",
-                "rule",
                 "positive",
                 "dfr_p_holm",
             ),
-            "Rules: IFN-gamma >= 2x background and >= 200 pg/mL; ELISPOT >= 2x and >= 20 "
-            "spots above background (and the DFR permutation test); 4-1BB >= 2x and >= 1% "
-            "(docs/screens.md).",
+            "Each assay's rule is in the table 'Positivity rules'; fold = mean / background; "
+            "DFR p: the ELISPOT permutation test, Holm-adjusted (docs/screens.md).",
         )
+    )
+    s.tables.append(
+        ReportTable("screen_rules", "Positivity rules, one per assay", rule_table(result))
     )
     s.tables.append(
         ReportTable(

@@ -388,7 +388,11 @@ def _type_plates(frame: pl.DataFrame, file: str, log: ProblemLog) -> pl.DataFram
         (_number(frame, file, conc_col, log) if conc_col else pl.lit(None, pl.Float64)).alias(
             "concentration"
         ),
-        pl.lit(CONCENTRATION_UNITS.get(unit), pl.String).alias("concentration_unit"),
+    )
+    typed = typed.with_columns(  # the unit where there is a concentration, as data
+        pl.when(pl.col("concentration").is_not_null())
+        .then(pl.lit(CONCENTRATION_UNITS.get(unit), pl.String))
+        .alias("concentration_unit")
     )
     if len(log.errors) > before:
         return None

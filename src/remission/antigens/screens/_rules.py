@@ -128,7 +128,15 @@ DEFAULT_RULES: dict[str, PositivityRule] = {
     r.readout: r for r in (IFNG_ELISA_RULE, ELISPOT_RULE, FLOW_41BB_RULE)
 }
 
-_CONDITION = ["plate", "effector", "target", "antigen", "concentration", "readout"]
+_CONDITION = [
+    "plate",
+    "effector",
+    "target",
+    "antigen",
+    "concentration",
+    "concentration_unit",
+    "readout",
+]
 
 
 def dfr_test(
@@ -230,8 +238,10 @@ def call_positivity(
     Returns
     -------
     polars.DataFrame
-        One row per condition: the condition columns, n_replicates, mean, sd, background,
-        n_background, fold, rule, positive, dfr_p, dfr_p_holm, dfr_positive.
+        One row per condition: the condition columns (plate, effector, target, antigen,
+        concentration, concentration_unit: the unit as data, e.g. "nM", readout),
+        n_replicates, mean, sd, background, n_background, fold, rule, positive, dfr_p,
+        dfr_p_holm, dfr_positive.
 
     Examples
     --------
@@ -241,6 +251,8 @@ def call_positivity(
     [True]
     """
     chosen = DEFAULT_RULES | (rules or {})
+    if "concentration_unit" not in plates.columns:
+        plates = plates.with_columns(pl.lit(None, pl.String).alias("concentration_unit"))
     data = plates.filter(pl.col("readout") != "cr51_counts")
     keys = ["plate", "effector", "target", "readout"]
     background = (

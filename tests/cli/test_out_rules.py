@@ -151,7 +151,8 @@ def test_other_inputs_are_never_the_output(name: str, source: str, inputs: dict[
 
 @pytest.mark.parametrize("name", ["report", "derive", "import sdtm"])
 def test_the_refusal_comes_before_reading_anything(name: str, tmp_path: Path) -> None:
-    missing = {k: tmp_path / "no-such" / k for k in ("study", "sdtm", "mutations")}
+    names = ("study", "sdtm", "mutations", "screen", "peptides")
+    missing = {k: tmp_path / "no-such" / k for k in names}
     out = user_folder(tmp_path / "thesis")
     message = refused(run(*command(name, missing), "--out", out))
     assert "holds files remission did not write" in message  # not "no study folder"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -12,6 +13,7 @@ from remission.antigens.screens import (
     IFNG_ELISA_RULE,
     PositivityRule,
     call_positivity,
+    dfr_stepdown,
     dfr_test,
 )
 
@@ -109,20 +111,69 @@ def test_dfr_resampling_close_to_exact():
     assert sampled == pytest.approx(exact, abs=0.01)
 
 
-def test_elispot_calls_carry_dfr_with_holm():
-    plates = pl.concat(
+def _two_antigens() -> pl.DataFrame:
+    return pl.concat(
         [
             _plate("spots_per_well", [60, 70, 65, 80], [5, 7, 6, 4], antigen="a"),
             _plate("spots_per_well", [8, 6, 7, 5], [], antigen="b"),
         ]
     )
-    calls = call_positivity(plates).sort("antigen")
+
+
+def test_elispot_calls_carry_dfr_with_moodies_stepdown():
+    calls = call_positivity(_two_antigens()).sort("antigen")
     # a: under DFR(2x) the control is [10, 14, 12, 8]; the observed split is the single most
-    # extreme of C(8,4) = 70 -> 1/70, Holm x2 = 2/70 (b has the larger p, so a is first)
+    # extreme of C(8,4) = 70 -> 1/70. Step-down max-T: a has the larger statistic (57.75);
+    # over the 70 joint reassignments max(t_a, t_b) reaches it only at the observed one
+    # (b's largest is 11 - 6.5 = 4.5) -> 1/70; b's observed split is its smallest -> 1.
     assert calls["dfr_p"][0] == pytest.approx(1 / 70)
-    assert calls["dfr_p_holm"][0] == pytest.approx(2 / 70)
+    assert calls["dfr_p_adjusted"].to_list() == pytest.approx([1 / 70, 1.0])
+    assert set(calls["dfr_adjustment"]) == {"step-down max-T (Moodie)"}
     assert calls["dfr_positive"].to_list() == [True, False]
     assert calls["positive"].to_list() == [True, False]
+
+
+def test_holm_stays_an_option():
+    calls = call_positivity(_two_antigens(), dfr_adjust="holm").sort("antigen")
+    assert calls["dfr_p_adjusted"][0] == pytest.approx(2 / 70)  # Holm x2: a is first
+    assert set(calls["dfr_adjustment"]) == {"Holm"}
+    with pytest.raises(ValueError, match="dfr_adjust is 'stepdown' or 'holm', not 'bh'"):
+        call_positivity(_two_antigens(), dfr_adjust="bh")
+
+
+def test_stepdown_needs_equal_replicates_else_holm_says_why():
+    plates = pl.concat(
+        [
+            _plate("spots_per_well", [60, 70, 65], [5, 7, 6, 4], antigen="a"),
+            _plate("spots_per_well", [8, 6, 7, 5], [], antigen="b"),
+        ]
+    )
+    calls = call_positivity(plates)
+    assert set(calls["dfr_adjustment"]) == {"Holm (replicate numbers differ)"}
+    with pytest.raises(ValueError, match="same number of wells for every antigen"):
+        dfr_stepdown([[1, 2, 3], [1, 2]], [0, 1])
+
+
+def test_stepdown_of_one_antigen_is_the_dfr_test():
+    exp, ctl = [30, 25, 28, 40], [10, 30, 12, 9, 11, 26]
+    for fold in (1, 2):
+        assert dfr_stepdown([exp], ctl, fold=fold)[0] == pytest.approx(
+            dfr_test(exp, ctl, fold=fold)
+        )
+
+
+def test_stepdown_is_monotone_and_never_below_the_unadjusted_p():
+    rng = np.random.default_rng(5)
+    ctl = rng.poisson(8, 6)
+    exps = [rng.poisson(lam, 3) for lam in (40, 25, 12, 9, 8)]
+    adjusted = dfr_stepdown(exps, ctl)
+    marginal = np.array([dfr_test(e, ctl) for e in exps])
+    assert np.all(adjusted >= marginal - 1e-12)  # never below the unadjusted p
+    observed = np.array([e.mean() for e in exps])
+    order = np.argsort(-observed)
+    assert np.all(np.diff(adjusted[order]) >= -1e-12)  # monotone in the statistic
+    # the largest statistic: share of reassignments whose maximum over all reaches it
+    assert adjusted[order[0]] <= min(1.0, marginal.sum())
 
 
 def test_titration_rows_carry_concentration_and_unit_as_data():

@@ -96,10 +96,11 @@ def antigen_section(screen: ScreenTables, result: ScreenResult | None = None) ->
                 "background",
                 "fold",
                 "positive",
-                "dfr_p_holm",
+                "dfr_p_adjusted",
             ),
             "Each assay's rule is in the table 'Positivity rules'; fold = mean / background; "
-            "DFR p: the ELISPOT permutation test, Holm-adjusted (docs/screens.md).",
+            "DFR p: the ELISPOT permutation test, adjusted by Moodie's step-down max-T over the "
+            "conditions sharing a background (docs/screens.md).",
         )
     )
     s.tables.append(

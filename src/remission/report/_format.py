@@ -283,7 +283,7 @@ HEADER_LABELS = {
     "p_value": "p",
     "p_holm": "p (Holm)",
     "p_bh": "p (BH)",
-    "dfr_p_holm": "p (DFR, Holm)",
+    "dfr_p_adjusted": "p (DFR, adjusted)",
     "n_replicates": "replicates",
     "e_t_ratio": "E:T ratio",
     "ec50": "EC50",

@@ -47,6 +47,7 @@ from remission.antigens.screens._rules import (
     IFNG_ELISA_RULE,
     PositivityRule,
     call_positivity,
+    dfr_stepdown,
     dfr_test,
 )
 from remission.antigens.screens._titration import (
@@ -86,6 +87,7 @@ __all__ = [
     "demo_screen",
     "design_matrix_pools",
     "design_pools",
+    "dfr_stepdown",
     "dfr_test",
     "fit_4pl",
     "fit_lysis_curve",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from math import comb
@@ -87,7 +88,8 @@ IFNG_ELISA_RULE = PositivityRule(
     ),
     source=(
         "Robbins PF et al. Nat Med 2013;19:747-752 (reactivity: IFN-gamma > 200 pg/mL and "
-        "> 2x background); same criterion in Lu YC et al. J Immunol 2014;193:4325."
+        "> 2x background); same criterion in Lu YC et al. J Immunol 2014;193:4325. Neither "
+        "record nor threshold verified yet (docs/screens.md)."
     ),
 )
 
@@ -104,7 +106,8 @@ ELISPOT_RULE = PositivityRule(
     source=(
         "Tran E et al. Science 2014;344:641-645 and Tran E et al. Science 2015;350:1387 "
         "(ELISPOT > 2x background and > 20 spots); empirical fold rules reviewed by "
-        "Moodie Z et al. Cancer Immunol Immunother 2010;59:1489-1501."
+        "Moodie Z et al. Cancer Immunol Immunother 2010;59:1489-1501. Records verified; the "
+        "thresholds not yet checked in the full texts (docs/screens.md)."
     ),
 )
 
@@ -119,7 +122,9 @@ FLOW_41BB_RULE = PositivityRule(
     ),
     source=(
         "Wolfl M et al. Blood 2007;110:201-210 (CD137 as an activation marker); thresholds as "
-        "in the NCI Surgery Branch co-culture screens (Tran E et al. Science 2015;350:1387)."
+        "in the NCI Surgery Branch co-culture screens (Tran E et al. Science 2015;350:1387). "
+        "Records verified; Wolfl et al. is the marker's source, not the thresholds', which are "
+        "not yet checked (docs/screens.md)."
     ),
 )
 
@@ -187,17 +192,97 @@ def dfr_test(
     n, k = pooled.size, exp.size
     total = pooled.sum()
     observed = exp.mean() - ctl.mean()
-    if comb(n, k) <= max_exact:
-        index = np.fromiter(
-            (i for c in combinations(range(n), k) for i in c), dtype=np.intp
-        ).reshape(-1, k)
-        sums = pooled[index].sum(axis=1)
-    else:
-        rng = np.random.default_rng(seed)
-        order = np.argsort(rng.random((n_resamples, n)), axis=1)[:, :k]
-        sums = np.concatenate([pooled[order].sum(axis=1), [exp.sum()]])
+    sums = pooled[_reassignments(n, k, max_exact, n_resamples, seed)].sum(axis=1)
     stats = sums / k - (total - sums) / (n - k)
     return float(np.mean(stats >= observed - 1e-9 * max(1.0, abs(observed))))
+
+
+def _reassignments(n: int, k: int, max_exact: int, n_resamples: int, seed: int) -> np.ndarray:
+    """Index sets of the wells called experimental: all of them, or random ones plus the
+    observed (the first k wells), one row each."""
+    if comb(n, k) <= max_exact:
+        return np.fromiter(
+            (i for c in combinations(range(n), k) for i in c), dtype=np.intp
+        ).reshape(-1, k)
+    rng = np.random.default_rng(seed)
+    drawn = np.argsort(rng.random((n_resamples, n)), axis=1)[:, :k]
+    return np.vstack([drawn, np.arange(k)[None, :]])
+
+
+def dfr_stepdown(
+    experimental: Sequence[Sequence[float]],
+    control: Sequence[float],
+    *,
+    fold: float = 1.0,
+    max_exact: int = 20_000,
+    n_resamples: int = 20_000,
+    seed: int = 0,
+) -> np.ndarray:
+    """DFR p-values of several antigens against one control, adjusted by step-down max-T.
+
+    The statistic of antigen j is mean(experimental_j) - fold x mean(control), as in
+    ``dfr_test``. The null distribution is joint: one reassignment of the wells (which
+    k of the k + c positions are experimental) is applied to every antigen's pooled wells
+    at once, so the antigens' statistics keep the dependence their shared control wells
+    give them. The adjustment is Westfall and Young's step-down max-T (1993; Box 2 of
+    Dudoit et al., Stat Sci 2003;18:71): order the antigens by observed statistic, take
+    the successive maxima of the reassigned statistics over the antigens not yet passed,
+    p_j = share of reassignments whose successive maximum reaches t_j, then make the
+    p-values monotone. This is the multiplicity adjustment of Moodie's DFR software (as
+    reimplemented in the R package mDFR); with one antigen it equals ``dfr_test``.
+
+    Parameters
+    ----------
+    experimental : sequence of sequences of float
+        Spot counts of each antigen's wells; every antigen the same number of wells (the
+        joint reassignment needs it).
+    control : sequence of float
+        The shared negative-control wells.
+    fold : float
+        1 for DFR(eq), 2 for DFR(2x).
+    max_exact, n_resamples, seed : int
+        As in ``dfr_test``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Adjusted one-sided p-values, one per antigen, in the order given.
+
+    Raises
+    ------
+    ValueError
+        When the antigens have different numbers of wells.
+
+    Examples
+    --------
+    >>> p = dfr_stepdown([[60, 70, 65, 80], [8, 6, 7, 5]], [5, 7, 6, 4], fold=2)
+    >>> [round(float(v), 4) for v in p]  # 1/70: only the observed split reaches 57.75
+    [0.0143, 1.0]
+    """
+    exp = [np.asarray(e, dtype=float) for e in experimental]
+    sizes = {e.size for e in exp}
+    if len(sizes) != 1:
+        raise ValueError(
+            "the step-down max-T adjustment needs the same number of wells for every "
+            f"antigen sharing a control; got {sorted(sizes)}"
+        )
+    k = sizes.pop()
+    ctl = np.asarray(control, dtype=float) * fold
+    pooled = np.vstack([np.concatenate([e, ctl]) for e in exp])  # antigens x wells
+    n = pooled.shape[1]
+    index = _reassignments(n, k, max_exact, n_resamples, seed)
+    totals = pooled.sum(axis=1, keepdims=True)
+    sums = pooled[:, index].sum(axis=2)  # antigens x reassignments
+    stats = sums / k - (totals - sums) / (n - k)
+    observed = np.array([e.mean() - ctl.mean() for e in exp])
+    tol = 1e-9 * np.maximum(1.0, np.abs(observed))
+    order = np.argsort(-observed, kind="stable")
+    successive = np.maximum.accumulate(stats[order][::-1], axis=0)[::-1]
+    raw = np.mean(successive >= (observed[order] - tol[order])[:, None], axis=1)
+    adjusted = np.maximum.accumulate(raw)
+    out = np.empty_like(adjusted)
+    out[order] = adjusted
+    return out
 
 
 def _holm(p: np.ndarray) -> np.ndarray:
@@ -215,6 +300,7 @@ def call_positivity(
     *,
     dfr_fold: float = 2.0,
     alpha: float = 0.05,
+    dfr_adjust: str = "stepdown",
 ) -> pl.DataFrame:
     """Summarise replicates and call each tested condition positive or negative.
 
@@ -222,7 +308,8 @@ def call_positivity(
     and readout; each is compared with the background wells of the same plate, effector,
     target and readout. 51Cr-release wells are left to ``specific_lysis``.
     ELISPOT conditions also get the DFR permutation p-value (``dfr_test`` with ``dfr_fold``),
-    Holm-adjusted over the conditions that share a background, and ``dfr_positive``.
+    adjusted over the conditions that share a background (``dfr_adjust``), and
+    ``dfr_positive``.
 
     Parameters
     ----------
@@ -234,6 +321,11 @@ def call_positivity(
         1 for DFR(eq), 2 for DFR(2x) (Moodie et al. recommend DFR(2x) with few replicates).
     alpha : float
         Level of the DFR call.
+    dfr_adjust : {"stepdown", "holm"}
+        Multiplicity adjustment over the conditions sharing a background: Moodie's
+        step-down max-T on joint reassignments (``dfr_stepdown``; Holm instead, with the
+        reason in ``dfr_adjustment``, when the conditions have different numbers of wells)
+        or Holm on the separate ``dfr_test`` p-values.
 
     Returns
     -------
@@ -241,7 +333,7 @@ def call_positivity(
         One row per condition: the condition columns (plate, effector, target, antigen,
         concentration, concentration_unit: the unit as data, e.g. "nM", readout),
         n_replicates, mean, sd, background, n_background, fold, rule, positive, dfr_p,
-        dfr_p_holm, dfr_positive.
+        dfr_p_adjusted, dfr_adjustment (the method), dfr_positive.
 
     Examples
     --------
@@ -300,11 +392,25 @@ def call_positivity(
         if bg_values[i]:
             p[i] = dfr_test(values[i], bg_values[i], fold=dfr_fold)
     summary = summary.with_columns(pl.Series("dfr_p", p, dtype=pl.Float64).fill_nan(None))
-    holm = np.full(summary.height, np.nan)
+    if dfr_adjust not in ("stepdown", "holm"):
+        raise ValueError(f"dfr_adjust is 'stepdown' or 'holm', not {dfr_adjust!r}")
+    adjusted = np.full(summary.height, np.nan)
+    method: list[str | None] = [None] * summary.height
     groups = summary.with_row_index("_i").filter(pl.col("dfr_p").is_not_null())
     for _, group in groups.group_by(keys):
         idx = group["_i"].to_numpy()
-        holm[idx] = _holm(group["dfr_p"].to_numpy())
-    summary = summary.with_columns(pl.Series("dfr_p_holm", holm).fill_nan(None))
-    summary = summary.with_columns((pl.col("dfr_p_holm") <= alpha).alias("dfr_positive"))
+        sizes = {len(values[i]) for i in idx}
+        if dfr_adjust == "stepdown" and len(sizes) == 1:
+            adjusted[idx] = dfr_stepdown([values[i] for i in idx], bg_values[idx[0]], fold=dfr_fold)
+            label = "step-down max-T (Moodie)"
+        else:
+            adjusted[idx] = _holm(group["dfr_p"].to_numpy())
+            label = "Holm" if dfr_adjust == "holm" else "Holm (replicate numbers differ)"
+        for i in idx:
+            method[i] = label
+    summary = summary.with_columns(
+        pl.Series("dfr_p_adjusted", adjusted).fill_nan(None),
+        pl.Series("dfr_adjustment", method, dtype=pl.String),
+    )
+    summary = summary.with_columns((pl.col("dfr_p_adjusted") <= alpha).alias("dfr_positive"))
     return summary.drop("_values", "_bg_values", "_fold", "_floor", "_subtract")

@@ -137,10 +137,15 @@ class _Measure:
         return width
 
 
+_SLACK_MM = 1e-6
+"""Widths within a millionth of a millimetre fit (column widths are sums of measured words)."""
+
+
 def _wrap(text: str, width: float, measure: _Measure) -> list[str]:
     """Greedy word wrap; a word wider than the column is split by characters (last resort)."""
     lines: list[str] = []
     space = measure(" ")
+    width += _SLACK_MM  # a column made exactly as wide as its longest word: rounding must fit it
     for paragraph in text.split("\n"):
         current, used = "", 0.0
         for word in paragraph.split(" "):

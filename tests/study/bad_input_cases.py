@@ -86,6 +86,14 @@ def _rename_column(file: str, old: str, new: str) -> Edit:
     return edit
 
 
+def _add_column(file: str, column: str, value: str) -> Edit:
+    def edit(folder: Path) -> None:
+        frame = pl.read_csv(folder / file, infer_schema=False)
+        frame.with_columns(pl.lit(value).alias(column)).write_csv(folder / file)
+
+    return edit
+
+
 def _two_workbooks(folder: Path) -> None:
     for name in ("a.xlsx", "b.xlsx"):
         pl.DataFrame({"x": [1]}).write_excel(folder / name)
@@ -113,7 +121,7 @@ CASES: dict[str, tuple[Edit, str]] = {
     "empty_file": (_write_bytes("labs.csv", b""), "file.not_a_table"),
     "ragged_row": (
         _append("labs.csv", "P01,1990-05-14 06:00,lymphocytes,3.9,10^9/L,extra\n"),
-        "file.not_a_table",
+        "row.too_many_fields",
     ),
     "missing_table": (_delete("lesions.csv"), "file.missing_table"),
     "two_sources_one_table": (_parquet_twin, "file.duplicate_table"),
@@ -125,10 +133,7 @@ CASES: dict[str, tuple[Edit, str]] = {
         _rename_column("patients.csv", "patient_id", "Patient ID"),
         "column.missing",
     ),
-    "unknown_column": (
-        _replace("prior_therapies.csv", "ended_on\n", "ended_on,notes\n"),
-        "column.unknown",
-    ),
+    "unknown_column": (_add_column("prior_therapies.csv", "notes", "seen by Dr X"), "column.unknown"),
     # values
     "ambiguous_date": (_replace("patients.csv", "1950-03-02", "03/02/1950"), "date.ambiguous"),
     "partial_date": (_replace("patients.csv", "1994-02-14", "1994-02"), "date.partial"),

@@ -338,8 +338,16 @@ def read_config(folder: Path, log: ProblemLog) -> StudyConfig | None:
             )
         )
     texts = {
-        "regimen": ("config.regimen", "a regimen name", 'write regimen = "nci-hd-il2-720k"'),
-        "workbook": ("config.workbook", "a file name", 'write workbook = "study.xlsx"'),
+        "regimen": (
+            "config.regimen",
+            "a regimen name",
+            'write regimen = "nci-hd-il2-720k", or remove the line for a study without doses',
+        ),
+        "workbook": (
+            "config.workbook",
+            "a file name",
+            'write workbook = "study.xlsx", or remove the line',
+        ),
         "description": (
             "config.description",
             f"text of at most {DESCRIPTION_CHARS} characters",
@@ -348,7 +356,8 @@ def read_config(folder: Path, log: ProblemLog) -> StudyConfig | None:
     }
     for key, (code, expected, fix) in texts.items():
         value = study.get(key, "")
-        if not isinstance(value, str) or len(value) > DESCRIPTION_CHARS:
+        blank = key != "description" and key in study and not str(value).strip()
+        if not isinstance(value, str) or len(value) > DESCRIPTION_CHARS or blank:
             log.add(
                 Problem("error", code, file, None, key, shown(value), f"{expected} in quotes", fix)
             )

@@ -183,12 +183,15 @@ def add_not_finite(log: ProblemLog, file: str, col: Column, rows: list[int], val
     )
 
 
-def cell_checks(col: Column | None, name: str, nul: bool, excel: bool) -> dict[str, pl.Expr]:
+def cell_checks(
+    col: Column | None, name: str, nul: bool, excel: bool, exact: bool = False
+) -> dict[str, pl.Expr]:
     """The text cells of column ``name`` that no column may hold, by kind of problem.
 
     A NUL character (``nul``: the file may hold one), one of Excel's error values (``excel``:
-    it may hold one) and text longer than ``col.char_limit``. ``col`` is None for a column the
-    format does not know: only its NULs matter, as it is ignored.
+    it may hold one) and text longer than ``col.char_limit`` (in characters when ``exact``,
+    else in bytes: the cells that may be). ``col`` is None for a column the format does not
+    know: only its NULs matter, as it is ignored.
     """
     value = pl.col(name)
     checks: dict[str, pl.Expr] = {}
@@ -199,7 +202,11 @@ def cell_checks(col: Column | None, name: str, nul: bool, excel: bool) -> dict[s
     if excel:
         checks["excel"] = value.is_in(EXCEL_ERRORS)
     if col.char_limit is not None:
-        checks["long"] = value.str.len_chars() > col.char_limit
+        # bytes are counted already, characters must be: a value of more characters than the
+        # limit has more bytes too, so bytes find every such cell (and some more, exactly told
+        # apart when ``exact``)
+        length = value.str.len_chars() if exact else value.str.len_bytes()
+        checks["long"] = length > col.char_limit
     return checks
 
 
@@ -226,7 +233,7 @@ def add_cell_problems(
     ``bad`` marks the rows that might have one (its checks joined by or). Returns the rows
     with none, for the other checks of the column to look at.
     """
-    checks = cell_checks(col, name, nul=True, excel=col is not None)
+    checks = cell_checks(col, name, nul=True, excel=col is not None, exact=True)
     found = frame.filter(bad).select(
         ROW_COLUMN, pl.col(name).alias("value"), *(e.alias(k) for k, e in checks.items())
     )

@@ -113,6 +113,14 @@ def inside_folder(folder: Path, name: str) -> bool:
 
 def outside_problem(key: str, name: str) -> Problem:
     """The problem of a file named in study.toml that lies outside the study folder."""
+    path = Path(name)
+    if path.is_absolute() or ".." in path.parts:
+        fix = f'copy the file into the study folder and give its name alone ({key} = "{path.name}")'
+    else:  # a name in the folder, leading out of it through a symbolic link
+        fix = (
+            "replace the symbolic link by a copy of the file: a link out of the folder is not "
+            "followed"
+        )
     return Problem(
         "error",
         "config.path_outside",
@@ -121,8 +129,7 @@ def outside_problem(key: str, name: str) -> Problem:
         key,
         name,
         "the name of a file inside the study folder",
-        "copy the file into the study folder and give its name alone "
-        f'(e.g. {key} = "{Path(name).name}")',
+        fix,
     )
 
 
@@ -309,11 +316,8 @@ def _read_csv(
         header = frame.columns
     if report_duplicate_headers(header, file, log) or _reserved_header(header, file, log):
         return None
-    # a row shorter than the header ends with empty values: only then are fields counted
-    if frame.height and frame[frame.columns[-1]].null_count():
-        counts = field_counts(body, records=frame.height + 1)
-        if counts is not None and report_field_counts(counts, header, file, log):
-            return None
+    if _may_be_short(body, frame) and _short_rows(body, frame, header, file, log):
+        return None
     frame = frame.rename({c: c.strip() for c in frame.columns})
     frame = frame.with_row_index(ROW_COLUMN, offset=2).with_columns(
         pl.col(ROW_COLUMN).cast(pl.Int64)
@@ -321,8 +325,44 @@ def _read_csv(
     return frame, b"\x00" in body, b"#" in body
 
 
+def _may_be_short(body: bytes, frame: pl.DataFrame) -> bool:
+    """Whether a record of ``body`` may have fewer fields than the header; False is certain.
+
+    polars refuses a record with more fields, and fills a shorter one with empty values, so
+    the last column of a short one is empty; and without quotes every record has as many
+    commas as the header (width - 1) only when none is short (a blank line has none).
+    """
+    if not frame.height or not frame[frame.columns[-1]].null_count():
+        return False
+    return b'"' in body or body.count(b",") != (frame.width - 1) * (frame.height + 1)
+
+
+def _short_rows(
+    body: bytes, frame: pl.DataFrame, header: list[str], file: str, log: ProblemLog
+) -> bool:
+    """Record the records of ``body`` with fewer fields than the header; True if there is one."""
+    counts = field_counts(body, records=frame.height + 1)
+    return counts is not None and report_field_counts(counts, header, file, log)
+
+
 def _reserved_header(names: list[str], file: str, log: ProblemLog) -> bool:
-    """A column named as remission's row number (``_row``) cannot be read; True if there is one."""
+    """A column named as remission's row number (``_row``) cannot be read, nor a name with a
+    NUL character; True if there is one."""
+    for i, name in enumerate(names):
+        if "\x00" in str(name):
+            log.add(
+                Problem(
+                    "error",
+                    "value.nul_byte",
+                    file,
+                    1,
+                    None,
+                    str(name),
+                    f"a column name without NUL characters (column {column_letters(i)})",
+                    "remove the NUL character: the file was damaged or saved as binary; export "
+                    "it again",
+                )
+            )
     found = [i for i, n in enumerate(names) if str(n).strip() == ROW_COLUMN]
     for i in found:
         log.add(
@@ -338,7 +378,7 @@ def _reserved_header(names: list[str], file: str, log: ProblemLog) -> bool:
                 "rename or remove the column",
             )
         )
-    return bool(found)
+    return bool(found) or any("\x00" in str(n) for n in names)
 
 
 def _explain_unreadable_csv(log: ProblemLog, file: str, data: bytes) -> None:
@@ -386,7 +426,9 @@ def typed_columns(table: Table) -> dict[str, pl.DataType]:
 
 def _plain(dtype: pl.DataType) -> bool:
     """Whether a Parquet column of ``dtype`` holds plain values a cell can hold."""
-    plain = (pl.String, pl.Categorical, pl.Enum, pl.Boolean, pl.Date, pl.Datetime, pl.Null)
+    if isinstance(dtype, pl.Datetime):
+        return dtype.time_zone is None  # local time, as the study format's date-times
+    plain = (pl.String, pl.Categorical, pl.Enum, pl.Boolean, pl.Date, pl.Null)
     return dtype.is_numeric() or isinstance(dtype, plain)
 
 
@@ -425,8 +467,8 @@ def _read_parquet(
                 1,
                 name,
                 str(dtype),
-                f"a column of plain values: text, numbers, true/false, dates or date-times "
-                f"(column {column_letters(i)} holds {dtype})",
+                "a column of plain values: text, numbers, true/false, dates or date-times "
+                f"without a time zone (column {column_letters(i)} holds {dtype})",
                 "write one value per cell: flatten lists and structs into columns, decode "
                 "binary data as UTF-8 text",
             )
@@ -510,7 +552,8 @@ def _with_error_cells(
         0, len(data) - 1
     )
     elsewhere = errors.filter(~inside.fill_null(False))
-    for row, _, value in elsewhere.rows()[:1]:
+    for row, column, value in elsewhere.rows()[:1]:
+        cell = "" if row is None or column is None else f" (cell {column_letters(column)}{row})"
         log.add(
             Problem(
                 "error",
@@ -519,7 +562,7 @@ def _with_error_cells(
                 row,
                 None,
                 value,
-                "a value, not a spreadsheet error (a formula that failed)",
+                f"a value or a column name, not a spreadsheet error{cell}",
                 "correct the formula or clear the cell; paste values, not formulas",
                 more_rows=elsewhere.height - 1,
             )

@@ -221,7 +221,7 @@ def report_field_counts(
                     "error",
                     "row.too_few_fields",
                     file,
-                    header[n].strip(),
+                    header[n].strip() or None,
                     (part["record"] + 1).to_list(),
                     part["text"].to_list(),
                     f"{len(header)} fields as in the header, found {n}",

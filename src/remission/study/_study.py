@@ -531,8 +531,9 @@ def _value_checks(col: Column) -> dict[str, pl.Expr]:
     if col.kind in ("str", "enum"):
         cells = cell_checks(col, col.name, nul=True, excel=True)
         checks["cells"] = pl.any_horizontal(cells.values()).fill_null(False)
-        fine = ~checks["cells"]
-    if col.kind == "enum":
+    if col.kind == "enum":  # a value told as a cell problem is not told again
+        exact = cell_checks(col, col.name, nul=True, excel=True, exact=True)
+        fine = ~pl.any_horizontal(exact.values()).fill_null(False)
         checks["enum"] = value.is_not_null() & ~value.is_in(list(col.values)) & fine
     if col.kind == "float":
         checks["not_finite"] = value.is_not_null() & ~value.is_finite()

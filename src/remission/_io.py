@@ -184,14 +184,46 @@ def _command_line() -> str:
     return shlex.join(["remission" if ours else sys.argv[0], *sys.argv[1:]])
 
 
-def _utc_now() -> str:
-    """Now, or ``SOURCE_DATE_EPOCH`` when it is set (reproducible builds), as ISO 8601 UTC."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+def build_time() -> dt.datetime:
+    """Now (UTC), or ``SOURCE_DATE_EPOCH`` when it is set (reproducible builds).
+
+    Every timestamp remission writes into a file (markers, workbooks, PDF, provenance) is
+    this one, so two runs with the same ``SOURCE_DATE_EPOCH`` write the same bytes.
+
+    Returns
+    -------
+    datetime.datetime
+        A time zone-aware UTC time.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["SOURCE_DATE_EPOCH"] = "0"
+    >>> build_time().isoformat()
+    '1970-01-01T00:00:00+00:00'
+    >>> del os.environ["SOURCE_DATE_EPOCH"]
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     try:
-        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    except ValueError:
-        moment = dt.datetime.now(dt.UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        return dt.datetime.now(dt.UTC)
+
+
+def workbook_time() -> dt.datetime:
+    """:func:`build_time` without the zone, as xlsxwriter's document properties take it.
+
+    Examples
+    --------
+    >>> workbook_time().tzinfo is None
+    True
+    """
+    return build_time().replace(tzinfo=None)
+
+
+def _utc_now() -> str:
+    """:func:`build_time` as ISO 8601 UTC text."""
+    return build_time().strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _write_json(path: Path, content: dict) -> None:

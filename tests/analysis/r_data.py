@@ -41,3 +41,13 @@ def riaz() -> pl.DataFrame:
         (1 - pl.col("PFS_SOR")).alias("pfs_event"),
         (pl.col("Cohort") == "NIV3-PROG").cast(pl.Int64).alias("prior_ipi"),
     )
+
+
+def dataframe_api_reference() -> dict:
+    """dataframe_api.json, written by tests/r_reference/dataframe_api.R."""
+    return json.loads((HERE / "dataframe_api.json").read_text())
+
+
+def veteran() -> pl.DataFrame:
+    """survival::veteran: celltype as text (squamous, smallcell, adeno, large), status 1 = death."""
+    return pl.read_csv(HERE / "data" / "survival_veteran.csv")

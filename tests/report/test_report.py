@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import openpyxl
 import polars as pl
 import pypdfium2
 import pytest
@@ -15,7 +16,7 @@ from pypdf import PdfReader
 from remission.antigens.screens import demo_screen
 from remission.derive import derive_study
 from remission.report import build_report, write_report
-from remission.simulate import demo_study
+from remission.simulate import demo_study, simulate_study
 from tests.derive.pharmaverse import PHARMAVERSE, needs_pharmaverse
 
 SECTIONS = [
@@ -211,3 +212,27 @@ def test_notes_on_the_inputs_are_listed_in_provenance(tmp_path: Path) -> None:
     # a study read without notes gets no such table
     clean = provenance_section(load(write_study(study, tmp_path / "clean", "csv")), "pytest")
     assert "input_notes" not in [t.key for t in clean.tables]
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    from remission.study import Study
+    from tests.report.documents import formula_cells
+
+    study = simulate_study(n_patients=40, seed=5)
+    # every patient id a formula (ids are free text; the responders table lists them)
+    as_formula = pl.concat_str(
+        pl.lit('=HYPERLINK("http://example.invalid","'), "patient_id", pl.lit('")')
+    )
+    tables = {
+        name: frame.with_columns(as_formula.alias("patient_id"))
+        if "patient_id" in frame.columns
+        else frame
+        for name, frame in study.tables.items()
+    }
+    planted = Study(config=study.config, tables=tables, regimen=study.regimen)
+    frames = derive_study(planted)
+    out = write_report(build_report(planted, frames), frames, tmp_path / "r")
+    assert formula_cells(out / "tables.xlsx") == []
+    book = openpyxl.load_workbook(out / "tables.xlsx")
+    texts = [c.value for s in book.worksheets for r in s.iter_rows() for c in r]
+    assert any(str(t).startswith('=HYPERLINK("http://example.invalid"') for t in texts)

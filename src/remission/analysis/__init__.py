@@ -2,6 +2,11 @@
 
 - ``Result``: every estimate and test (estimate, CI, statistic, p-value, method, n,
   ``to_frame()``, ``to_html()``).
+- One calling convention: a DataFrame (polars or pandas) plus column names, as R's
+  ``data =`` calls read - ``fisher_test(adsl, "PRIORIT", "CRFL")``,
+  ``wilcoxon_test(adsl, value="C1DOSES", by="CRFL")``, ``kaplan_meier(adtte,
+  duration="AVAL", event="EVENT", group="ARM")``, ``cox_regression(adtte, "AVAL", "EVENT",
+  ["ARM"])``; arrays and count tables are still accepted and give the same numbers.
 - Survival: ``kaplan_meier`` (R ``survfit`` intervals ``log``/``log-log``/``plain``, medians,
   landmarks; ``median_not_reached`` says why a median is missing), ``logrank_test``
   (stratified too), ``cox_regression``; ``event_observed`` is the one place CDISC ``CNSR``
@@ -22,6 +27,11 @@ Examples
 >>> from remission.analysis import kaplan_meier
 >>> kaplan_meier([3, 5, 7, 9], [1, 0, 1, 1]).median()["median"].to_list()
 [7.0]
+>>> import polars as pl
+>>> from remission.analysis import fisher_test
+>>> df = pl.DataFrame({"prior": ["Y", "Y", "N", "N", "N"], "cr": [0, 0, 1, 1, 0]})
+>>> fisher_test(df, "prior", "cr").p_value == fisher_test([[1, 2], [2, 0]]).p_value
+True
 """
 
 from remission.analysis._association import chisq_test, p_adjust, wilcoxon_test

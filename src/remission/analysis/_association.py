@@ -9,7 +9,8 @@ import polars as pl
 from scipy.stats import chi2, norm, rankdata
 from statsmodels.stats.multitest import multipletests
 
-from remission.analysis._fisher import _counts
+from remission.analysis._data import Frame, as_frame, is_frame, label, two_samples
+from remission.analysis._fisher import _table_or_data
 from remission.analysis._result import Result
 
 ArrayLike = Sequence[object] | np.ndarray | pl.Series
@@ -22,31 +23,44 @@ EXACT_WILCOXON_MAX_PRODUCT = 10_000
 
 
 def chisq_test(
-    table: Sequence[Sequence[int]] | np.ndarray | pl.DataFrame,
+    table: Sequence[Sequence[int]] | np.ndarray | Frame,
+    row: str | None = None,
+    column: str | None = None,
     correct: bool = True,
-    name: str = "chi-square test",
+    name: str | None = None,
 ) -> Result:
-    """Pearson's chi-square test of independence (R's ``chisq.test`` on a matrix).
+    """Pearson's chi-square test of independence (R's ``chisq.test``).
 
     The statistic is the sum over cells of (|O - E| - c)^2 / E with E the expected counts under
     independence. Yates' continuity correction c = min(0.5, |O - E|) is applied only to 2 x 2
     tables with ``correct=True``, as R does; otherwise c = 0. Degrees of freedom (r-1)(c-1).
 
+    Two calling forms, with the same numbers: a count table, ``chisq_test([[12, 5], [7,
+    14]])``, or a DataFrame and two column names, ``chisq_test(data, "prior_it", "cr")``
+    (R's ``chisq.test(x, y)``: the pairs counted as ``fisher_test`` counts them).
+
     Parameters
     ----------
-    table : array-like of int
-        Counts, rows by columns (at least 2 x 2).
+    table : array-like of int, or DataFrame
+        Counts, rows by columns (at least 2 x 2); with ``row`` and ``column``, the data
+        (polars or pandas, one row per subject).
+    row, column : str, optional
+        With data: the columns whose values make the rows and the columns of the table
+        (each needs at least two distinct values, else a ``ValueError`` naming it).
     correct : bool
         Apply Yates' correction to a 2 x 2 table.
-    name : str
-        What is tested, for the report.
+    name : str, optional
+        What is tested, for the report; "chi-square test" for a count table, "<column> by
+        <row>" for data.
 
     Returns
     -------
     Result
         Statistic, df and p-value; ``table`` has observed and expected counts per cell (rows
-        and columns numbered from 1); a note when an expected count is below 5 (R's warning
-        "Chi-squared approximation may be incorrect").
+        and columns numbered from 1, their labels in ``row_level`` and ``column_level``:
+        the values from data, ``row1``, ``col1``, ... for a count table); a note when an
+        expected count is below 5 (R's warning "Chi-squared approximation may be
+        incorrect") and when rows were left out for a missing value.
 
     Examples
     --------
@@ -55,8 +69,13 @@ def chisq_test(
     (3.8319, 1.0, 0.0503)
     >>> round(chisq_test([[12, 5], [7, 14]], correct=False).statistic, 4)
     5.2157
+    >>> df = pl.DataFrame({"arm": ["a"] * 17 + ["b"] * 21,
+    ...                    "cr": [0] * 12 + [1] * 5 + [0] * 7 + [1] * 14})
+    >>> chisq_test(df, "arm", "cr").statistic == r.statistic
+    True
     """
-    x = _counts(table).astype(float)
+    counts = _table_or_data("chisq_test", table, row, column, name, "chi-square test")
+    x = counts.x.astype(float)
     total = x.sum()
     expected = np.outer(x.sum(axis=1), x.sum(axis=0)) / total
     yates = 0.0
@@ -68,13 +87,18 @@ def chisq_test(
         stat = float(np.sum((np.abs(x - expected) - yates) ** 2 / expected))
     df = float((x.shape[0] - 1) * (x.shape[1] - 1))
     rows, cols = np.indices(x.shape)
+    row_labels = np.array(counts.row_labels, dtype=object)
+    col_labels = np.array(counts.column_labels, dtype=object)
     cells = pl.DataFrame(
         {
             "row": rows.ravel() + 1,
             "column": cols.ravel() + 1,
+            "row_level": row_labels[rows.ravel()].tolist(),
+            "column_level": col_labels[cols.ravel()].tolist(),
             "observed": x.ravel(),
             "expected": expected.ravel(),
-        }
+        },
+        schema_overrides={"row_level": pl.String, "column_level": pl.String},
     )
     small = int(np.sum(expected < 5))
     notes = (
@@ -86,7 +110,7 @@ def chisq_test(
         else ()
     )
     return Result(
-        name=name,
+        name=counts.name,
         method=method,
         n=int(total),
         statistic=stat,
@@ -94,7 +118,7 @@ def chisq_test(
         df=df,
         p_value=float(chi2.sf(stat, df)),
         table=cells,
-        notes=notes,
+        notes=counts.notes + notes,
     )
 
 
@@ -136,13 +160,23 @@ def _exact_p(w: float, m: int, n: int) -> float:
 
 
 def wilcoxon_test(
-    x: ArrayLike,
-    y: ArrayLike,
+    x: ArrayLike | Frame,
+    y: ArrayLike | None = None,
     exact: bool | None = None,
     correct: bool = True,
-    name: str = "Wilcoxon rank-sum test",
+    name: str | None = None,
+    *,
+    value: str | None = None,
+    by: str | None = None,
 ) -> Result:
     """Wilcoxon rank-sum (Mann-Whitney) test of two independent samples (R's ``wilcox.test``).
+
+    Two calling forms, with the same numbers: two samples, ``wilcoxon_test(x, y)``, or a
+    DataFrame, a value column and a grouping column, ``wilcoxon_test(data, value="doses",
+    by="cr")`` (R's ``wilcox.test(doses ~ cr, data)``): rows missing either column are left
+    out, ``by`` must then take exactly two values (else a ``ValueError`` naming it), and x
+    is the first of them in R's factor order (an ``Enum``'s first category, False, the
+    smaller number, the first text in sorted order).
 
     W is the rank sum of ``x`` (mid-ranks for ties) minus n_x (n_x + 1) / 2, R's statistic.
     The exact null distribution is used when ``exact`` is True, or None with both samples
@@ -155,13 +189,19 @@ def wilcoxon_test(
     Parameters
     ----------
     x, y : array-like of float
-        The two samples (W refers to ``x``).
+        The two samples (W refers to ``x``). With ``value`` and ``by``, ``x`` is the data
+        (polars or pandas, one row per subject) and ``y`` is not given.
     exact : bool or None
         Force (True) or forbid (False) the exact p-value; None chooses as R does.
     correct : bool
         Continuity correction of the normal approximation.
-    name : str
-        What is compared, for the report.
+    name : str, optional
+        What is compared, for the report; "Wilcoxon rank-sum test" for samples, "<value>
+        by <by>" for data.
+    value : str, optional
+        With data: the column of the values compared.
+    by : str, optional
+        With data: the column of the two groups.
 
     Returns
     -------
@@ -179,7 +219,37 @@ def wilcoxon_test(
     >>> r = wilcoxon_test([1, 2, 2, 7], [4, 5, 6, 8, 9])
     >>> r.statistic, round(r.p_value, 4)
     (3.0, 0.1099)
+
+    The same samples as a value column and a grouping column:
+
+    >>> df = pl.DataFrame({"doses": [1, 2, 2, 7, 4, 5, 6, 8, 9],
+    ...                    "cr": ["N"] * 4 + ["Y"] * 5})
+    >>> r2 = wilcoxon_test(df, value="doses", by="cr")
+    >>> r2.statistic == r.statistic, r2.p_value == r.p_value, r2.name
+    (True, True, 'doses by cr')
+    >>> r2.table["sample"].to_list()
+    ['cr=N', 'cr=Y']
     """
+    samples = ("x", "y")
+    notes: list[str] = []
+    if is_frame(x):
+        if y is not None or value is None or by is None:
+            raise ValueError(
+                "with a DataFrame, name the columns: wilcoxon_test(data, value=..., by=...)"
+            )
+        first, second, groups, dropped = two_samples(as_frame(x), value, by)
+        x, y = first, second
+        samples = (f"{by}={label(groups[0])}", f"{by}={label(groups[1])}")
+        if name is None:
+            name = f"{value} by {by}"
+        if dropped:
+            notes.append(f"{dropped} rows with a missing {value} or {by} left out")
+    elif value is not None or by is not None:
+        raise ValueError("value and by name columns: pass the DataFrame first")
+    elif y is None:
+        raise ValueError("wilcoxon_test needs two samples, or data with value= and by=")
+    if name is None:
+        name = "Wilcoxon rank-sum test"
     a, b = _finite_values(x), _finite_values(y)
     nx, ny = a.size, b.size
     if nx == 0 or ny == 0:
@@ -189,7 +259,7 @@ def wilcoxon_test(
             method="Wilcoxon rank sum test (stats::wilcox.test)",
             n=nx + ny,
             statistic_label="W",
-            notes=(f"not estimable: {reason}",),
+            notes=(*notes, f"not estimable: {reason}"),
             not_estimable=reason,
         )
     ranks = rankdata(np.concatenate([a, b]))
@@ -199,7 +269,6 @@ def wilcoxon_test(
     use_exact = (
         (nx < EXACT_WILCOXON_BELOW and ny < EXACT_WILCOXON_BELOW) if exact is None else exact
     )
-    notes: list[str] = []
     if use_exact and nx * ny > EXACT_WILCOXON_MAX_PRODUCT:
         notes.append(
             f"exact distribution not computed for n_x n_y = {nx * ny} > "
@@ -228,7 +297,7 @@ def wilcoxon_test(
         method += " (stats::wilcox.test)"
     table = pl.DataFrame(
         {
-            "sample": ["x", "y"],
+            "sample": list(samples),
             "n": [nx, ny],
             "median": [float(np.median(a)), float(np.median(b))],
             "rank_sum": [float(ranks[:nx].sum()), float(ranks[nx:].sum())],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,14 @@ from lifelines import CoxPHFitter
 from lifelines.exceptions import ConvergenceError
 from scipy.stats import chi2, norm
 
+from remission.analysis._data import (
+    Frame,
+    as_frame,
+    code_covariates,
+    complete_rows,
+    is_frame,
+    require,
+)
 from remission.analysis._pandas import to_pandas
 from remission.analysis._regression import aliased_terms, per_term, separation
 from remission.analysis._result import Result
@@ -54,29 +63,41 @@ def _observed_expected(
 
 
 def logrank_test(
-    time: ArrayLike,
-    event: ArrayLike,
-    group: ArrayLike,
-    strata: ArrayLike | None = None,
-    name: str = "log-rank test",
+    time: ArrayLike | Frame,
+    event: ArrayLike | str | None = None,
+    group: ArrayLike | str | None = None,
+    strata: ArrayLike | str | None = None,
+    name: str | None = None,
+    *,
+    duration: str | None = None,
 ) -> Result:
     """Log-rank test between groups, optionally stratified (R's ``survdiff``).
 
     The observed-minus-expected counts and their hypergeometric variance are summed over the
     distinct event times (and over strata); the statistic is (O-E)' V^- (O-E) on k-1 df.
 
+    Two calling forms, with the same numbers: arrays, ``logrank_test(time, event, group)``,
+    or a DataFrame and column names, ``logrank_test(data, duration="os_days",
+    event="death", group="arm", strata="site")`` (``survdiff(Surv(os_days, death) ~ arm +
+    strata(site), data)``).
+
     Parameters
     ----------
-    time : array-like
-        Follow-up times.
-    event : array-like of bool or int
-        1/True where the event was observed.
-    group : array-like
-        Group of each observation (two or more groups).
-    strata : array-like, optional
-        Stratum of each observation (``survdiff(... + strata(x))``).
-    name : str
-        What is compared, for the report.
+    time : array-like or DataFrame
+        Follow-up times; or the data (polars or pandas, one row per subject), whose columns
+        ``duration``, ``event``, ``group`` and ``strata`` name.
+    event : array-like of bool or int, or str
+        1/True where the event was observed (with data: the column's name).
+    group : array-like or str
+        Group of each observation, two or more groups (with data: the column's name).
+    strata : array-like or str, optional
+        Stratum of each observation (``survdiff(... + strata(x))``; with data: a column).
+    name : str, optional
+        What is compared, for the report; "log-rank test" for arrays, "<duration> by
+        <group>" for data (where rows missing any of the columns are left out, with a note,
+        as R's ``survdiff`` leaves them out).
+    duration : str, optional
+        With data: the column of follow-up times (as ``cox_regression`` names it).
 
     Returns
     -------
@@ -91,7 +112,44 @@ def logrank_test(
     >>> r = logrank_test([1, 2, 3, 4, 5, 6], [1, 1, 1, 1, 1, 0], ["a", "a", "a", "b", "b", "b"])
     >>> round(r.statistic, 4), r.df
     (5.0517, 1.0)
+    >>> df = pl.DataFrame({"days": [1, 2, 3, 4, 5, 6], "died": [1, 1, 1, 1, 1, 0],
+    ...                    "arm": ["a", "a", "a", "b", "b", "b"]})
+    >>> logrank_test(df, duration="days", event="died", group="arm").statistic == r.statistic
+    True
     """
+    if is_frame(time):
+        data = as_frame(time)
+        if not isinstance(duration, str) or not isinstance(event, str):
+            raise ValueError(
+                "with a DataFrame, name the columns: "
+                "logrank_test(data, duration=..., event=..., group=...)"
+            )
+        if not isinstance(group, str):
+            raise ValueError("with a DataFrame, group names the column of the groups")
+        if strata is not None and not isinstance(strata, str):
+            raise ValueError("with a DataFrame, strata names a column")
+        columns = [duration, event, group, *([strata] if strata else [])]
+        require(data, columns)
+        complete = complete_rows(data, columns)  # R's na.omit
+        result = logrank_test(
+            complete[duration],
+            complete[event],
+            complete[group],
+            strata=complete[strata] if strata else None,
+            name=name if name is not None else f"{duration} by {group}",
+        )
+        dropped = data.height - complete.height
+        if dropped:
+            which = ", ".join(columns[:-1]) + " or " + columns[-1]
+            note = f"{dropped} rows with a missing {which} left out"
+            result = replace(result, notes=(note, *result.notes))
+        return result
+    if duration is not None or any(isinstance(v, str) for v in (event, group, strata)):
+        raise ValueError("column names need the DataFrame first: logrank_test(data, ...)")
+    if event is None or group is None:
+        raise ValueError("logrank_test needs time, event and group")
+    if name is None:
+        name = "log-rank test"
     t = _array(time, float)
     e = _array(event).astype(bool)
     g = _array(group, object)
@@ -166,7 +224,7 @@ def logrank_test(
 
 
 def cox_regression(
-    data: pl.DataFrame,
+    data: Frame,
     duration: str,
     event: str,
     covariates: Sequence[str],
@@ -175,14 +233,20 @@ def cox_regression(
 ) -> Result:
     """Cox proportional-hazards model (lifelines, Efron ties, as R's ``coxph`` default).
 
+    Covariates are coded exactly as ``logistic_regression`` codes them (R's ``model.matrix``,
+    the same helper): numeric as they are, Boolean ``b`` as the term ``bTRUE``, text or
+    categorical ``c`` as treatment contrasts against the first level (an ``Enum``'s first
+    category, else the first in sorted order), one term ``c<level>`` per other level.
+
     Parameters
     ----------
-    data : polars.DataFrame
+    data : polars.DataFrame or pandas.DataFrame
         One row per subject.
     duration, event : str
         Columns of follow-up time and event indicator (1 = event).
     covariates : sequence of str
-        Numeric covariates (code categories as 0/1 first).
+        Numeric, Boolean or text/categorical columns. Rows missing any of the columns
+        (null or NaN) are left out.
     name : str
         What is modelled, for the report.
     conf_level : float
@@ -191,12 +255,12 @@ def cox_regression(
     Returns
     -------
     Result
-        The first covariate's hazard ratio with its interval and Wald p-value; the
+        The first term's hazard ratio with its interval and Wald p-value; the
         likelihood-ratio statistic; ``table`` has coef, se, HR, CI, z, p and not_estimable
         of every term. Not estimable, with the reason, without events, when no covariate
         varies, with a monotone likelihood (the events ordered perfectly by the covariates:
         the hazard ratio is infinite, R warns "coefficient may be infinite") or when the
-        fit fails; a covariate that does not vary, or is collinear, is left out (R's NA).
+        fit fails; a term that does not vary, or is collinear, is left out (R's NA).
 
     Examples
     --------
@@ -205,15 +269,23 @@ def cox_regression(
     >>> r = cox_regression(df, "t", "e", ["x"])
     >>> r.estimate_label, r.estimate > 1
     ('HR x', True)
+
+    A text covariate gets treatment contrasts against its first level, as in ``coxph``:
+
+    >>> df = df.with_columns(site=pl.Series(["lung", "liver", "skin", "lung"] * 2))
+    >>> cox_regression(df, "t", "e", ["site", "x"]).table["term"].to_list()
+    ['sitelung', 'siteskin', 'x']
     """
     method = "Cox proportional hazards, Efron ties (lifelines; survival::coxph)"
-    complete = data.select(duration, event, *covariates).drop_nulls()
+    data = as_frame(data)
+    require(data, [duration, event, *covariates])
+    complete = complete_rows(data, [duration, event, *covariates])
     n, events = complete.height, int(complete[event].sum()) if complete.height else 0
-    x = complete.select(covariates).cast(pl.Float64).to_numpy() if n else np.zeros((0, 0))
-    aliased = (
-        aliased_terms(np.column_stack([np.ones(n), x]), ["(Intercept)", *covariates]) if n else {}
-    )
-    fitted = [c for c in covariates if c not in aliased]
+    coded, terms = code_covariates(complete, covariates)
+    x = np.column_stack(coded) if coded and n else np.zeros((n, len(coded)))
+    aliased = aliased_terms(np.column_stack([np.ones(n), x]), ["(Intercept)", *terms]) if n else {}
+    fitted = [t for t in terms if t not in aliased]
+    label = f"HR {terms[0] if terms else covariates[0]}"
     notes = [f"events: {events}", *aliased.values()]
     reason = None
     if events == 0:
@@ -225,7 +297,7 @@ def cox_regression(
         monotone = _monotone_likelihood(
             order,
             complete[event].to_numpy().astype(bool),
-            x[:, [covariates.index(c) for c in fitted]],
+            x[:, [terms.index(t) for t in fitted]],
         )
         if monotone is not None:
             reason = (
@@ -237,27 +309,33 @@ def cox_regression(
             name=name,
             method=method,
             n=n,
-            estimate_label=f"HR {covariates[0]}",
+            estimate_label=label,
             ci_level=conf_level,
             table=pl.DataFrame(
-                {
-                    "term": list(covariates),
-                    "not_estimable": [aliased.get(c, reason) for c in covariates],
-                },
+                {"term": terms, "not_estimable": [aliased.get(t, reason) for t in terms]},
                 schema={"term": pl.String, "not_estimable": pl.String},
             ),
             notes=(*notes, f"not estimable: {reason}"),
             not_estimable=reason,
         )
-    frame = to_pandas(complete.select(duration, event, *fitted))
+    # lifelines sees positional names, so a term can never clash with the time or event column
+    frame = to_pandas(
+        pl.DataFrame(
+            {
+                "_duration": complete[duration],
+                "_event": complete[event],
+                **{f"_x{j}": x[:, terms.index(t)] for j, t in enumerate(fitted)},
+            }
+        )
+    )
     fitter = CoxPHFitter(alpha=1 - conf_level)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # lifelines' convergence advice: diagnosed above
             fitter.fit(
                 frame,
-                duration_col=duration,
-                event_col=event,
+                duration_col="_duration",
+                event_col="_event",
                 fit_options={"precision": 1e-12, "max_steps": 200},
             )
     except ConvergenceError as err:
@@ -266,7 +344,7 @@ def cox_regression(
             name=name,
             method=method,
             n=n,
-            estimate_label=f"HR {covariates[0]}",
+            estimate_label=label,
             ci_level=conf_level,
             notes=(*notes, f"not estimable: {reason}"),
             not_estimable=reason,
@@ -275,10 +353,10 @@ def cox_regression(
     summary: pd.DataFrame = fitter.summary
     coef = summary["coef"].to_numpy()
     se = summary["se(coef)"].to_numpy()
-    keep = np.array([c not in aliased for c in covariates])
+    keep = np.array([t not in aliased for t in terms])
     table = pl.DataFrame(
         {
-            "term": list(covariates),
+            "term": terms,
             "coef": per_term(coef, keep),
             "se": per_term(se, keep),
             "hr": per_term(np.exp(coef), keep),
@@ -286,7 +364,7 @@ def cox_regression(
             "hr_upper": per_term(np.exp(coef + z * se), keep),
             "z": per_term(coef / se, keep),
             "p": per_term(2 * norm.sf(np.abs(coef / se)), keep),
-            "not_estimable": [aliased.get(c) for c in covariates],
+            "not_estimable": [aliased.get(t) for t in terms],
         },
         schema_overrides={"not_estimable": pl.String},
     ).with_columns(pl.col(pl.Float64).fill_nan(None))

@@ -17,6 +17,7 @@ from scipy.optimize import brentq
 from scipy.special import expit
 from scipy.stats import chi2, norm
 
+from remission.analysis._data import Frame
 from remission.analysis._profile import binomial_deviance
 from remission.analysis._regression import (
     design_matrix,
@@ -149,7 +150,7 @@ def _profile_limit(
 
 
 def firth_regression(
-    data: pl.DataFrame,
+    data: Frame,
     outcome: str,
     covariates: Sequence[str],
     name: str = "Firth logistic regression",
@@ -172,7 +173,7 @@ def firth_regression(
 
     Parameters
     ----------
-    data : polars.DataFrame
+    data : polars.DataFrame or pandas.DataFrame
         One row per subject.
     outcome : str
         Boolean or 0/1 column (1 = event).

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 from scipy.special import gammaln
 from scipy.stats import hypergeom, random_table
 
+from remission.analysis._data import Frame, as_frame, count_table, is_frame, label, table_frame
 from remission.analysis._result import Result
 from remission.analysis._zeroin import EPS, uniroot
 
@@ -35,6 +37,63 @@ def _counts(table: object) -> np.ndarray:
 def _counts_frame(x: np.ndarray) -> pl.DataFrame:
     return pl.DataFrame({f"col{j + 1}": x[:, j] for j in range(x.shape[1])}).insert_column(
         0, pl.Series("row", [f"row{i + 1}" for i in range(x.shape[0])])
+    )
+
+
+@dataclass(frozen=True)
+class _Counts:
+    """A contingency table from either calling form, with what to show and say about it."""
+
+    x: np.ndarray
+    frame: pl.DataFrame
+    row_labels: list[str]
+    column_labels: list[str]
+    name: str
+    notes: tuple[str, ...]
+
+
+def _table_or_data(
+    function: str,
+    table: object,
+    row: str | None,
+    column: str | None,
+    name: str | None,
+    default_name: str,
+) -> _Counts:
+    """The counts of either calling form: a count table, or data and two column names.
+
+    A count table keeps its numbered labels (``row1``, ``col1``, ...); from data the labels
+    are the values, the name defaults to "<column> by <row>" and a note says how many rows a
+    missing value left out.
+    """
+    if row is None and column is None:
+        x = _counts(table)
+        return _Counts(
+            x,
+            _counts_frame(x),
+            [f"row{i + 1}" for i in range(x.shape[0])],
+            [f"col{j + 1}" for j in range(x.shape[1])],
+            name if name is not None else default_name,
+            (),
+        )
+    if not (isinstance(row, str) and isinstance(column, str)):
+        raise TypeError(
+            f"{function}(data, row, column): row and column name two columns of the data "
+            f"(got {row!r}, {column!r}); pass other options by keyword"
+        )
+    if not is_frame(table):
+        raise TypeError(
+            f"{function}(data, {row!r}, {column!r}): data must be a DataFrame, "
+            f"not {type(table).__name__}"
+        )
+    x, row_levels, col_levels, dropped = count_table(as_frame(table), row, column)
+    return _Counts(
+        x,
+        table_frame(x, row, row_levels, column, col_levels),
+        [label(v) for v in row_levels],
+        [label(v) for v in col_levels],
+        name if name is not None else f"{column} by {row}",
+        (f"{dropped} rows with a missing {row} or {column} left out",) if dropped else (),
     )
 
 
@@ -174,13 +233,21 @@ def _simulated(x: np.ndarray, n_simulations: int, seed: int) -> float:
 
 
 def fisher_test(
-    table: Sequence[Sequence[int]] | np.ndarray | pl.DataFrame,
+    table: Sequence[Sequence[int]] | np.ndarray | Frame,
+    row: str | None = None,
+    column: str | None = None,
     conf_level: float = 0.95,
-    name: str = "Fisher's exact test",
+    name: str | None = None,
     n_simulations: int = 100_000,
     seed: int = 20240101,
 ) -> Result:
     """Fisher's exact test of independence in a contingency table (R's ``fisher.test``).
+
+    Two calling forms, with the same numbers: a count table, ``fisher_test([[12, 5], [7,
+    14]])``, or a DataFrame and two column names, ``fisher_test(data, "prior_it", "cr")``,
+    which counts the pairs of values first as R's ``fisher.test(x, y)`` does (``table(x,
+    y)``: rows with a missing value left out, levels in R's factor order - an ``Enum``'s
+    categories, False before True, numbers ascending, text sorted).
 
     For a 2 x 2 table the two-sided p-value is the sum of the probabilities (hypergeometric,
     margins fixed) of all tables at most (1 + 1e-7) times as probable as the observed one; the
@@ -193,13 +260,20 @@ def fisher_test(
 
     Parameters
     ----------
-    table : array-like of int
+    table : array-like of int, or DataFrame
         Counts, rows by columns (at least 2 x 2). For 2 x 2 the odds ratio is that of the
-        second column in the second row against the first row.
+        second column in the second row against the first row. With ``row`` and ``column``:
+        the data (polars or pandas, one row per subject).
+    row, column : str, optional
+        With data: the columns whose values make the rows and the columns of the table
+        (each needs at least two distinct values, else a ``ValueError`` naming it). For
+        0/1 or Boolean columns the odds ratio is that of ``column`` = 1 when ``row`` = 1
+        against ``row`` = 0.
     conf_level : float
         Level of the odds-ratio interval (2 x 2 only).
-    name : str
-        What is tested, for the report.
+    name : str, optional
+        What is tested, for the report; "Fisher's exact test" for a count table, "<column>
+        by <row>" for data.
     n_simulations : int
         Tables drawn when the exact enumeration is too large.
     seed : int
@@ -209,7 +283,8 @@ def fisher_test(
     -------
     Result
         The p-value; for 2 x 2 also the conditional MLE odds ratio and its interval. ``table`` holds
-        the counts.
+        the counts (from data: the row levels, then a column ``<column>=<level>`` per level);
+        a note says how many rows a missing value left out.
 
     Examples
     --------
@@ -218,8 +293,19 @@ def fisher_test(
     (0.4857, 6.4083)
     >>> round(fisher_test([[3, 1, 0], [0, 2, 4]]).p_value, 4)
     0.0333
+
+    The same test from two columns of the data:
+
+    >>> df = pl.DataFrame({"prior": ["N", "N", "N", "Y", "N", "Y", "Y", "Y"],
+    ...                    "cr": [0, 0, 0, 0, 1, 1, 1, 1]})
+    >>> r2 = fisher_test(df, "prior", "cr")
+    >>> r2.p_value == r.p_value, r2.estimate == r.estimate, r2.name
+    (True, True, 'cr by prior')
+    >>> r2.table.rows()
+    [('N', 3, 1), ('Y', 1, 3)]
     """
-    x = _counts(table)
+    counts = _table_or_data("fisher_test", table, row, column, name, "Fisher's exact test")
+    x, counts_frame, name, notes = counts.x, counts.frame, counts.name, counts.notes
     n = int(x.sum())
     if x.shape == (2, 2):
         dist = _NoncentralHypergeometric(x)
@@ -233,9 +319,9 @@ def fisher_test(
             ci=(dist.lower_limit(alpha), dist.upper_limit(alpha)),
             ci_level=conf_level,
             p_value=dist.p_two_sided(),
-            table=_counts_frame(x),
+            table=counts_frame,
+            notes=notes,
         )
-    notes: tuple[str, ...] = ()
     method = "Fisher-Freeman-Halton exact test (stats::fisher.test)"
     squeezed = x[x.sum(axis=1) > 0][:, x.sum(axis=0) > 0]
     if min(squeezed.shape) < 2:
@@ -249,7 +335,8 @@ def fisher_test(
             f"(stats::fisher.test(simulate.p.value = TRUE, B = {n_simulations}))"
         )
         notes = (
+            *notes,
             f"more than {MAX_EXACT_TABLES:,} tables to enumerate: p-value from "
             f"{n_simulations:,} tables drawn with the observed margins (seed {seed})",
         )
-    return Result(name=name, method=method, n=n, p_value=p, table=_counts_frame(x), notes=notes)
+    return Result(name=name, method=method, n=n, p_value=p, table=counts_frame, notes=notes)

@@ -18,6 +18,8 @@ import polars as pl
 from lifelines import KaplanMeierFitter
 from scipy.stats import norm
 
+from remission.analysis._data import Frame, as_frame, complete_rows, is_frame, require
+
 ConfType = Literal["log", "log-log", "plain"]
 TOLERANCE = math.sqrt(np.finfo(float).eps)
 """Tolerance of the median's flat-spot rule (R: ``sqrt(.Machine$double.eps)``)."""
@@ -186,6 +188,59 @@ class KaplanMeier:
         )
         return self.n.join(med, on="strata", maintain_order="left")
 
+    def summary(self, censored: bool = False) -> pl.DataFrame:
+        """Estimates at the event times, the rows R's ``summary(fit)`` prints.
+
+        One row per stratum and distinct event time. ``n_censor`` counts the censorings
+        since the previous event time up to and including this one, as R accumulates them
+        (censorings after a stratum's last event are not shown, nor is a stratum without
+        events). ``std_err_surv`` is the standard error of the survival (Greenwood), R's
+        ``std.err`` column of ``summary``; the ``std_err`` of ``table`` (R's
+        ``fit$std.err``) is that of the cumulative hazard. With ``censored=True`` every
+        distinct time is shown (``summary(fit, censored = TRUE)``), ``n_censor`` per time.
+
+        Parameters
+        ----------
+        censored : bool
+            Show the times with only censorings too.
+
+        Returns
+        -------
+        polars.DataFrame
+            ``strata``, ``time``, ``n_risk``, ``n_event``, ``n_censor``, ``surv``,
+            ``std_err_surv``, ``lower``, ``upper`` (R: ``time``, ``n.risk``, ``n.event``,
+            ``n.censor``, ``survival``, ``std.err``, ``lower 95% CI``, ``upper 95% CI``).
+
+        Examples
+        --------
+        >>> km = kaplan_meier([2, 3, 3, 5, 6, 8, 9], [1, 0, 1, 0, 1, 1, 0])
+        >>> km.summary().select("time", "n_risk", "n_event", "n_censor").rows()
+        [(2.0, 7, 1, 0), (3.0, 6, 1, 1), (6.0, 3, 1, 1), (8.0, 2, 1, 0)]
+        >>> km.summary()["std_err_surv"].round(3).to_list()  # R prints 0.132 0.171 0.225 0.203
+        [0.132, 0.171, 0.225, 0.203]
+        """
+        columns = [
+            "strata",
+            "time",
+            "n_risk",
+            "n_event",
+            "n_censor",
+            "surv",
+            "std_err_surv",
+            "lower",
+            "upper",
+        ]
+        if censored:
+            return self.table.select(columns)
+        # R's summary.survfit: n.censor at an event time = censorings in (previous event, t]
+        since = pl.col("_censored") - pl.col("_censored").shift(1).over("strata")
+        return (
+            self.table.with_columns(_censored=pl.col("n_censor").cum_sum().over("strata"))
+            .filter(pl.col("n_event") > 0)
+            .with_columns(n_censor=since.fill_null(pl.col("_censored")))
+            .select(columns)
+        )
+
     def at(self, times: Sequence[float], extend: bool = False) -> pl.DataFrame:
         """Survival at fixed times with its interval (R's ``summary(fit, times=)``).
 
@@ -256,29 +311,45 @@ class KaplanMeier:
 
 
 def kaplan_meier(
-    time: Sequence[float] | np.ndarray | pl.Series,
-    event: Sequence[int] | np.ndarray | pl.Series,
-    group: Sequence[object] | np.ndarray | pl.Series | None = None,
+    time: Sequence[float] | np.ndarray | pl.Series | Frame,
+    event: Sequence[int] | np.ndarray | pl.Series | str | None = None,
+    group: Sequence[object] | np.ndarray | pl.Series | str | None = None,
     conf_type: ConfType = "log",
     conf_level: float = 0.95,
-    group_name: str = "group",
+    group_name: str | None = None,
+    *,
+    duration: str | None = None,
 ) -> KaplanMeier:
     """Fit Kaplan-Meier curves (through lifelines) with R ``survfit``'s intervals.
 
+    Two calling forms, with the same numbers: arrays, ``kaplan_meier(time, event, group)``,
+    or a DataFrame and column names, ``kaplan_meier(data, duration="os_days",
+    event="death", group="arm")`` (``survfit(Surv(os_days, death) ~ arm, data)``; the
+    strata are labelled ``"arm=..."``). ``KaplanMeier.summary()`` gives R's
+    ``summary(fit)`` rows (one per event time), ``KaplanMeier.at()`` those of
+    ``summary(fit, times=)``.
+
     Parameters
     ----------
-    time : sequence of float
-        Follow-up times.
-    event : sequence of int or bool
-        1/True where the event was observed (convert CDISC CNSR with ``event_observed``).
-    group : sequence, optional
-        Stratum of each observation; one curve per distinct value (sorted).
+    time : sequence of float, or DataFrame
+        Follow-up times; or the data (polars or pandas, one row per subject), whose columns
+        ``duration``, ``event`` and ``group`` name.
+    event : sequence of int or bool, or str
+        1/True where the event was observed (convert CDISC CNSR with ``event_observed``);
+        with data, the column's name.
+    group : sequence or str, optional
+        Stratum of each observation; one curve per distinct value (sorted). With data, the
+        column's name.
     conf_type : {"log", "log-log", "plain"}
         Interval type (R's default is ``log``).
     conf_level : float
         Interval level.
-    group_name : str
-        Name used in the stratum labels (``"ulcer=1"``).
+    group_name : str, optional
+        Name used in the stratum labels (``"ulcer=1"``): "group" for arrays, the group
+        column's name for data (where rows missing any of the columns are left out, as R's
+        ``survfit`` leaves them out; ``KaplanMeier.n`` counts the rows used).
+    duration : str, optional
+        With data: the column of follow-up times (as ``cox_regression`` names it).
 
     Returns
     -------
@@ -290,7 +361,41 @@ def kaplan_meier(
     >>> km = kaplan_meier([5, 8, 8, 12], [1, 0, 1, 1], conf_type="log-log")
     >>> km.table.select("time", "n_risk", "n_event", "n_censor").rows()
     [(5.0, 4, 1, 0), (8.0, 3, 1, 1), (12.0, 1, 1, 0)]
+    >>> df = pl.DataFrame({"days": [5, 8, 8, 12, 3, 9], "died": [1, 0, 1, 1, 1, 0],
+    ...                    "arm": ["a", "a", "a", "a", "b", "b"]})
+    >>> km = kaplan_meier(df, duration="days", event="died", group="arm")
+    >>> km.strata()
+    ['arm=a', 'arm=b']
+    >>> km.summary().select("strata", "time", "n_risk", pl.col("surv").round(3)).rows()
+    [('arm=a', 5.0, 4, 0.75), ('arm=a', 8.0, 3, 0.5), ('arm=a', 12.0, 1, 0.0),
+     ('arm=b', 3.0, 2, 0.5)]
     """
+    if is_frame(time):
+        data = as_frame(time)
+        if not isinstance(duration, str) or not isinstance(event, str):
+            raise ValueError(
+                "with a DataFrame, name the columns: "
+                "kaplan_meier(data, duration=..., event=..., group=...)"
+            )
+        if group is not None and not isinstance(group, str):
+            raise ValueError("with a DataFrame, group names a column")
+        columns = [duration, event, *([group] if group else [])]
+        require(data, columns)
+        data = complete_rows(data, columns)  # R's na.omit; KaplanMeier.n counts the rest
+        return kaplan_meier(
+            data[duration],
+            data[event],
+            data[group] if group else None,
+            conf_type=conf_type,
+            conf_level=conf_level,
+            group_name=group_name if group_name is not None else (group or "group"),
+        )
+    if duration is not None or isinstance(event, str) or isinstance(group, str):
+        raise ValueError("column names need the DataFrame first: kaplan_meier(data, ...)")
+    if event is None:
+        raise ValueError("kaplan_meier needs the event indicator with the times")
+    if group_name is None:
+        group_name = "group"
     t = np.asarray(time.to_numpy() if isinstance(time, pl.Series) else time, dtype=float)
     e = np.asarray(event.to_numpy() if isinstance(event, pl.Series) else event).astype(bool)
     if t.shape != e.shape:

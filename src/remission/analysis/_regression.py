@@ -13,6 +13,7 @@ from scipy.optimize import linprog
 from scipy.special import expit
 from scipy.stats import norm
 
+from remission.analysis._data import Frame, as_frame, code_covariates, complete_rows, require
 from remission.analysis._profile import binomial_deviance, profile_ci
 from remission.analysis._result import Result
 
@@ -99,7 +100,7 @@ def aliased_terms(x: np.ndarray, terms: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def design_matrix(data: pl.DataFrame, outcome: str, covariates: Sequence[str]) -> Design:
+def design_matrix(data: Frame, outcome: str, covariates: Sequence[str]) -> Design:
     """Model matrix with an intercept, coded as R's ``model.matrix`` codes it.
 
     Numeric columns enter as they are; Boolean ``b`` as the 0/1 term ``bTRUE``; text or
@@ -108,14 +109,9 @@ def design_matrix(data: pl.DataFrame, outcome: str, covariates: Sequence[str]) -
     a linear combination of earlier ones (a constant covariate, a collinear one) is kept in
     ``x`` but listed in ``aliased``, as R gives it an NA coefficient.
     """
-    missing = [c for c in (outcome, *covariates) if c not in data.columns]
-    if missing:
-        raise ValueError(f"columns not in the data: {', '.join(missing)}")
-    frame = data.select(outcome, *covariates)
-    for name, dtype in frame.schema.items():
-        if dtype.is_float():
-            frame = frame.with_columns(pl.col(name).fill_nan(None))
-    complete = frame.drop_nulls()
+    data = as_frame(data)
+    require(data, [outcome, *covariates])
+    complete = complete_rows(data, [outcome, *covariates])
     yv = complete[outcome]
     if yv.dtype == pl.Boolean:
         y = yv.cast(pl.Float64).to_numpy()
@@ -125,25 +121,9 @@ def design_matrix(data: pl.DataFrame, outcome: str, covariates: Sequence[str]) -
             raise ValueError(f"outcome {outcome!r} must be Boolean or coded 0/1")
     else:
         raise ValueError(f"outcome {outcome!r} must be Boolean or coded 0/1")
-    columns = [np.ones(complete.height)]
-    terms = ["(Intercept)"]
-    for name in covariates:
-        col = complete[name]
-        if col.dtype == pl.Boolean:
-            columns.append(col.cast(pl.Float64).to_numpy())
-            terms.append(f"{name}TRUE")
-        elif col.dtype.is_numeric():
-            columns.append(col.cast(pl.Float64).to_numpy())
-            terms.append(name)
-        else:
-            if isinstance(col.dtype, pl.Enum):
-                levels = [v for v in col.dtype.categories.to_list() if v in set(col.to_list())]
-            else:
-                levels = sorted(set(col.cast(pl.String).to_list()))
-            values = col.cast(pl.String).to_numpy()
-            for level in levels[1:]:
-                columns.append((values == level).astype(float))
-                terms.append(f"{name}{level}")
+    coded, coded_terms = code_covariates(complete, covariates)
+    columns = [np.ones(complete.height), *coded]
+    terms = ["(Intercept)", *coded_terms]
     x = np.column_stack(columns)
     return Design(
         y=y,
@@ -254,7 +234,7 @@ def per_term(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
 
 
 def logistic_regression(
-    data: pl.DataFrame,
+    data: Frame,
     outcome: str,
     covariates: Sequence[str],
     name: str = "logistic regression",
@@ -276,7 +256,7 @@ def logistic_regression(
 
     Parameters
     ----------
-    data : polars.DataFrame
+    data : polars.DataFrame or pandas.DataFrame
         One row per subject.
     outcome : str
         Boolean or 0/1 column (1 = event, e.g. complete response).

@@ -13,10 +13,11 @@ from typing import Annotated
 import polars as pl
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from remission._io import atomic_folder, check_out
 from remission.cli._app import app
-from remission.cli._console import console, err_console
+from remission.cli._console import console, error, note, one_line, say
 
 antigens_app = typer.Typer(
     help="Tumor antigens: epitope catalogue, HLA binding scans, neoantigens, minigenes.",
@@ -39,7 +40,7 @@ def _api() -> ModuleType:
 
 
 def _fail(message: str) -> None:
-    err_console.print(f"[red]error:[/red] {message}")
+    error(message)
     raise typer.Exit(2)
 
 
@@ -63,12 +64,14 @@ def _show(frame: pl.DataFrame, title: str, limit: int) -> None:
     table = Table(title=title)
     shown = frame.head(limit)
     for col in shown.columns:
-        table.add_column(col, overflow="fold")
-    for row in shown.iter_rows():
-        table.add_row(*(f"{v:.4g}" if isinstance(v, float) else str(v) for v in row))
+        table.add_column(Text(one_line(col)), overflow="fold")
+    for row in shown.iter_rows():  # the user's genes, changes and sequences: literal text
+        table.add_row(
+            *(Text(f"{v:.4g}" if isinstance(v, float) else one_line(str(v))) for v in row)
+        )
     console.print(table)
     if frame.height > limit:
-        console.print(f"({frame.height - limit} more rows; write them all with --out)")
+        say(f"({frame.height - limit} more rows; write them all with --out)")
 
 
 def _changes(path: Path) -> pl.DataFrame:
@@ -125,11 +128,11 @@ def scan_cmd(
     except _api().AntigenError as exc:
         _fail(str(exc))
     for w in caught:
-        err_console.print(f"[yellow]note:[/yellow] {w.message}")
+        note(str(w.message))
     _show(table, "Epitope scan (rank: percentile vs natural background)", top)
     if out:
         _write(table.write_csv(), out)
-        console.print(f"wrote {table.height} rows to {out}")
+        say(f"wrote {table.height} rows to {out}")
 
 
 @antigens_app.command("neo")
@@ -159,7 +162,7 @@ def neo_cmd(
         with atomic_folder(out, "neoantigens", inputs=_inputs(mutations, fasta)) as tmp:
             result.aggregated.write_csv(tmp / "aggregated.tsv", separator="\t")
             result.all_epitopes.write_csv(tmp / "all_epitopes.tsv", separator="\t")
-        console.print(f"wrote aggregated.tsv and all_epitopes.tsv to {out}")
+        say(f"wrote aggregated.tsv and all_epitopes.tsv to {out}")
 
 
 @antigens_app.command("minigenes")
@@ -192,7 +195,7 @@ def minigenes_cmd(
     except _api().AntigenError as exc:
         _fail(str(exc))
     _show(design.constructs, "Tandem-minigene constructs", 100)
-    console.print(
+    say(
         f"strong junction binders: {design.strong_before} in input order, "
         f"{design.strong_after} after reordering"
     )
@@ -203,4 +206,4 @@ def minigenes_cmd(
             design.junctions.write_csv(tmp / "junction_binders.tsv", separator="\t")
             mg.write_csv(tmp / "minigenes.tsv", separator="\t")
             pools.write_csv(tmp / "long_peptides.tsv", separator="\t")
-        console.print(f"wrote constructs, minigenes and long-peptide pools to {out}")
+        say(f"wrote constructs, minigenes and long-peptide pools to {out}")

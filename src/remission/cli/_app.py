@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 import remission
-from remission._io import OutputError
-from remission.cli._console import console, err_console, problem_table
+from remission.cli._console import err_console, error, print_problems, say
 from remission.study import StudyError
 
 app = typer.Typer(
@@ -23,7 +21,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        console.print(f"remission {remission.__version__}")
+        say(f"remission {remission.__version__}")
         raise typer.Exit()
 
 
@@ -39,6 +37,11 @@ def _root(
 def main() -> None:
     """Run the command line; user mistakes end with a message, never a traceback.
 
+    A study with errors lists its problems (:func:`~remission.cli._console.print_problems`);
+    any other ``ValueError`` or ``OSError`` reaching here (an ``--out`` that would destroy what
+    remission did not write, an unreadable or malformed input file) prints ``error: ...`` on
+    one line. All exit with code 1; 2 is left to usage errors (a bad option, from Typer).
+
     Examples
     --------
     >>> import sys
@@ -53,11 +56,8 @@ def main() -> None:
     try:
         app()
     except StudyError as exc:
-        err_console.print(problem_table(exc.problems, str(exc).splitlines()[0]))
+        print_problems(exc.problems, "in the study", to=err_console)
         raise SystemExit(1) from None
-    except OutputError as exc:  # an --out that would destroy what remission did not write
-        err_console.print(f"[red]error:[/red] {escape(str(exc))}")  # paths may hold [brackets]
+    except (OSError, ValueError) as exc:  # OutputError is a ValueError
+        error(str(exc) or type(exc).__name__)
         raise SystemExit(1) from None
-    except (OSError, ValueError) as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
-        raise SystemExit(2) from None

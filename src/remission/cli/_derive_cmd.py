@@ -12,7 +12,7 @@ import typer
 import remission
 from remission._io import atomic_folder, check_out, write_csv
 from remission.cli._app import app
-from remission.cli._console import check_format, console, step
+from remission.cli._console import check_format, say, step
 from remission.derive import derive_study
 from remission.study import Study, load
 
@@ -63,4 +63,4 @@ def derive(
         write_datasets(frames, loaded, out.absolute(), fmt)
     files = ", ".join(f"{name}.{fmt} ({frame.height:,} rows)" for name, frame in frames.items())
     label = "SYNTHETIC study" if loaded.config.synthetic else "study"
-    console.print(f"derived {label} {study}: wrote {files} to {out}")
+    say(f"derived {label} {study}: wrote {files} to {out}")

@@ -12,9 +12,10 @@ import polars as pl
 import typer
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from remission.cli._app import app
-from remission.cli._console import console
+from remission.cli._console import console, say
 from remission.protocol import (
     RESEARCH_USE,
     RegimenError,
@@ -102,7 +103,7 @@ def dose(
         raise typer.BadParameter(str(exc), param_hint="--weight-kg") from None
 
     console.print(Panel(RESEARCH_USE, title="research use only", style="bold red"))
-    summary = Table(title=f"{chosen.title}", show_header=False)
+    summary = Table(title=Text(chosen.title), show_header=False)  # a regimen file's words
     summary.add_column("item", style="bold")
     summary.add_column("value")
     for item, value in (
@@ -122,7 +123,7 @@ def dose(
             f"{chosen.cycles_per_course} cycle(s) per course",
         ),
     ):
-        summary.add_row(item, value)
+        summary.add_row(item, Text(value))
     console.print(summary)
     if start is None:
         return
@@ -141,7 +142,7 @@ def dose(
             f"{row['volume_ml']:.2f}",
         )
     console.print(table)
-    console.print(f"[bold red]{RESEARCH_USE}[/bold red]")
+    say(Text(RESEARCH_USE, style="bold red"))
     if csv is not None:
         body = schedule.with_columns(
             schedule["scheduled_at"].dt.strftime("%Y-%m-%d %H:%M"),
@@ -150,4 +151,4 @@ def dose(
             weight_kg=pl.lit(calc.weight_kg),
         ).write_csv()
         _write_csv(f"# {RESEARCH_USE}\n" + body, csv)
-        console.print(f"schedule written to {csv} (first line is the research-use statement)")
+        say(f"schedule written to {csv} (first line is the research-use statement)")

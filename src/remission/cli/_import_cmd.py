@@ -13,7 +13,7 @@ import typer
 
 from remission._io import check_out
 from remission.cli._app import app
-from remission.cli._console import check_format, console, err_console, problem_table, step
+from remission.cli._console import check_format, err_console, print_problems, say, step
 from remission.sources import EVALUATOR, HISTOLOGY, read_sdtm
 from remission.study import (
     ROW_COLUMN,
@@ -146,11 +146,11 @@ def sdtm(
         skip=lambda p: p.code == "table.empty" and p.file in by_design,
     )
     if notes:
-        err_console.print(problem_table(notes, f"{len(notes)} kind(s) of note on the import"))
+        print_problems(notes, "on the import (one per kind of note)", to=err_console)
     p = study.patients
     treated = p.filter(p["treatment_start"].is_not_null()).height
     label = "SYNTHETIC study" if study.config.synthetic else "study"
-    console.print(
+    say(
         f"imported {label} {study.config.name!r} to {out}: {p.height:,} patients "
         f"({treated:,} treated), {study.lesions.height:,} lesions, "
         f"{study.measurements.height:,} measurements, {study.assessments.height:,} "

@@ -10,7 +10,7 @@ import typer
 
 from remission._io import check_out
 from remission.cli._app import app
-from remission.cli._console import console, step, summary_table
+from remission.cli._console import console, say, step, summary_table
 from remission.study import Study, load
 
 
@@ -40,4 +40,4 @@ def report(
     headline = make_report(loaded, out)
     label = "SYNTHETIC study" if loaded.config.synthetic else "study"
     console.print(summary_table(headline, f"remission report: {label}"))
-    console.print(f"report written to {out / 'index.html'} (and report.pdf, tables.xlsx)")
+    say(f"report written to {out / 'index.html'} (and report.pdf, tables.xlsx)")

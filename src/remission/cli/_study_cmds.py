@@ -7,10 +7,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from remission._io import atomic_folder, check_out
 from remission.cli._app import app
-from remission.cli._console import check_format, console, problem_table, step, summary_table
+from remission.cli._console import (
+    check_format,
+    console,
+    print_problems,
+    say,
+    step,
+    summary_table,
+)
 from remission.study import check_study, load, write_study
 
 
@@ -19,26 +27,27 @@ def validate(
     study: Annotated[Path, typer.Argument(help="The study folder (with study.toml).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the problems as JSON.")] = False,
 ) -> None:
-    """Check a study folder and list every problem; exit 1 when there are errors."""
+    """Check a study folder and list every problem; exit 1 when there are errors.
+
+    On a terminal the problems are a table; piped or redirected, one line each
+    (FILE:ROW: SEVERITY: column C: 'VALUE': expected ...; fix: ...) and a count.
+    """
     with step("reading and checking the study"):
         loaded, problems = check_study(study)
     errors = [p for p in problems if p.severity == "error"]
     if as_json:
         console.print_json(json.dumps([p.__dict__ for p in problems]))
     elif problems:
-        console.print(
-            problem_table(
-                problems,
-                f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s) in {study}",
-            )
-        )
+        print_problems(problems, f"in {study}")
     if errors:
         raise typer.Exit(1)
     if not as_json:
         assert loaded is not None
         rows = sum(s.rows for s in loaded.sources)
-        console.print(
-            f"[green]{study}: no errors[/green] ({len(loaded.sources)} tables, {rows} rows)"
+        say(
+            Text.assemble(
+                (f"{study}: no errors", "green"), f" ({len(loaded.sources)} tables, {rows} rows)"
+            )
         )
 
 
@@ -59,7 +68,7 @@ def simulate_cmd(
     with step(f"writing {out} ({fmt})"):
         write_study(sim.study, out, fmt)  # type: ignore[arg-type]
     rows = sum(t.height for t in sim.study.tables.values())
-    console.print(f"wrote SYNTHETIC study {out}: {patients} patients, {rows} records")
+    say(f"wrote SYNTHETIC study {out}: {patients} patients, {rows} records")
 
 
 @app.command()
@@ -85,5 +94,5 @@ def demo(
             study = load(work / "study")
         headline = make_report(study, work / "report")
     console.print(summary_table(headline, "remission demo: SYNTHETIC study (1998 NCI series)"))
-    console.print(f"study:  {out / 'study'}")
-    console.print(f"report: {out / 'report' / 'index.html'} (also report.pdf, tables.xlsx)")
+    say(f"study:  {out / 'study'}")
+    say(f"report: {out / 'report' / 'index.html'} (also report.pdf, tables.xlsx)")

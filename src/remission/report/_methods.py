@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.metadata as md
-import os
 import platform
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 import remission
+from remission._io import build_time
 from remission.derive import CRITERIA, ResponseRules, response_source
 from remission.report._model import ReportTable, Section
 from remission.study import Problem, Study
@@ -49,12 +49,7 @@ def generated_at() -> dt.datetime:
     '1970-01-01T00:00:00'
     >>> del os.environ["SOURCE_DATE_EPOCH"]
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    else:
-        moment = dt.datetime.now(dt.UTC)
-    return moment.replace(tzinfo=None, microsecond=0)
+    return build_time().replace(tzinfo=None, microsecond=0)
 
 
 def git_commit() -> str | None:

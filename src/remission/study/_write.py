@@ -13,7 +13,7 @@ from typing import Literal
 import polars as pl
 import tomli_w
 
-from remission._io import atomic_folder, write_csv
+from remission._io import atomic_folder, workbook_time, write_csv
 from remission.study._read import ROW_COLUMN, inside_folder
 from remission.study._schema import TABLES
 from remission.study._study import Study
@@ -91,7 +91,11 @@ def write_study(study: Study, out: str | Path, fmt: Format = "csv") -> Path:
         if fmt == "xlsx":
             import xlsxwriter
 
-            with xlsxwriter.Workbook(tmp / WORKBOOK) as book:
+            # text stays text: "=1+1" or "=HYPERLINK(...)" in a cell is data, never a formula
+            # or a link; the file's creation time is the reproducible-build time when set
+            options = {"strings_to_formulas": False, "strings_to_urls": False}
+            with xlsxwriter.Workbook(tmp / WORKBOOK, options) as book:
+                book.set_properties({"created": workbook_time()})
                 for name, frame in frames.items():
                     frame.write_excel(
                         book,

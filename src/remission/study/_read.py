@@ -269,12 +269,11 @@ def _looks_binary(data: bytes) -> bool:
     return False
 
 
-def _read_csv(
-    path: Path, log: ProblemLog, data: bytes | None = None
-) -> tuple[pl.DataFrame, bool, bool] | None:
+def _read_csv(path: Path, log: ProblemLog, data: bytes | None = None) -> pl.DataFrame | None:
     """Read a CSV file (or its ``data``, already read) as text columns with ``_row``.
 
-    Returns the frame and whether a cell may hold a NUL or an Excel error (from the bytes).
+    Refused with their problems: UTF-16 or binary bytes, repeated or reserved column names,
+    records with more or fewer fields than the header.
     """
     file = path.name
     data = path.read_bytes() if data is None else data
@@ -322,7 +321,7 @@ def _read_csv(
     frame = frame.with_row_index(ROW_COLUMN, offset=2).with_columns(
         pl.col(ROW_COLUMN).cast(pl.Int64)
     )
-    return frame, b"\x00" in body, b"#" in body
+    return frame
 
 
 def _may_be_short(body: bytes, frame: pl.DataFrame) -> bool:
@@ -664,8 +663,9 @@ def read_tables(folder: Path, workbook: str | None, log: ProblemLog) -> dict[str
             path = candidates[0]
             if path.suffix == ".csv":
                 data = path.read_bytes()  # read once: parsed and hashed
-                read = _read_csv(path, log, data)
-                frame, nul, excel = read if read is not None else (None, True, True)
+                frame = _read_csv(path, log, data)
+                # the bytes tell whether any cell may hold a NUL or an Excel error ("#...")
+                nul, excel = b"\x00" in data, b"#" in data
                 digest = hashlib.sha256(data).hexdigest()
             else:
                 frame = _read_parquet(path, log, typed_columns(table))

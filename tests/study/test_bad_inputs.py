@@ -189,7 +189,7 @@ EXPECTED = {
         "error: study.toml, setting title: expected a [study] or [published] table; fix: remove it; study.toml holds the tables [study] and [published]"
     ),
     "long_histology": (
-        "error: patients.csv row 4, column histology: 'melanoma melanoma melanoma melanoma melanoma melanoma melano... (2998 characters)': expected a coded value of at most 200 characters; fix: use the short name; keep any description out of the table"
+        "error: patients.csv row 4, column histology: 'melanoma melanoma melanoma melanoma melanoma melanoma melano... (2998 characters)': expected a name of at most 40 characters; fix: use the short name (tables and figures print it); keep any description out of the table"
     ),
     "short_row": (
         "error: doses.csv row 5, column hold_reason: 'P02,1,1,1,1991-11-04 10:00,given,1991-11-04 10:02,58320000': expected 9 fields as in the header, found 8; fix: add the missing values (an empty field for an empty value: a comma each)"

@@ -11,6 +11,7 @@ from typing import Any
 
 from remission.study._problems import Problem, ProblemLog, shown
 from remission.study._published import Published, read_published
+from remission.study._schema import HISTOLOGY_CHARS
 
 CRITERIA = ("who", "recist1.1")
 REFERENCE_RULES = ("treatment_start", "randomization")
@@ -20,8 +21,8 @@ _OPTIONAL = ("regimen", "reference_date", "description", "workbook")
 _TABLES = ("study", "published")
 """The tables of study.toml; nothing else may stand at its top level."""
 
-NAME_CHARS = 200
-"""Longest study name or histology name: labels printed on every output."""
+NAME_CHARS = 100
+"""Longest study name: the PDF report prints it in every page's header line."""
 
 DESCRIPTION_CHARS = 2000
 """Longest study description."""
@@ -268,7 +269,7 @@ def read_config(folder: Path, log: ProblemLog) -> StudyConfig | None:
     if not (
         isinstance(hist, list)
         and hist
-        and all(isinstance(h, str) and h.strip() and len(h) <= NAME_CHARS for h in hist)
+        and all(isinstance(h, str) and h.strip() and len(h) <= HISTOLOGY_CHARS for h in hist)
     ):
         log.add(
             Problem(
@@ -278,7 +279,8 @@ def read_config(folder: Path, log: ProblemLog) -> StudyConfig | None:
                 None,
                 "histologies",
                 shown(hist),
-                f"a non-empty list of names (text in quotes, at most {NAME_CHARS} characters each)",
+                "a non-empty list of names (text in quotes, at most "
+                f"{HISTOLOGY_CHARS} characters each)",
                 'write histologies = ["melanoma", "renal"]',
             )
         )

@@ -10,9 +10,7 @@ import polars as pl
 from remission.study._problems import ProblemLog
 from remission.study._read import ROW_COLUMN, RawTable, to_text
 from remission.study._schema import (
-    CODE_CHARS,
     EXCEL_ERRORS,
-    IDENTIFIER_CHARS,
     POLARS_TYPES,
     Column,
     Table,
@@ -211,18 +209,17 @@ def cell_checks(
 
 
 def _long_fix(col: Column) -> tuple[str, str]:
+    """What a cell of ``col`` longer than its limit should be, and how to get there."""
     limit = col.char_limit
-    if limit is not None and limit <= IDENTIFIER_CHARS:
+    if col.name.endswith("_id"):
         return f"an identifier of at most {limit} characters", "use the short study code"
-    if limit is not None and limit <= CODE_CHARS:
+    if col.max_chars is not None or col.kind == "enum":
         return (
-            f"a coded value of at most {limit} characters",
-            "use the short name; keep any description out of the table",
+            f"a name of at most {limit} characters",
+            "use the short name (tables and figures print it); keep any description out of "
+            "the table",
         )
-    return (
-        f"text of at most {limit} characters",
-        "shorten it: remission prints it in tables and on figures",
-    )
+    return f"text of at most {limit} characters", "shorten it: the report prints it in tables"
 
 
 def add_cell_problems(

@@ -18,9 +18,14 @@ Kind = Literal["str", "int", "float", "bool", "date", "datetime", "enum"]
 IDENTIFIER_CHARS = 64
 """Longest identifier (``patient_id``, ``lesion_id``): a study code, never prose."""
 
+HISTOLOGY_CHARS = 40
+"""Longest histology (``patients.histology`` and ``histologies`` in study.toml): the report
+prints it beside the at-risk numbers of its Kaplan-Meier figures, which a longer name pushes off
+the page (``tests/report/test_layout.py`` builds the report with every text at its limit)."""
+
 CODE_CHARS = 200
-"""Longest coded or categorical value (``histology``, ``analyte``, ``unit``, a controlled value):
-a label the report prints in table headers and figure legends."""
+"""Longest coded or categorical value (``analyte``, ``unit``, a controlled value): a name, not
+a description."""
 
 FREE_TEXT_CHARS = 500
 """Longest free-text value (``site``, ``therapy``, ``hold_reason``): a phrase, not a report."""
@@ -114,7 +119,7 @@ class Column:
         >>> from remission.study import TABLES
         >>> patients = TABLES["patients"]
         >>> patients.column("patient_id").char_limit, patients.column("histology").char_limit
-        (64, 200)
+        (64, 40)
         >>> TABLES["lesions"].column("site").char_limit, patients.column("ecog").char_limit
         (500, None)
         """
@@ -244,7 +249,7 @@ PATIENTS = Table(
             "histology",
             "str",
             "One of the study's histologies (study.toml).",
-            max_chars=CODE_CHARS,
+            max_chars=HISTOLOGY_CHARS,
         ),
         Column("sex", "enum", "F or M.", nullable=True, values=SEXES),
         Column("birth_date", "date", "Date of birth.", required=False, nullable=True),

@@ -15,12 +15,9 @@ import polars as pl
 from remission.study._config import StudyConfig
 from remission.study._problems import ProblemLog
 from remission.study._read import ROW_COLUMN
-from remission.study._schema import EARLIEST_DATE, TABLES
+from remission.study._schema import EARLIEST_DATE, OLDEST_AGE, TABLES
 
 Frames = dict[str, pl.DataFrame]
-
-OLDEST_AGE = 120
-"""The oldest age at treatment start accepted, in years (as ``age_at_start_years``)."""
 
 _BIRTH_RULES = {("patients", "treatment_start"), ("doses", "scheduled_at"), ("doses", "given_at")}
 """Dates whose order with the birth date has a problem of its own (``chronology.start_before_
@@ -171,7 +168,8 @@ def check_age(frames: Frames, files: dict[str, str], log: ProblemLog) -> None:
     p = frames.get("patients")
     if p is None:
         return
-    age = (pl.col("treatment_start") - pl.col("birth_date")).dt.total_days() / 365.25
+    # in whole years, as ADSL's AGE
+    age = ((pl.col("treatment_start") - pl.col("birth_date")).dt.total_days() / 365.25).floor()
     old = p.filter((age > OLDEST_AGE) & (pl.col("birth_date") >= EARLIEST_DATE))
     if not old.is_empty():
         _report(

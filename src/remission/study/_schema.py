@@ -30,6 +30,10 @@ a description."""
 FREE_TEXT_CHARS = 500
 """Longest free-text value (``site``, ``therapy``, ``hold_reason``): a phrase, not a report."""
 
+OLDEST_AGE = 120
+"""The oldest age at treatment start, in whole years, however it is given or derived
+(``age_at_start_years``, or from ``birth_date`` and ``treatment_start`` as ADSL's AGE)."""
+
 EARLIEST_DATE = dt.date(1900, 1, 1)
 """No date of a study may be earlier: before it lie only typing slips (1850 for 1985) and
 spreadsheets' empty dates (Excel's day 0 is 1899-12-30 or 1900-01-00)."""
@@ -260,9 +264,9 @@ PATIENTS = Table(
             required=False,
             nullable=True,
             minimum=0,
-            maximum=120,
-            range_text="an age between 0 and 120 years",
-            range_fix="write the age in whole or decimal years",
+            maximum=OLDEST_AGE,
+            range_text=f"an age between 0 and {OLDEST_AGE} years",
+            range_fix="check the age: years at treatment start, whole or decimal",
         ),
         Column(
             "weight_kg",
@@ -554,10 +558,21 @@ LAB_RANGES: dict[str, tuple[float, float]] = {
     "urine_output": (0.0, 10_000.0),
 }
 """Plausible values of each known analyte, low and high, in its first unit of ``LAB_UNITS``
-(cells/uL for counts). A value outside is warned about, in the unit the row states: the bounds
-catch a unit written wrong by the factor between two units (a count in 10^9/L labelled cells/uL
-is 1,000 times too small; creatinine in umol/L labelled mg/dL 88 times too large), not disease.
-A percentage is plausible from 0 to 100."""
+(cells/uL for counts). A value outside is warned about (``lab.implausible``), in the unit the
+row states; a percentage is plausible from 0 to 100.
+
+The bounds lie well beyond what disease and treatment produce: beyond the reference intervals
+and beyond the thresholds of the worst grades of NCI's Common Terminology Criteria for Adverse
+Events (CTCAE v5.0, 2017: lymphocyte count decreased grade 4 < 200/uL and increased grade 3
+> 20,000/uL; white blood cell decreased grade 4 < 1,000/uL; leukocytosis grade 3 > 100,000/uL;
+platelet count decreased grade 4 < 25,000/uL; creatinine increased grade 4 > 6 x ULN, about
+7 mg/dL). Lymphocytes 10 (grade 4 / 20) to 100,000 (grade 3 x 5); white cells 100 (grade 4 /
+10) to 200,000 (leukocytosis grade 3 x 2); neutrophils 0 (agranulocytosis) to 100,000;
+platelets 1,000 (grade 4 / 25) to 2,000,000 (beyond essential thrombocythaemia); creatinine
+0.1 to 25 mg/dL (beyond dialysis-dependent renal failure); bicarbonate 2 to 60 mmol/L (reference
+22-29; the extremes of metabolic acidosis and alkalosis); urine output 0 to 10,000 mL in 8 hours.
+What they catch is a unit written wrong: a count in 10^9/L labelled cells/uL is 1,000 times too
+small, creatinine in umol/L labelled mg/dL 88 times too large."""
 
 
 def lab_range(analyte: str, unit: str) -> tuple[float, float] | None:

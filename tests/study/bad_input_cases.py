@@ -298,7 +298,13 @@ CASES: dict[str, tuple[Edit, str]] = {
         "config.unknown_key",
     ),
     "config_bad_criteria": (_replace("study.toml", '"who"', '"recist"'), "config.criteria"),
-    # issue 14: numbers that are not numbers
+    # issue 14: text that looks like Rich markup or an emoji code is data, printed as written
+    "markup_header": (_add_column("labs.csv", "lymphocytes [/uL]", ""), "column.unknown"),
+    "emoji_code_value": (
+        _replace("patients.csv", "P01,melanoma", "P01,:smile:"),
+        "value.histology",
+    ),
+    # numbers that are not numbers
     "whole_number_nan": (_replace("patients.csv", "81.0,1,", "81.0,nan,"), "value.not_finite"),
     "whole_number_huge": (
         _replace("doses.csv", "P03,1,1,1", "P03,1e30,1,1"),
@@ -308,6 +314,10 @@ CASES: dict[str, tuple[Edit, str]] = {
     # Parquet columns of a type no cell holds; repeated column names
     "parquet_list_column": (
         _parquet("labs.csv", lambda f: f.with_columns(pl.concat_list("value").alias("value"))),
+        "column.parquet_type",
+    ),
+    "parquet_struct_column": (
+        _parquet("labs.csv", lambda f: f.with_columns(pl.struct("value", "unit").alias("unit"))),
         "column.parquet_type",
     ),
     "parquet_binary_column": (
@@ -342,6 +352,7 @@ CASES: dict[str, tuple[Edit, str]] = {
         _replace("patients.csv", "P03,melanoma", "P03," + "melanoma " * 333 + "x"),
         "value.too_long",
     ),
+    "long_site": (_replace("lesions.csv", "segment VI", "segment VI " * 300), "value.too_long"),
     # rows shorter than the header
     "short_row": (
         _replace("doses.csv", "58320000,\nP02", "58320000\nP02"),
@@ -349,10 +360,15 @@ CASES: dict[str, tuple[Edit, str]] = {
     ),
     # NUL characters and spreadsheet errors
     "nul_byte": (_replace("lesions.csv", "back", "ba\x00ck"), "value.nul_byte"),
+    "nul_byte_header": (_replace("labs.csv", "analyte", "ana\x00lyte"), "value.nul_byte"),
     "excel_error_cell": (_workbook(errors={("labs", 3, 3): "#DIV/0!"}), "value.excel_error"),
     "excel_error_text": (_replace("lesions.csv", "segment VI", "#N/A"), "value.excel_error"),
     # ages and dates outside the study period
     "birth_year_1": (_replace("patients.csv", "1950-03-02", "0001-01-01"), "chronology.too_early"),
+    "age_given_130": (
+        _add_column("patients.csv", "age_at_start_years", "130"),
+        "value.out_of_range",
+    ),
     "age_over_120": (
         _edits(
             _replace("study.toml", "cutoff_date = 1998-05-01", "cutoff_date = 2030-05-01"),

@@ -162,10 +162,10 @@ EXPECTED = {
         "error: labs.csv row 4, column value: '-inf': expected a finite number (nan and inf are not numbers; an empty cell is a missing value); fix: write the number, or leave the cell empty when it is missing"
     ),
     "parquet_list_column": (
-        "error: labs.parquet row 1, column value: 'List(String)': expected a column of plain values: text, numbers, true/false, dates or date-times without a time zone (column D holds List(String)); fix: write one value per cell: flatten lists and structs into columns, decode binary data as UTF-8 text"
+        "error: labs.parquet row 1, column value: 'List(String)': expected a column of plain values: text, numbers, true/false, dates or date-times without a time zone (column D); fix: write one value per cell: flatten lists and structs into columns, decode binary data as UTF-8 text"
     ),
     "parquet_binary_column": (
-        "error: lesions.parquet row 1, column site: 'Binary': expected a column of plain values: text, numbers, true/false, dates or date-times without a time zone (column C holds Binary); fix: write one value per cell: flatten lists and structs into columns, decode binary data as UTF-8 text"
+        "error: lesions.parquet row 1, column site: 'Binary': expected a column of plain values: text, numbers, true/false, dates or date-times without a time zone (column C); fix: write one value per cell: flatten lists and structs into columns, decode binary data as UTF-8 text"
     ),
     "duplicate_header": (
         "error: patients.csv row 1, column weight_kg: 'weight_kg': expected one column named 'weight_kg' (columns E and F have that name); fix: remove the repeated column, or rename it"
@@ -232,6 +232,24 @@ EXPECTED = {
     ),
     "randomization_without_dates": (
         'error: patients.csv row 1, column randomized_on: expected randomisation dates in a column randomized_on (study.toml says reference_date = "randomization"); there are none; fix: fill in randomized_on, or set reference_date = "treatment_start" in study.toml'
+    ),
+    "markup_header": (
+        "warning: labs.csv row 1, column lymphocytes [/uL]: 'lymphocytes [/uL]': expected a column of the labs table (patient_id, drawn_at, analyte, value, unit); fix: it is ignored; remove it to silence this warning"
+    ),
+    "emoji_code_value": (
+        "error: patients.csv row 2, column histology: ':smile:': expected one of the study's histologies: melanoma, renal; fix: correct the histology, or add it to histologies in study.toml"
+    ),
+    "parquet_struct_column": (
+        "error: labs.parquet row 1, column unit: \"Struct({'value': String, 'unit': String})\": expected a column of plain values: text, numbers, true/false, dates or date-times without a time zone (column E); fix: write one value per cell: flatten lists and structs into columns, decode binary data as UTF-8 text"
+    ),
+    "long_site": (
+        "error: lesions.csv row 4, column site: 'segment VI segment VI segment VI segment VI segment VI segme... (3299 characters)': expected text of at most 500 characters; fix: shorten it: the report prints it in tables"
+    ),
+    "nul_byte_header": (
+        "error: labs.csv row 1: 'ana\\x00lyte': expected a column name without NUL characters (column C); fix: remove the NUL character: the file was damaged or saved as binary; export it again"
+    ),
+    "age_given_130": (
+        "error: patients.csv row 2, column age_at_start_years: '130': expected an age between 0 and 120 years; fix: check the age: years at treatment start, whole or decimal"
     ),
 }
 

@@ -467,7 +467,7 @@ def _read_parquet(
                 name,
                 str(dtype),
                 "a column of plain values: text, numbers, true/false, dates or date-times "
-                f"without a time zone (column {column_letters(i)} holds {dtype})",
+                f"without a time zone (column {column_letters(i)})",
                 "write one value per cell: flatten lists and structs into columns, decode "
                 "binary data as UTF-8 text",
             )

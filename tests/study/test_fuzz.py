@@ -7,6 +7,9 @@ be refused, by an error that names a file the case changed (the loader checks in
 error may be about another of the case's mutations). A sample of the cases also goes through
 ``remission validate`` in a real process: exit code 0 or 1, no traceback.
 
+The numbers of the run by mutation (applied, invalid, refused, problems found) are printed by
+``PYTHONPATH=src python -m tests.study.fuzz_table``.
+
 A failing group lists its failing cases; replay one with (KINDS when the label names them)::
 
     PYTHONPATH=src python -m tests.study.fuzz_mutations SEED /tmp/case/study [KINDS]

@@ -256,11 +256,13 @@ def _csv_shape_problem(log: ProblemLog, file: str, data: bytes, message: str) ->
 
 
 def _looks_binary(data: bytes) -> bool:
-    """A NUL in the first 64 KiB of bytes that are not UTF-8 text, or many NULs: not a CSV."""
+    """A NUL in the first 64 KiB of bytes that are not UTF-8 text, or NULs in more than one
+    byte of ten (UTF-16 without its byte-order mark, a binary format): not a CSV. A text file
+    with a few NULs is read, and each NUL refused in its cell (``value.nul_byte``)."""
     head = data[:65536]
     if b"\x00" not in head:
         return False
-    if head.count(b"\x00") * 100 > len(head):
+    if head.count(b"\x00") * 10 > len(head):
         return True
     try:
         head.decode("utf-8")

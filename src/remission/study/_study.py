@@ -12,6 +12,9 @@ from remission.protocol import Regimen, RegimenError, resolve_regimen
 from remission.study._checks import check_all
 from remission.study._config import (
     CRITERIA,
+    DESCRIPTION_CHARS,
+    EARLIEST_CUTOFF,
+    NAME_CHARS,
     REFERENCE_RULES,
     StudyConfig,
     _suggest,
@@ -37,7 +40,7 @@ from remission.study._read import (
     outside_problem,
     read_tables,
 )
-from remission.study._schema import TABLES, Column
+from remission.study._schema import HISTOLOGY_CHARS, TABLES, Column
 
 
 def empty_table(name: str) -> pl.DataFrame:
@@ -396,9 +399,15 @@ def _config_problem(
 
 def _check_config(cfg: StudyConfig, log: ProblemLog) -> None:
     """The settings ``read_config`` would refuse, checked on the object."""
-    if not isinstance(cfg.name, str) or not cfg.name.strip():
+    name = cfg.name
+    if not isinstance(name, str) or not name.strip() or len(name) > NAME_CHARS:
         _config_problem(
-            log, "config.name", "name", cfg.name, "a study name", 'write name = "My study"'
+            log,
+            "config.name",
+            "name",
+            shown(name),
+            f"a study name (text in quotes, at most {NAME_CHARS} characters)",
+            'write name = "My study"',
         )
     cutoff = cfg.cutoff_date
     if not isinstance(cutoff, dt.date) or isinstance(cutoff, dt.datetime):
@@ -410,14 +419,26 @@ def _check_config(cfg: StudyConfig, log: ProblemLog) -> None:
             "an ISO 8601 date",
             "write cutoff_date = 1998-05-01 (YYYY-MM-DD)",
         )
+    elif cutoff < EARLIEST_CUTOFF:
+        _config_problem(
+            log,
+            "config.cutoff",
+            "cutoff_date",
+            cutoff.isoformat(),
+            f"a date from {EARLIEST_CUTOFF.isoformat()} on",
+            "write the data cut-off date as YYYY-MM-DD",
+        )
     hist = cfg.histologies
-    if not (hist and all(isinstance(h, str) and h for h in hist)):
+    if not (
+        hist and all(isinstance(h, str) and h.strip() and len(h) <= HISTOLOGY_CHARS for h in hist)
+    ):
         _config_problem(
             log,
             "config.histologies",
             "histologies",
-            list(hist),
-            "a non-empty list of names",
+            shown(list(hist)),
+            "a non-empty list of names (text in quotes, at most "
+            f"{HISTOLOGY_CHARS} characters each)",
             'write histologies = ["melanoma", "renal"]',
         )
     if cfg.response_criteria not in CRITERIA:
@@ -431,8 +452,15 @@ def _check_config(cfg: StudyConfig, log: ProblemLog) -> None:
         )
     for key in ("regimen", "workbook", "description"):
         value = getattr(cfg, key)
-        if value is not None and not isinstance(value, str):
-            _config_problem(log, f"config.{key}", key, shown(value), "text", f'write {key} = "..."')
+        if value is not None and (not isinstance(value, str) or len(value) > DESCRIPTION_CHARS):
+            _config_problem(
+                log,
+                f"config.{key}",
+                key,
+                shown(value),
+                f"text of at most {DESCRIPTION_CHARS} characters",
+                f'write {key} = "..."',
+            )
     if cfg.reference_date not in REFERENCE_RULES:
         _config_problem(
             log,

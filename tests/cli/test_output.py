@@ -47,8 +47,10 @@ def edit(path: Path, old: str, new: str) -> None:
 def marked_up(tmp_path: Path) -> Path:
     """A study whose headers and values look like Rich markup and emoji codes."""
     folder = copy_minimal(tmp_path / "study")
-    edit(folder / "labs.csv", "analyte,value,unit\n", "analyte,value,unit,lymphocytes [/uL]\n")
-    edit(folder / "patients.csv", "death_date\n", "death_date,height [cm]\n")
+    for name, column in (("labs.csv", "lymphocytes [/uL]"), ("patients.csv", "height [cm]")):
+        header, *rows = (folder / name).read_text(encoding="utf-8").splitlines()
+        lines = [f"{header},{column}", *(f"{row}," for row in rows)]  # an empty cell each
+        (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
     edit(folder / "patients.csv", "P01,melanoma,", "P01,[bold]x[/bold],")
     edit(folder / "patients.csv", "P02,renal,", "P02,:smile:,")
     return folder

@@ -1,7 +1,8 @@
-"""The report as a journal's production office and a reader would check it, on three cohorts:
-the demo (409 patients), a 2,000-patient simulation and a 20-patient study with one responder.
+"""The report as a journal's production office and a reader would check it, on four cohorts:
+the demo (409 patients), a 2,000-patient simulation, a 20-patient study with one responder and
+a 40-patient study whose every text is as long as validation allows.
 
-- PDF: no two text lines overlap on any page, every image lies inside the margins, no page
+- PDF: no two text lines overlap on any page, every text and image lies inside the margins, no page
   holds only a heading or a caption, every table and figure is numbered and in the contents.
 - HTML in a real Chromium (Debian's package) at 1200 and 390 px: no horizontal overflow of the
   page, the SYNTHETIC banner stays in view when scrolled; screenshots kept in
@@ -11,6 +12,7 @@ the demo (409 patients), a 2,000-patient simulation and a 20-patient study with 
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -22,7 +24,9 @@ from remission.antigens.screens import demo_screen
 from remission.derive import derive_study
 from remission.report import build_report, write_report
 from remission.simulate import demo_study, simulate_study
-from remission.study import Study
+from remission.study import Study, load, write_study
+from remission.study._config import DESCRIPTION_CHARS, NAME_CHARS
+from remission.study._schema import FREE_TEXT_CHARS, HISTOLOGY_CHARS, IDENTIFIER_CHARS
 from tests.report.documents import (
     MARGIN_MM,
     MM,
@@ -58,17 +62,64 @@ def one_responder_study() -> Study:
     return Study(config=study.config, tables=tables, regimen=study.regimen)
 
 
+def _words(word: str, length: int) -> str:
+    """``word`` repeated, exactly ``length`` characters long (the last one an ``x``)."""
+    return ((word + " ") * (length // (len(word) + 1) + 1))[: length - 1] + "x"
+
+
+def longest_text_study(folder: Path) -> Study:
+    """40 simulated patients whose texts are all as long as validation allows, written to
+    ``folder`` and loaded back (so validation accepts every one of them).
+
+    The study name, description and one histology; every patient and lesion id (no space to
+    break a line at); every site, prior therapy and hold reason.
+    """
+    study = simulate_study(n_patients=40, seed=5)
+    first, *rest = study.config.histologies
+    histology = _words(first, HISTOLOGY_CHARS)
+    config = dataclasses.replace(
+        study.config,
+        name=_words("study", NAME_CHARS),
+        description=_words("about", DESCRIPTION_CHARS),
+        histologies=(histology, *rest),
+    )
+    patient = (pl.col("patient_id") + "-" + "9" * IDENTIFIER_CHARS).str.slice(0, IDENTIFIER_CHARS)
+    lesion = (pl.col("lesion_id") + "-" + "7" * IDENTIFIER_CHARS).str.slice(0, IDENTIFIER_CHARS)
+    tables = {
+        name: frame.with_columns(patient) if "patient_id" in frame.columns else frame
+        for name, frame in study.tables.items()
+    }
+    tables["patients"] = tables["patients"].with_columns(
+        pl.col("histology").replace(first, histology)
+    )
+    for name in ("lesions", "measurements"):
+        tables[name] = tables[name].with_columns(lesion)
+    long = {
+        ("lesions", "site"): _words("right lower lobe", FREE_TEXT_CHARS),
+        ("prior_therapies", "therapy"): _words("interferon alfa", FREE_TEXT_CHARS),
+        ("doses", "hold_reason"): _words("hypotension", FREE_TEXT_CHARS),
+    }
+    for (name, column), text in long.items():
+        present = pl.col(column).is_not_null()
+        tables[name] = tables[name].with_columns(
+            pl.when(present).then(pl.lit(text)).otherwise(None).alias(column)
+        )
+    written = write_study(Study(config=config, tables=tables, regimen=study.regimen), folder)
+    return load(written)
+
+
 COHORTS = {
-    "demo": lambda: demo_study().study,
-    "sim2000": lambda: simulate_study(n_patients=2000, seed=7),
-    "small20_one_responder": one_responder_study,
+    "demo": lambda _: demo_study().study,
+    "sim2000": lambda _: simulate_study(n_patients=2000, seed=7),
+    "small20_one_responder": lambda _: one_responder_study(),
+    "longest_text": longest_text_study,
 }
 
 
 @pytest.fixture(scope="module", params=sorted(COHORTS))
 def written(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     name = request.param
-    study = COHORTS[name]()
+    study = COHORTS[name](tmp_path_factory.mktemp(name) / "study")
     frames = derive_study(study)
     if name == "small20_one_responder":
         assert frames["adsl"]["CBOR"].is_in(["CR", "PR"]).sum() == 1
@@ -83,8 +134,11 @@ def test_pdf_text_never_overlaps(written: Path) -> None:
         assert overlapping_boxes(page) == [], f"page {page.number}"
 
 
-def test_pdf_images_inside_the_margins(written: Path) -> None:
+def test_pdf_text_and_images_inside_the_margins(written: Path) -> None:
     for page in pdf_pages(written / "report.pdf"):
+        for left, _, right, _, text in page.boxes:
+            assert left >= MARGIN_MM * MM - 0.5, (page.number, left, text[:40])
+            assert right <= page.width - MARGIN_MM * MM + 0.5, (page.number, right, text[:40])
         for left, bottom, right, top in page.images:
             assert left >= MARGIN_MM * MM - 0.5, (page.number, left)
             assert right <= page.width - MARGIN_MM * MM + 0.5, (page.number, right)

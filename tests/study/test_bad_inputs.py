@@ -152,6 +152,105 @@ EXPECTED = {
     "config_bad_criteria": (
         "error: study.toml, setting response_criteria: 'recist': expected one of who, recist1.1; fix: did you mean 'recist1.1'?"
     ),
+    "whole_number_nan": (
+        "error: patients.csv row 3, column ecog: 'nan': expected a finite number (nan and inf are not numbers; an empty cell is a missing value); fix: write the number, or leave the cell empty when it is missing"
+    ),
+    "whole_number_huge": (
+        "error: doses.csv row 7, column course: '1e30': expected a course number from 1; fix: number courses 1, 2, 3, ..."
+    ),
+    "number_inf": (
+        "error: labs.csv row 4, column value: '-inf': expected a finite number (nan and inf are not numbers; an empty cell is a missing value); fix: write the number, or leave the cell empty when it is missing"
+    ),
+    "parquet_list_column": (
+        "error: labs.parquet row 1, column value: 'List(String)': expected a column of plain values: text, numbers, true/false, dates or date-times without a time zone (column D); fix: write one value per cell: flatten lists and structs into columns, decode binary data as UTF-8 text"
+    ),
+    "parquet_binary_column": (
+        "error: lesions.parquet row 1, column site: 'Binary': expected a column of plain values: text, numbers, true/false, dates or date-times without a time zone (column C); fix: write one value per cell: flatten lists and structs into columns, decode binary data as UTF-8 text"
+    ),
+    "duplicate_header": (
+        "error: patients.csv row 1, column weight_kg: 'weight_kg': expected one column named 'weight_kg' (columns E and F have that name); fix: remove the repeated column, or rename it"
+    ),
+    "duplicate_header_xlsx": (
+        "error: study.xlsx[patients] row 1, column weight_kg: 'weight_kg': expected one column named 'weight_kg' (columns E and F have that name); fix: remove the repeated column, or rename it"
+    ),
+    "duplicate_header_parquet": (
+        "error: patients.parquet row 1, column weight_kg: 'weight_kg': expected one column of each name; fix: write the table again with each column once"
+    ),
+    "config_workbook_number": (
+        "error: study.toml, setting workbook: '3': expected a file name in quotes; fix: write workbook = \"study.xlsx\", or remove the line"
+    ),
+    "config_cutoff_number": (
+        "error: study.toml, setting cutoff_date: '5': expected an ISO 8601 date; fix: write cutoff_date = 1998-05-01 (YYYY-MM-DD)"
+    ),
+    "config_description_table": (
+        'error: study.toml, setting description: "{\'text\': 1}": expected text of at most 2000 characters in quotes; fix: write description = "..." (a short note about the study)'
+    ),
+    "config_top_level_key": (
+        "error: study.toml, setting title: expected a [study] or [published] table; fix: remove it; study.toml holds the tables [study] and [published]"
+    ),
+    "long_histology": (
+        "error: patients.csv row 4, column histology: 'melanoma melanoma melanoma melanoma melanoma melanoma melano... (2998 characters)': expected a name of at most 40 characters; fix: use the short name (tables and figures print it); keep any description out of the table"
+    ),
+    "short_row": (
+        "error: doses.csv row 5, column hold_reason: 'P02,1,1,1,1991-11-04 10:00,given,1991-11-04 10:02,58320000': expected 9 fields as in the header, found 8; fix: add the missing values (an empty field for an empty value: a comma each)"
+    ),
+    "nul_byte": (
+        "error: lesions.csv row 5, column site: 'ba\\x00ck': expected text without NUL characters (byte 0x00); fix: remove the NUL character: the file was damaged or saved as binary; export it again"
+    ),
+    "excel_error_cell": (
+        "error: study.xlsx[labs] row 3, column value: '#DIV/0!': expected a value, not a spreadsheet error (a formula that failed); fix: correct the formula or clear the cell; paste values, not formulas"
+    ),
+    "excel_error_text": (
+        "error: lesions.csv row 4, column site: '#N/A': expected a value, not a spreadsheet error (a formula that failed); fix: correct the formula or clear the cell; paste values, not formulas"
+    ),
+    "birth_year_1": (
+        "error: patients.csv row 2, column birth_date: '0001-01-01': expected a date from 1900-01-01 on; fix: check the year (a spreadsheet's empty date reads 1899-12-30 or 1900-01-00)"
+    ),
+    "age_over_120": (
+        "error: patients.csv row 4, column birth_date: '1900-01-30': expected a birth date that makes the age at treatment start 0 to 120 years; fix: check the year of birth_date and treatment_start"
+    ),
+    "measured_after_cutoff": (
+        "error: measurements.csv row 8, column assessed_on: '2999-02-01': expected a date on or before the data cut-off 1998-05-01; fix: correct the date; a record after the cut-off is not part of the data (move cutoff_date in study.toml if it should be)"
+    ),
+    "lab_in_1850": (
+        "error: labs.csv row 5, column drawn_at: '1850-02-13 07:30': expected a date from 1900-01-01 on; fix: check the year (a spreadsheet's empty date reads 1899-12-30 or 1900-01-00)"
+    ),
+    "lab_before_birth": (
+        "error: labs.csv row 2, column drawn_at: '1940-05-09 07:30': expected a date on or after the patient's birth date; fix: check this date and birth_date"
+    ),
+    "lab_implausible": (
+        "warning: labs.csv row 4, column value: '1.21': expected a plausible lymphocytes value: 10 to 100,000 cells/uL; fix: check the unit: a value in another unit than the row states is off by the factor between the two (e.g. 1,000 between cells/uL and 10^9/L)"
+    ),
+    "regimen_outside": (
+        "error: study.toml, setting regimen: '../regimen.toml': expected the name of a file inside the study folder; fix: copy the file into the study folder and give its name alone (regimen = \"regimen.toml\")"
+    ),
+    "regimen_symlink_outside": (
+        "error: study.toml, setting regimen: 'regimen.toml': expected the name of a file inside the study folder; fix: replace the symbolic link by a copy of the file: a link out of the folder is not followed"
+    ),
+    "workbook_absolute": (
+        "error: study.toml, setting workbook: '/tmp/study.xlsx': expected the name of a file inside the study folder; fix: copy the file into the study folder and give its name alone (workbook = \"study.xlsx\")"
+    ),
+    "randomization_without_dates": (
+        'error: patients.csv row 1, column randomized_on: expected randomisation dates in a column randomized_on (study.toml says reference_date = "randomization"); there are none; fix: fill in randomized_on, or set reference_date = "treatment_start" in study.toml'
+    ),
+    "markup_header": (
+        "warning: labs.csv row 1, column lymphocytes [/uL]: 'lymphocytes [/uL]': expected a column of the labs table (patient_id, drawn_at, analyte, value, unit); fix: it is ignored; remove it to silence this warning"
+    ),
+    "emoji_code_value": (
+        "error: patients.csv row 2, column histology: ':smile:': expected one of the study's histologies: melanoma, renal; fix: correct the histology, or add it to histologies in study.toml"
+    ),
+    "parquet_struct_column": (
+        "error: labs.parquet row 1, column unit: \"Struct({'value': String, 'unit': String})\": expected a column of plain values: text, numbers, true/false, dates or date-times without a time zone (column E); fix: write one value per cell: flatten lists and structs into columns, decode binary data as UTF-8 text"
+    ),
+    "long_site": (
+        "error: lesions.csv row 4, column site: 'segment VI segment VI segment VI segment VI segment VI segme... (3299 characters)': expected text of at most 500 characters; fix: shorten it: the report prints it in tables"
+    ),
+    "nul_byte_header": (
+        "error: labs.csv row 1: 'ana\\x00lyte': expected a column name without NUL characters (column C); fix: remove the NUL character: the file was damaged or saved as binary; export it again"
+    ),
+    "age_given_130": (
+        "error: patients.csv row 2, column age_at_start_years: '130': expected an age between 0 and 120 years; fix: check the age: years at treatment start, whole or decimal"
+    ),
 }
 
 

@@ -137,6 +137,31 @@ MEMORY_CASES: dict[str, tuple[Callable[[Study], Study], str]] = {
         "measurement.perpendicular_longer",
     ),
     "duplicate_patient": (_append_patient, "key.duplicate"),
+    # issue 14: what no cell may hold, text too long, dates outside the study period
+    "nul_in_site": (
+        _edit("lesions", pl.lit("ba\x00ck").alias("site"), pl.col("lesion_id") == "T1"),
+        "value.nul_byte",
+    ),
+    "excel_error_therapy": (
+        _edit("prior_therapies", pl.lit("#N/A").alias("therapy"), pl.col("patient_id") == "P01"),
+        "value.excel_error",
+    ),
+    "long_site": (
+        _edit("lesions", pl.lit("segment " * 63 + "VI").alias("site"), pl.col("lesion_id") == "T1"),
+        "value.too_long",
+    ),
+    "infinite_lab": (
+        _edit("labs", pl.lit(float("inf")).alias("value"), pl.col("patient_id") == "P02"),
+        "value.not_finite",
+    ),
+    "lab_in_1850": (
+        _edit(
+            "labs",
+            pl.lit(dt.datetime(1850, 2, 13, 7, 30)).alias("drawn_at"),
+            pl.col("patient_id") == "P03",
+        ),
+        "chronology.too_early",
+    ),
     "alive_after_death": (
         _edit(
             "patients",
@@ -166,6 +191,26 @@ def test_settings_agree_with_writing_and_loading(change: dict[str, str], tmp_pat
     problems = validate_study(study)
     assert [p.severity for p in problems] == ["error"]
     assert problems == loaded_problems(study, tmp_path)
+
+
+def test_text_limits_of_the_settings_agree_with_writing_and_loading(tmp_path: Path) -> None:
+    study = renumbered(load(MINIMAL))
+    long = "melanoma of the skin, superficial spreading"  # 43 characters
+    tables = {
+        **study.tables,
+        "patients": study.tables["patients"].with_columns(
+            pl.col("histology").replace("melanoma", long)
+        ),
+    }
+    config = dataclasses.replace(
+        study.config, name="A very long study name " * 5, histologies=(long, "renal")
+    )
+    study = dataclasses.replace(study, config=config, tables=tables)
+    problems = validate_study(study)
+    codes = [p.code for p in problems]
+    assert codes == ["config.name", "config.histologies"] + ["value.too_long"] * 2  # P01, P03
+    # study.toml's settings are read in the order of the file's checks, not the object's
+    assert sorted(problems, key=repr) == sorted(loaded_problems(study, tmp_path), key=repr)
 
 
 def test_rows_are_the_tables_row_column_else_their_position() -> None:

@@ -157,8 +157,9 @@ def build_cohort(cal: Calibration, rng: np.random.Generator) -> Cohort:
     # grid assessments that fit before the cut-off (7-day margin) ...
     fits = np.searchsorted(GRID_DAYS, fu_days - 7, side="right")
     n_regular = np.where(k_pd >= 0, np.minimum(k_pd + 1, fits), fits)
-    # ... ongoing PR patients stop being scanned a little before the cut-off
-    gap = rng.integers(0, 61, n)
+    # ... ongoing PR patients stop being scanned a little before the cut-off (with the same
+    # margin: a scan is up to 7 days off its grid day, and never after the cut-off)
+    gap = np.maximum(rng.integers(0, 61, n), 7)
     n_regular = np.where(
         pr & (k_pd < 0), np.searchsorted(GRID_DAYS, fu_days - gap, side="right"), n_regular
     )

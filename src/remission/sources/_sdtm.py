@@ -223,7 +223,13 @@ def read_sdtm(
         response_criteria="recist1.1",
         regimen=None,
         synthetic=synthetic,
-        reference_date="randomization",
+        # counted from randomisation as admiralonco's templates (RANDDT), but from treatment
+        # start when no patient has a randomisation date (no DS): never from nothing
+        reference_date=(
+            "randomization"
+            if tables["patients"]["randomized_on"].is_not_null().any()
+            else "treatment_start"
+        ),
         description=(
             f"Imported from CDISC SDTM ({', '.join(n.upper() for n in domains)}) by remission "
             f"{remission.__version__}; tumor records of evaluator {evaluator.upper()}; "

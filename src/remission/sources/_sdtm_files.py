@@ -154,7 +154,7 @@ def find_domain_files(folder: Path, findings: Findings) -> dict[str, Path]:
 
 
 _ABSENT_FIX = {
-    "ds": "without DS no patient has a randomisation date",
+    "ds": "without DS no patient has a randomisation date: times count from treatment start",
     "ex": "without EX no patient has a treatment start; all count as never treated",
     "tu": "without TU the study has no lesions (and TR cannot be read)",
     "tr": "without TR the study has no lesion measurements",

@@ -7,9 +7,10 @@ import datetime as dt
 import polars as pl
 
 from remission.study._config import StudyConfig
-from remission.study._problems import ProblemLog, Severity
+from remission.study._period import check_age, check_period
+from remission.study._problems import ProblemLog, Severity, row_problems
 from remission.study._read import ROW_COLUMN
-from remission.study._schema import LAB_UNITS, TABLES
+from remission.study._schema import LAB_UNITS, TABLES, lab_range
 
 Frames = dict[str, pl.DataFrame]
 
@@ -227,19 +228,37 @@ def check_patients(
         "an age that agrees with birth_date and treatment_start (within a year)",
         "correct one of them; birth_date is used",
     )
-    for column in ("treatment_start", "last_known_alive", "death_date"):
-        late = p.filter(pl.col(column) > cfg.cutoff_date)
-        report_rows(
-            log,
-            "warning",
-            "chronology.after_cutoff",
-            files,
-            "patients",
-            column,
-            late,
-            f"a date on or before the data cut-off {cfg.cutoff_date.isoformat()}",
-            "events after the cut-off are not counted; move the cut-off if they should be",
+    if cfg.reference_date == "randomization" and not p.is_empty():
+        _check_randomization(p, files, log)
+
+
+def _check_randomization(p: pl.DataFrame, files: dict[str, str], log: ProblemLog) -> None:
+    """With ``reference_date = "randomization"``, the dates everything is counted from."""
+    setting = 'study.toml says reference_date = "randomization"'
+    if p["randomized_on"].is_null().all():
+        log.add_rows(
+            "error",
+            "reference.no_randomization",
+            files["patients"],
+            "randomized_on",
+            [1],
+            [None],
+            f"randomisation dates in a column randomized_on ({setting}); there are none",
+            'fill in randomized_on, or set reference_date = "treatment_start" in study.toml',
         )
+        return
+    report_rows(
+        log,
+        "warning",
+        "reference.not_randomized",
+        files,
+        "patients",
+        "randomized_on",
+        p.filter(pl.col("treatment_start").is_not_null() & pl.col("randomized_on").is_null()),
+        f"a randomisation date for a treated patient ({setting})",
+        "fill in randomized_on; without it the patient is left out of the response and "
+        "time-to-event analyses, which count from it",
+    )
 
 
 def _with_patient_dates(frame: pl.DataFrame, patients: pl.DataFrame) -> pl.DataFrame:
@@ -423,6 +442,7 @@ def check_records(frames: Frames, files: dict[str, str], log: ProblemLog) -> Non
             "percentage into an absolute count",
             "add the wbc row of that draw, or give the absolute count",
         )
+        _check_lab_ranges(known.join(bad_unit, on=ROW_COLUMN, how="anti"), files, log)
         unknown = labs.filter(~pl.col("analyte").is_in(list(LAB_UNITS)))
         if not unknown.is_empty():
             names = unknown["analyte"].unique(maintain_order=True).to_list()
@@ -451,9 +471,53 @@ def check_records(frames: Frames, files: dict[str, str], log: ProblemLog) -> Non
             )
 
 
+def _check_lab_ranges(labs: pl.DataFrame, files: dict[str, str], log: ProblemLog) -> None:
+    """Warn about values outside ``LAB_RANGES``, in the unit each row states (never guessed).
+
+    ``labs`` holds the rows of known analytes in accepted units.
+    """
+    bounds = pl.DataFrame(
+        [
+            (a, u, *lab_range(a, u))  # type: ignore[misc]
+            for a, units in LAB_UNITS.items()
+            for u in units
+            if lab_range(a, u) is not None
+        ],
+        schema={"analyte": pl.String, "unit": pl.String, "low": pl.Float64, "high": pl.Float64},
+        orient="row",
+    )
+    odd = (
+        labs.join(bounds, on=["analyte", "unit"], how="inner", maintain_order="left")
+        .filter((pl.col("value") < pl.col("low")) | (pl.col("value") > pl.col("high")))
+        .sort(ROW_COLUMN)
+    )
+    if odd.is_empty():
+        return
+    expected = [
+        f"a plausible {a} value: {lo:,g} to {hi:,g} {u}"
+        for a, u, lo, hi in odd.select("analyte", "unit", "low", "high").head(20).iter_rows()
+    ]
+    log.problems.extend(
+        row_problems(
+            "warning",
+            "lab.implausible",
+            files["labs"],
+            "value",
+            odd[ROW_COLUMN].to_list(),
+            [_text(v) for v in odd["value"].head(20)],
+            expected,
+            "check the unit: a value in another unit than the row states is off by the factor "
+            "between the two (e.g. 1,000 between cells/uL and 10^9/L)",
+            total=odd.height,
+        )
+    )
+
+
 def check_all(frames: Frames, files: dict[str, str], cfg: StudyConfig, log: ProblemLog) -> None:
     """Run every cross-row and cross-table check."""
     check_keys(frames, files, log)
     check_references(frames, files, log)
     check_patients(frames, files, cfg, log)
+    check_period(frames, files, cfg, log)
+    check_age(frames, files, log)
     check_records(frames, files, log)

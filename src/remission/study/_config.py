@@ -9,14 +9,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from remission.study._problems import Problem, ProblemLog
+from remission.study._problems import Problem, ProblemLog, shown
 from remission.study._published import Published, read_published
+from remission.study._schema import HISTOLOGY_CHARS
 
 CRITERIA = ("who", "recist1.1")
 REFERENCE_RULES = ("treatment_start", "randomization")
 
 _REQUIRED = ("name", "cutoff_date", "histologies", "response_criteria", "synthetic")
 _OPTIONAL = ("regimen", "reference_date", "description", "workbook")
+_TABLES = ("study", "published")
+"""The tables of study.toml; nothing else may stand at its top level."""
+
+NAME_CHARS = 100
+"""Longest study name: the PDF report prints it in every page's header line."""
+
+DESCRIPTION_CHARS = 2000
+"""Longest study description."""
+
+EARLIEST_CUTOFF = dt.date(1900, 1, 1)
+"""No cut-off may be earlier: no date of a study may be (``EARLIEST_DATE``)."""
 
 
 @dataclass(frozen=True)
@@ -173,6 +185,23 @@ def read_config(folder: Path, log: ProblemLog) -> StudyConfig | None:
         )
         return None
     before = len(log.errors)
+    for key in data:
+        if key not in _TABLES:
+            under = key in _REQUIRED + _OPTIONAL
+            log.add(
+                Problem(
+                    "error",
+                    "config.unknown_key",
+                    file,
+                    None,
+                    key,
+                    None,
+                    "a [study] or [published] table",
+                    f"move {key} under [study]"
+                    if under
+                    else "remove it; study.toml holds the tables [study] and [published]",
+                )
+            )
     for key in study:
         if key not in _REQUIRED + _OPTIONAL:
             log.add(
@@ -218,13 +247,30 @@ def read_config(folder: Path, log: ProblemLog) -> StudyConfig | None:
                 file,
                 None,
                 "cutoff_date",
-                str(study["cutoff_date"]),
+                shown(study["cutoff_date"]),
                 "an ISO 8601 date",
                 "write cutoff_date = 1998-05-01 (YYYY-MM-DD)",
             )
         )
+    elif cutoff < EARLIEST_CUTOFF:
+        log.add(
+            Problem(
+                "error",
+                "config.cutoff",
+                file,
+                None,
+                "cutoff_date",
+                cutoff.isoformat(),
+                f"a date from {EARLIEST_CUTOFF.isoformat()} on",
+                "write the data cut-off date as YYYY-MM-DD",
+            )
+        )
     hist = study["histologies"]
-    if not (isinstance(hist, list) and hist and all(isinstance(h, str) and h for h in hist)):
+    if not (
+        isinstance(hist, list)
+        and hist
+        and all(isinstance(h, str) and h.strip() and len(h) <= HISTOLOGY_CHARS for h in hist)
+    ):
         log.add(
             Problem(
                 "error",
@@ -232,8 +278,9 @@ def read_config(folder: Path, log: ProblemLog) -> StudyConfig | None:
                 file,
                 None,
                 "histologies",
-                str(hist),
-                "a non-empty list of names",
+                shown(hist),
+                "a non-empty list of names (text in quotes, at most "
+                f"{HISTOLOGY_CHARS} characters each)",
                 'write histologies = ["melanoma", "renal"]',
             )
         )
@@ -246,7 +293,7 @@ def read_config(folder: Path, log: ProblemLog) -> StudyConfig | None:
                 file,
                 None,
                 "response_criteria",
-                str(crit),
+                shown(crit),
                 f"one of {', '.join(CRITERIA)}",
                 _suggest(str(crit), CRITERIA),
             )
@@ -260,7 +307,7 @@ def read_config(folder: Path, log: ProblemLog) -> StudyConfig | None:
                 file,
                 None,
                 "reference_date",
-                str(ref),
+                shown(ref),
                 f"one of {', '.join(REFERENCE_RULES)}",
                 _suggest(str(ref), REFERENCE_RULES),
             )
@@ -273,12 +320,13 @@ def read_config(folder: Path, log: ProblemLog) -> StudyConfig | None:
                 file,
                 None,
                 "synthetic",
-                str(study["synthetic"]),
+                shown(study["synthetic"]),
                 "true or false",
                 "write synthetic = true for made-up data, false for real patients",
             )
         )
-    if not isinstance(study["name"], str) or not study["name"].strip():
+    name = study["name"]
+    if not isinstance(name, str) or not name.strip() or len(name) > NAME_CHARS:
         log.add(
             Problem(
                 "error",
@@ -286,24 +334,35 @@ def read_config(folder: Path, log: ProblemLog) -> StudyConfig | None:
                 file,
                 None,
                 "name",
-                str(study["name"]),
-                "a study name",
+                shown(name),
+                f"a study name (text in quotes, at most {NAME_CHARS} characters)",
                 'write name = "My study"',
             )
         )
-    if not isinstance(study.get("regimen", ""), str):
-        log.add(
-            Problem(
-                "error",
-                "config.regimen",
-                file,
-                None,
-                "regimen",
-                str(study.get("regimen")),
-                "a regimen name",
-                'write regimen = "nci-hd-il2-720k"',
+    texts = {
+        "regimen": (
+            "config.regimen",
+            "a regimen name",
+            'write regimen = "nci-hd-il2-720k", or remove the line for a study without doses',
+        ),
+        "workbook": (
+            "config.workbook",
+            "a file name",
+            'write workbook = "study.xlsx", or remove the line',
+        ),
+        "description": (
+            "config.description",
+            f"text of at most {DESCRIPTION_CHARS} characters",
+            'write description = "..." (a short note about the study)',
+        ),
+    }
+    for key, (code, expected, fix) in texts.items():
+        value = study.get(key, "")
+        blank = key != "description" and key in study and not str(value).strip()
+        if not isinstance(value, str) or len(value) > DESCRIPTION_CHARS or blank:
+            log.add(
+                Problem("error", code, file, None, key, shown(value), f"{expected} in quotes", fix)
             )
-        )
     published = read_published(data.get("published"), log)
     if len(log.errors) > before:
         return None
@@ -315,7 +374,7 @@ def read_config(folder: Path, log: ProblemLog) -> StudyConfig | None:
         regimen=study.get("regimen") or None,
         synthetic=study["synthetic"],
         reference_date=ref,
-        description=str(study.get("description", "")),
-        workbook=study.get("workbook"),
+        description=study.get("description", ""),
+        workbook=study.get("workbook") or None,
         published=published,
     )

@@ -9,7 +9,12 @@ import polars as pl
 
 from remission.study._problems import ProblemLog
 from remission.study._read import ROW_COLUMN, RawTable, to_text
-from remission.study._schema import POLARS_TYPES, Column, Table
+from remission.study._schema import (
+    EXCEL_ERRORS,
+    POLARS_TYPES,
+    Column,
+    Table,
+)
 
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 _ISO_DATE_MIDNIGHT = r"^\d{4}-\d{2}-\d{2}[ T]00:00(:00(\.0+)?)?$"
@@ -20,6 +25,10 @@ _PARTIAL = r"^\d{4}(-\d{2})?$"
 _TRUE = ("true", "t", "yes", "y", "1")
 _FALSE = ("false", "f", "no", "n", "0")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+INT_LIMIT = 2**53
+"""The largest whole number a cell may hold: beyond it a float (how numbers are read) no longer
+holds every whole number, and ``1e30`` would not fit a 64-bit integer."""
 
 
 def _fail_rows(frame: pl.DataFrame, raw: str, parsed: pl.Expr) -> pl.DataFrame:
@@ -136,11 +145,16 @@ def add_not_allowed(
 
 
 def out_of_range(col: Column, value: pl.Expr) -> pl.Expr | None:
-    """True where a present ``value`` lies outside the column's range; None if it has none."""
-    if col.minimum is None and col.maximum is None:
+    """True where a present ``value`` lies outside the column's range; None if it has none.
+
+    A whole number's range never reaches past ``INT_LIMIT`` either way.
+    """
+    if col.minimum is None and col.maximum is None and col.kind != "int":
         return None
     lo = col.minimum if col.minimum is not None else float("-inf")
     hi = col.maximum if col.maximum is not None else float("inf")
+    if col.kind == "int":
+        lo, hi = max(lo, -INT_LIMIT), min(hi, INT_LIMIT)
     return value.is_not_null() & ((value < lo) | (value > hi))
 
 
@@ -148,9 +162,115 @@ def add_out_of_range(
     log: ProblemLog, file: str, col: Column, rows: list[int], values: list[object]
 ) -> None:
     """Record numbers outside the column's range (values as the user wrote them)."""
+    expected = col.range_text or f"a whole number between -{INT_LIMIT:,} and {INT_LIMIT:,}"
+    fix = col.range_fix or "check the value"
+    log.add_rows("error", "value.out_of_range", file, col.name, rows, values, expected, fix)
+
+
+def add_not_finite(log: ProblemLog, file: str, col: Column, rows: list[int], values: list[object]):
+    """Record ``nan``, ``inf`` or ``-inf`` in a number column: not numbers, and not missing."""
     log.add_rows(
-        "error", "value.out_of_range", file, col.name, rows, values, col.range_text, col.range_fix
+        "error",
+        "value.not_finite",
+        file,
+        col.name,
+        rows,
+        values,
+        "a finite number (nan and inf are not numbers; an empty cell is a missing value)",
+        "write the number, or leave the cell empty when it is missing",
     )
+
+
+def cell_checks(
+    col: Column | None, name: str, nul: bool, excel: bool, exact: bool = False
+) -> dict[str, pl.Expr]:
+    """The text cells of column ``name`` that no column may hold, by kind of problem.
+
+    A NUL character (``nul``: the file may hold one), one of Excel's error values (``excel``:
+    it may hold one) and text longer than ``col.char_limit`` (in characters when ``exact``,
+    else in bytes: the cells that may be). ``col`` is None for a column the format does not
+    know: only its NULs matter, as it is ignored.
+    """
+    value = pl.col(name)
+    checks: dict[str, pl.Expr] = {}
+    if nul:
+        checks["nul"] = value.str.contains("\x00", literal=True)
+    if col is None:
+        return checks
+    if excel:
+        checks["excel"] = value.is_in(EXCEL_ERRORS)
+    if col.char_limit is not None:
+        # bytes are counted already, characters must be: a value of more characters than the
+        # limit has more bytes too, so bytes find every such cell (and some more, exactly told
+        # apart when ``exact``)
+        length = value.str.len_chars() if exact else value.str.len_bytes()
+        checks["long"] = length > col.char_limit
+    return checks
+
+
+def _long_fix(col: Column) -> tuple[str, str]:
+    """What a cell of ``col`` longer than its limit should be, and how to get there."""
+    limit = col.char_limit
+    if col.name.endswith("_id"):
+        return f"an identifier of at most {limit} characters", "use the short study code"
+    if col.max_chars is not None or col.kind == "enum":
+        return (
+            f"a name of at most {limit} characters",
+            "use the short name (tables and figures print it); keep any description out of "
+            "the table",
+        )
+    return f"text of at most {limit} characters", "shorten it: the report prints it in tables"
+
+
+def add_cell_problems(
+    log: ProblemLog, file: str, col: Column | None, name: str, frame: pl.DataFrame, bad: pl.Expr
+) -> pl.Expr:
+    """Record the cells of ``name`` where ``cell_checks`` found a problem, one per cell.
+
+    ``bad`` marks the rows that might have one (its checks joined by or). Returns the rows
+    with none, for the other checks of the column to look at.
+    """
+    checks = cell_checks(col, name, nul=True, excel=col is not None, exact=True)
+    found = frame.filter(bad).select(
+        ROW_COLUMN, pl.col(name).alias("value"), *(e.alias(k) for k, e in checks.items())
+    )
+    seen = pl.lit(False)
+    for kind in ("nul", "excel", "long"):
+        if kind not in found.columns:
+            continue
+        part = found.filter(pl.col(kind).fill_null(False) & ~seen)
+        seen = seen | pl.col(kind).fill_null(False)
+        if part.is_empty():
+            continue
+        rows, values = part[ROW_COLUMN].to_list(), part["value"].to_list()
+        if kind == "nul":
+            log.add_rows(
+                "error",
+                "value.nul_byte",
+                file,
+                name,
+                rows,
+                values,
+                "text without NUL characters (byte 0x00)",
+                "remove the NUL character: the file was damaged or saved as binary; export it "
+                "again",
+            )
+        elif kind == "excel":
+            log.add_rows(
+                "error",
+                "value.excel_error",
+                file,
+                name,
+                rows,
+                values,
+                "a value, not a spreadsheet error (a formula that failed)",
+                "correct the formula or clear the cell; paste values, not formulas",
+            )
+        else:
+            assert col is not None
+            expected, fix = _long_fix(col)
+            log.add_rows("error", "value.too_long", file, name, rows, values, expected, fix)
+    return ~pl.any_horizontal(e.fill_null(False) for e in checks.values())
 
 
 def add_missing(log: ProblemLog, file: str, col: Column, rows: list[int]) -> None:
@@ -183,16 +303,22 @@ def _parsed(col: Column) -> pl.Expr:
     if col.kind in ("int", "float"):
         number = raw.cast(pl.Float64, strict=False)
         if col.kind == "int":
-            return pl.when(number == number.round(0)).then(number).otherwise(None).cast(pl.Int64)
-        return number
+            whole = number.is_finite() & (number == number.round(0)) & (number.abs() <= INT_LIMIT)
+            return pl.when(whole).then(number).otherwise(None).cast(pl.Int64)
+        return pl.when(number.is_finite()).then(number).otherwise(None)
     return _parse_date(raw) if col.kind == "date" else _parse_datetime(raw)
 
 
-def _report_column(frame: pl.DataFrame, col: Column, file: str, log: ProblemLog) -> None:
+def _report_column(
+    frame: pl.DataFrame, col: Column, file: str, log: ProblemLog, cells: pl.Expr | None
+) -> None:
     """Record the values of ``col`` that do not fit its kind or its range, row by row.
 
-    ``type_table`` calls it only for a column where it found such values.
+    ``type_table`` calls it only for a column where it found such values; ``cells`` marks the
+    rows that may hold a cell no column may hold (``cell_checks``), which are told apart first.
     """
+    if cells is not None:
+        frame = frame.filter(add_cell_problems(log, file, col, col.name, frame, cells))
     if frame.schema[col.name] != pl.String:  # a typed Parquet column: explain it as text
         frame = frame.with_columns(to_text(frame[col.name]))
     raw = pl.col(col.name)
@@ -218,8 +344,12 @@ def _report_column(frame: pl.DataFrame, col: Column, file: str, log: ProblemLog)
         elif col.kind != "str":
             _date_failures(log, file, col, bad, with_time=col.kind == "datetime")
         return
-    number = raw.cast(pl.Float64, strict=False)
-    bad = _fail_rows(frame, col.name, number)
+    # each value is told once: not a number, not finite, not whole, or out of range
+    look = frame.select(
+        ROW_COLUMN, raw.alias("value"), raw.cast(pl.Float64, strict=False).alias("n")
+    )
+    n = pl.col("n")
+    bad = look.filter(pl.col("value").is_not_null() & n.is_null())
     if not bad.is_empty():
         comma = bad["value"].str.contains(r"^-?\d+,\d+$").any()
         fix = (
@@ -237,10 +367,12 @@ def _report_column(frame: pl.DataFrame, col: Column, file: str, log: ProblemLog)
             "a whole number" if col.kind == "int" else "a number",
             fix,
         )
+    odd = look.filter(n.is_not_null() & ~n.is_finite())
+    if not odd.is_empty():
+        add_not_finite(log, file, col, odd[ROW_COLUMN].to_list(), odd["value"].to_list())
+    look = look.filter(n.is_finite())
     if col.kind == "int":
-        frac = frame.select(ROW_COLUMN, raw.alias("value"), number.alias("n")).filter(
-            pl.col("n").is_not_null() & (pl.col("n") != pl.col("n").round(0))
-        )
+        frac = look.filter(n != n.round(0))
         if not frac.is_empty():
             log.add_rows(
                 "error",
@@ -252,9 +384,10 @@ def _report_column(frame: pl.DataFrame, col: Column, file: str, log: ProblemLog)
                 "a whole number",
                 "write a whole number (no decimals)",
             )
-    outside = out_of_range(col, pl.col("n"))
+        look = look.filter(n == n.round(0))
+    outside = out_of_range(col, n)
     if outside is not None:
-        out = frame.select(ROW_COLUMN, raw.alias("value"), parsed.alias("n")).filter(outside)
+        out = look.filter(outside)
         if not out.is_empty():
             add_out_of_range(log, file, col, out[ROW_COLUMN].to_list(), out["value"].to_list())
 
@@ -330,25 +463,47 @@ def type_table(raw: RawTable, table: Table, log: ProblemLog) -> pl.DataFrame | N
         .alias(typed_name[col.name])
         for col in columns
     )
+    # cells no column may hold (a NUL, an Excel error, text too long), in the text columns
+    cells: dict[str, pl.Expr] = {}
+    for name in present:
+        if frame.schema[name] == pl.String:
+            checks = cell_checks(
+                table.column(name) if name in table.names else None,
+                name,
+                nul=raw.may_hold_nul,
+                excel=raw.may_hold_excel_error,
+            )
+            if checks:
+                cells[name] = pl.any_horizontal(checks.values()).fill_null(False)
     flags: list[pl.Expr] = []
     for i, col in enumerate(columns):
-        raw, typed = pl.col(col.name), pl.col(typed_name[col.name])
-        problem = raw.is_not_null() & typed.is_null()
+        raw_value, typed = pl.col(col.name), pl.col(typed_name[col.name])
+        problem = raw_value.is_not_null() & typed.is_null()
         if col.name in already and col.kind in ("date", "datetime"):
             problem = problem | ~typed.dt.year().is_between(1, 9999).fill_null(True)
+        if col.name in already and col.kind == "float":
+            problem = problem | ~typed.is_finite().fill_null(True)
         outside = out_of_range(col, typed) if col.kind in ("int", "float") else None
         if outside is not None:
             problem = problem | outside
+        if col.name in cells:
+            problem = problem | cells[col.name]
         flags.append(problem.any().alias(f"bad{i}"))
         if not col.nullable:
-            flags.append(raw.is_null().any().alias(f"missing{i}"))
+            flags.append(raw_value.is_null().any().alias(f"missing{i}"))
+    for name in unknown:
+        if name in cells:
+            flags.append(cells[name].any().alias(f"cells {name}"))
     found = work.select(flags).row(0, named=True) if flags else {}
     for i, col in enumerate(columns):
         if found[f"bad{i}"]:
-            _report_column(frame, col, file, log)
+            _report_column(frame, col, file, log, cells.get(col.name))
         if found.get(f"missing{i}"):
             empty = frame.filter(pl.col(col.name).is_null())
             add_missing(log, file, col, empty[ROW_COLUMN].to_list())
+    for name in unknown:
+        if found.get(f"cells {name}"):
+            add_cell_problems(log, file, None, name, frame, cells[name])
     return work.select(
         pl.col(ROW_COLUMN),
         *(

@@ -12,6 +12,27 @@ Severity = Literal["error", "warning"]
 #: the rest are counted in ``more_rows`` so a million bad rows do not make a million records.
 ROWS_KEPT_PER_KIND = 20
 
+#: The longest value a problem repeats; a longer one is cut, and its length said.
+VALUE_CHARS_SHOWN = 80
+
+
+def shown(value: object) -> str | None:
+    """A value as a problem repeats it: as text, cut after ``VALUE_CHARS_SHOWN`` characters.
+
+    Examples
+    --------
+    >>> shown("m" * 3000)[-30:]
+    'mmmmmmmmm... (3000 characters)'
+    >>> shown(None), shown(4)
+    (None, '4')
+    """
+    if value is None:
+        return None
+    text = str(value)
+    if len(text) <= VALUE_CHARS_SHOWN:
+        return text
+    return f"{text[:60]}... ({len(text)} characters)"
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -135,7 +156,7 @@ def row_problems(
                 file,
                 rows[i],
                 column,
-                None if value is None else str(value),
+                shown(value),
                 expected if isinstance(expected, str) else expected[i],
                 fix,
                 total - kept if i == kept - 1 else 0,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from remission.study._problems import Problem, ProblemLog
+from remission.study._problems import Problem, ProblemLog, shown
 
 _INTS = ("patients", "complete_responses", "partial_responses", "ongoing_complete_responses")
 _FLOATS = ("median_potential_followup_years",)
@@ -79,8 +79,8 @@ def _bad(log: ProblemLog, key: str, value: object, expected: str, fix: str) -> N
             "config.published",
             "study.toml",
             None,
-            f"published.{key}",
-            str(value),
+            f"published.{key}" if key else "published",
+            shown(value),
             expected,
             fix,
         )

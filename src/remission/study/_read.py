@@ -8,10 +8,10 @@ alike, and reads it as text to explain any problem).
 
 from __future__ import annotations
 
-import csv
 import difflib
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +19,14 @@ import polars as pl
 
 from remission.study._problems import Problem, ProblemLog
 from remission.study._schema import POLARS_TYPES, TABLES, Table
+from remission.study._shape import (
+    column_letters,
+    csv_header,
+    excel_error_cells,
+    field_counts,
+    report_duplicate_headers,
+    report_field_counts,
+)
 
 ROW_COLUMN = "_row"
 """Name of the provenance column: the row of the source file (header = row 1)."""
@@ -55,12 +63,19 @@ class SourceFile:
 
 @dataclass(frozen=True)
 class RawTable:
-    """A table as read: every column text, plus the source row number."""
+    """A table as read: every column text, plus the source row number.
+
+    ``may_hold_nul`` and ``may_hold_excel_error`` are False when the file's bytes prove that
+    no cell holds a NUL character or one of Excel's error values (no ``#`` at all), which spares
+    looking at every cell.
+    """
 
     name: str
     file: str
     frame: pl.DataFrame
     source: SourceFile
+    may_hold_nul: bool = True
+    may_hold_excel_error: bool = True
 
 
 def _sha256(path: Path) -> str:
@@ -71,9 +86,59 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def inside_folder(folder: Path, name: str) -> bool:
+    """Whether the file ``name`` (as study.toml gives it) lies inside ``folder``.
+
+    A name is relative to the folder, without ``..``, and stays inside it once symbolic links
+    are followed: a study never reads (and ``write_study`` never writes) outside its folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> inside_folder(folder, "regimen.toml"), inside_folder(folder, "sub/regimen.toml")
+    (True, True)
+    >>> inside_folder(folder, "../regimen.toml"), inside_folder(folder, "/etc/passwd")
+    (False, False)
+    >>> (folder / "link.toml").symlink_to("/etc/passwd")
+    >>> inside_folder(folder, "link.toml")
+    False
+    """
+    path = Path(name)
+    if not name or path.is_absolute() or path.drive or ".." in path.parts:
+        return False
+    base = folder.resolve()
+    return (base / path).resolve().is_relative_to(base)
+
+
+def outside_problem(key: str, name: str) -> Problem:
+    """The problem of a file named in study.toml that lies outside the study folder."""
+    path = Path(name)
+    if path.is_absolute() or ".." in path.parts:
+        fix = f'copy the file into the study folder and give its name alone ({key} = "{path.name}")'
+    else:  # a name in the folder, leading out of it through a symbolic link
+        fix = (
+            "replace the symbolic link by a copy of the file: a link out of the folder is not "
+            "followed"
+        )
+    return Problem(
+        "error",
+        "config.path_outside",
+        "study.toml",
+        None,
+        key,
+        name,
+        "the name of a file inside the study folder",
+        fix,
+    )
+
+
 def _find_workbook(folder: Path, named: str | None, log: ProblemLog) -> Path | None:
     if named:
         path = folder / named
+        if not inside_folder(folder, named):
+            log.add(outside_problem("workbook", named))
+            return None
         if not path.is_file():
             log.add(
                 Problem(
@@ -174,25 +239,13 @@ def clean_text(frame: pl.DataFrame, columns: list[str] | None = None) -> pl.Data
     return frame.with_columns(stripped(c) for c in columns if found[c])
 
 
-def _csv_shape_problem(log: ProblemLog, file: str, text: str, message: str) -> None:
-    """Name the first row whose number of fields differs from the header's."""
-    rows = csv.reader(io.StringIO(text))
-    header = next(rows, [])
-    for number, fields in enumerate(rows, start=2):
-        if fields and len(fields) != len(header):
-            log.add(
-                Problem(
-                    "error",
-                    "file.not_a_table",
-                    file,
-                    number,
-                    None,
-                    ",".join(fields)[:80],
-                    f"{len(header)} fields as in the header, found {len(fields)}",
-                    "remove the extra separators or quote values that contain commas",
-                )
-            )
-            return
+def _csv_shape_problem(log: ProblemLog, file: str, data: bytes, message: str) -> None:
+    """Name every row whose number of fields differs from the header's, or say why the file
+    is not a table."""
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    counts = field_counts(body)
+    if counts is not None and report_field_counts(counts, csv_header(body), file, log):
+        return
     first = message.splitlines()[0][:200] if message else "unreadable"
     _not_table(
         log,
@@ -202,11 +255,45 @@ def _csv_shape_problem(log: ProblemLog, file: str, text: str, message: str) -> N
     )
 
 
+def _looks_binary(data: bytes) -> bool:
+    """A NUL in the first 64 KiB of bytes that are not UTF-8 text, or NULs in more than one
+    byte of ten (UTF-16 without its byte-order mark, a binary format): not a CSV. A text file
+    with a few NULs is read, and each NUL refused in its cell (``value.nul_byte``)."""
+    head = data[:65536]
+    if b"\x00" not in head:
+        return False
+    if head.count(b"\x00") * 10 > len(head):
+        return True
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start < len(head) - 3  # not a character cut at the end of the block
+    return False
+
+
 def _read_csv(path: Path, log: ProblemLog, data: bytes | None = None) -> pl.DataFrame | None:
-    """Read a CSV file (or its ``data``, already read) as text columns with ``_row``."""
+    """Read a CSV file (or its ``data``, already read) as text columns with ``_row``.
+
+    Refused with their problems: UTF-16 or binary bytes, repeated or reserved column names,
+    records with more or fewer fields than the header.
+    """
     file = path.name
     data = path.read_bytes() if data is None else data
-    if b"\x00" in data[:65536]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        log.add(
+            Problem(
+                "error",
+                "file.encoding",
+                file,
+                None,
+                None,
+                None,
+                "UTF-8 text (this file is UTF-16, Excel's 'Unicode text')",
+                "save the file as 'CSV UTF-8' (Excel) or convert it: iconv -f utf-16 -t utf-8",
+            )
+        )
+        return None
+    if _looks_binary(data):
         _not_table(
             log,
             file,
@@ -225,10 +312,74 @@ def _read_csv(path: Path, log: ProblemLog, data: bytes | None = None) -> pl.Data
             frame = None
     if frame is None:
         return _explain_unreadable_csv(log, file, data)
+    header = csv_header(body)  # as written: polars renames a repeated name
+    if len(header) != frame.width:
+        header = frame.columns
+    if report_duplicate_headers(header, file, log) or _reserved_header(header, file, log):
+        return None
+    if _may_be_short(body, frame) and _short_rows(body, frame, header, file, log):
+        return None
     frame = frame.rename({c: c.strip() for c in frame.columns})
-    return frame.with_row_index(ROW_COLUMN, offset=2).with_columns(
+    frame = frame.with_row_index(ROW_COLUMN, offset=2).with_columns(
         pl.col(ROW_COLUMN).cast(pl.Int64)
     )
+    return frame
+
+
+def _may_be_short(body: bytes, frame: pl.DataFrame) -> bool:
+    """Whether a record of ``body`` may have fewer fields than the header; False is certain.
+
+    polars refuses a record with more fields, and fills a shorter one with empty values, so
+    the last column of a short one is empty; and without quotes every record has as many
+    commas as the header (width - 1) only when none is short (a blank line has none).
+    """
+    if not frame.height or not frame[frame.columns[-1]].null_count():
+        return False
+    return b'"' in body or body.count(b",") != (frame.width - 1) * (frame.height + 1)
+
+
+def _short_rows(
+    body: bytes, frame: pl.DataFrame, header: list[str], file: str, log: ProblemLog
+) -> bool:
+    """Record the records of ``body`` with fewer fields than the header; True if there is one."""
+    counts = field_counts(body, records=frame.height + 1)
+    return counts is not None and report_field_counts(counts, header, file, log)
+
+
+def _reserved_header(names: list[str], file: str, log: ProblemLog) -> bool:
+    """A column named as remission's row number (``_row``) cannot be read, nor a name with a
+    NUL character; True if there is one."""
+    for i, name in enumerate(names):
+        if "\x00" in str(name):
+            log.add(
+                Problem(
+                    "error",
+                    "value.nul_byte",
+                    file,
+                    1,
+                    None,
+                    str(name),
+                    f"a column name without NUL characters (column {column_letters(i)})",
+                    "remove the NUL character: the file was damaged or saved as binary; export "
+                    "it again",
+                )
+            )
+    found = [i for i, n in enumerate(names) if str(n).strip() == ROW_COLUMN]
+    for i in found:
+        log.add(
+            Problem(
+                "error",
+                "column.reserved",
+                file,
+                1,
+                ROW_COLUMN,
+                ROW_COLUMN,
+                f"a column name other than {ROW_COLUMN!r} (column {column_letters(i)}), "
+                "which remission gives the row number",
+                "rename or remove the column",
+            )
+        )
+    return bool(found) or any("\x00" in str(n) for n in names)
 
 
 def _explain_unreadable_csv(log: ProblemLog, file: str, data: bytes) -> None:
@@ -263,7 +414,7 @@ def _explain_unreadable_csv(log: ProblemLog, file: str, data: bytes) -> None:
         message = "unreadable"
     except (pl.exceptions.PolarsError, ValueError) as exc:
         message = str(exc)
-    _csv_shape_problem(log, file, text, message)
+    _csv_shape_problem(log, file, data, message)
     return None
 
 
@@ -274,14 +425,56 @@ def typed_columns(table: Table) -> dict[str, pl.DataType]:
     }
 
 
+def _plain(dtype: pl.DataType) -> bool:
+    """Whether a Parquet column of ``dtype`` holds plain values a cell can hold."""
+    if isinstance(dtype, pl.Datetime):
+        return dtype.time_zone is None  # local time, as the study format's date-times
+    plain = (pl.String, pl.Categorical, pl.Enum, pl.Boolean, pl.Date, pl.Null)
+    return dtype.is_numeric() or isinstance(dtype, plain)
+
+
 def _read_parquet(
     path: Path, log: ProblemLog, keep: dict[str, pl.DataType] | None = None
 ) -> pl.DataFrame | None:
     """Read a Parquet file as text, but for the columns already of their ``keep`` type."""
     try:
         frame = pl.read_parquet(path)
+    except pl.exceptions.DuplicateError as exc:
+        named = re.search(r"name '(.*)' has more than one", str(exc))
+        name = named.group(1) if named else None
+        log.add(
+            Problem(
+                "error",
+                "column.duplicate",
+                path.name,
+                1,
+                name,
+                name,
+                "one column of each name",
+                "write the table again with each column once",
+            )
+        )
+        return None
     except (pl.exceptions.PolarsError, OSError, ValueError):
         _not_table(log, path.name, "a Parquet file", "write the table again with a Parquet writer")
+        return None
+    odd = [(i, c, t) for i, (c, t) in enumerate(frame.schema.items()) if not _plain(t)]
+    for i, name, dtype in odd:
+        log.add(
+            Problem(
+                "error",
+                "column.parquet_type",
+                path.name,
+                1,
+                name,
+                str(dtype),
+                "a column of plain values: text, numbers, true/false, dates or date-times "
+                f"without a time zone (column {column_letters(i)})",
+                "write one value per cell: flatten lists and structs into columns, decode "
+                "binary data as UTF-8 text",
+            )
+        )
+    if odd or _reserved_header(frame.columns, path.name, log):
         return None
     keep = keep or {}
     frame = frame.with_columns(
@@ -306,7 +499,20 @@ def to_text(series: pl.Series) -> pl.Series:
 def _read_sheet(book: Path, sheet: str, log: ProblemLog) -> pl.DataFrame | None:
     file = f"{book.name}[{sheet}]"
     try:
-        frame = pl.read_excel(book, sheet_name=sheet, infer_schema_length=0)
+        # blank rows are kept so that rows keep their number (and are warned about later)
+        frame = pl.read_excel(
+            book,
+            sheet_name=sheet,
+            infer_schema_length=0,
+            drop_empty_rows=False,
+            drop_empty_cols=False,
+        )
+        import fastexcel
+
+        header = fastexcel.read_excel(str(book)).load_sheet(
+            sheet, header_row=None, n_rows=1, dtypes="string"
+        )
+        names = [None if v is None else str(v) for v in header.to_polars().row(0)]
     except Exception as exc:  # calamine raises its own exception types
         message = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         _not_table(
@@ -316,10 +522,59 @@ def _read_sheet(book: Path, sheet: str, log: ProblemLog) -> pl.DataFrame | None:
             "open the workbook in a spreadsheet program and save it again as .xlsx",
         )
         return None
-    frame = frame.rename({c: str(c).strip() for c in frame.columns})
-    return frame.with_row_index(ROW_COLUMN, offset=2).with_columns(
+    if report_duplicate_headers(names, file, log) or _reserved_header(frame.columns, file, log):
+        return None
+    frame = frame.with_row_index(ROW_COLUMN, offset=2).with_columns(
         pl.col(ROW_COLUMN).cast(pl.Int64)
     )
+    frame = _with_error_cells(frame, excel_error_cells(book, sheet), file, log)
+    # columns without a name or a value (polars calls them __UNNAMED__n) are not columns
+    empty = [
+        c
+        for c in frame.columns
+        if c.startswith("__UNNAMED__") and frame[c].null_count() == frame.height
+    ]
+    frame = frame.drop(empty)
+    return frame.rename({c: str(c).strip() for c in frame.columns})
+
+
+def _with_error_cells(
+    frame: pl.DataFrame, errors: pl.DataFrame, file: str, log: ProblemLog
+) -> pl.DataFrame:
+    """The sheet with its Excel error cells (read as empty) holding their error text again.
+
+    The cells are then refused as such (``value.excel_error``) with the others; an error
+    outside the table's cells (in the header, or without a position) is recorded here.
+    """
+    if errors.is_empty():
+        return frame
+    data = [c for c in frame.columns if c != ROW_COLUMN]
+    inside = pl.col("row").is_between(2, frame.height + 1) & pl.col("column").is_between(
+        0, len(data) - 1
+    )
+    elsewhere = errors.filter(~inside.fill_null(False))
+    for row, column, value in elsewhere.rows()[:1]:
+        cell = "" if row is None or column is None else f" (cell {column_letters(column)}{row})"
+        log.add(
+            Problem(
+                "error",
+                "value.excel_error",
+                file,
+                row,
+                None,
+                value,
+                f"a value or a column name, not a spreadsheet error{cell}",
+                "correct the formula or clear the cell; paste values, not formulas",
+                more_rows=elsewhere.height - 1,
+            )
+        )
+    cells = errors.filter(inside.fill_null(False))
+    if cells.is_empty():
+        return frame
+    patch = cells.pivot(on="column", index="row", values="value", aggregate_function="first")
+    patch = patch.rename({str(i): data[int(i)] for i in patch.columns if i != "row"})
+    patch = patch.rename({"row": ROW_COLUMN})
+    return frame.update(patch, on=ROW_COLUMN, how="left")
 
 
 def _sheet_names(book: Path, log: ProblemLog) -> list[str] | None:
@@ -405,11 +660,14 @@ def read_tables(folder: Path, workbook: str | None, log: ProblemLog) -> dict[str
                     )
                 )
             continue
+        nul = excel = True
         if candidates:
             path = candidates[0]
             if path.suffix == ".csv":
                 data = path.read_bytes()  # read once: parsed and hashed
                 frame = _read_csv(path, log, data)
+                # the bytes tell whether any cell may hold a NUL or an Excel error ("#...")
+                nul, excel = b"\x00" in data, b"#" in data
                 digest = hashlib.sha256(data).hexdigest()
             else:
                 frame = _read_parquet(path, log, typed_columns(table))
@@ -423,7 +681,8 @@ def read_tables(folder: Path, workbook: str | None, log: ProblemLog) -> dict[str
         file = where[0]
         frame = clean_text(frame)
         frame = _drop_blank_rows(frame, file, log)
-        found[name] = RawTable(name, file, frame, SourceFile(name, file, digest, frame.height))
+        source = SourceFile(name, file, digest, frame.height)
+        found[name] = RawTable(name, file, frame, source, nul, excel)
 
     known = sorted(f"{n}{ext}" for n in TABLES for ext in _FORMATS)
     for path in sorted(folder.iterdir()):

@@ -6,12 +6,52 @@ agree.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
 import polars as pl
 
 Kind = Literal["str", "int", "float", "bool", "date", "datetime", "enum"]
+
+IDENTIFIER_CHARS = 64
+"""Longest identifier (``patient_id``, ``lesion_id``): a study code, never prose."""
+
+HISTOLOGY_CHARS = 40
+"""Longest histology (``patients.histology`` and ``histologies`` in study.toml): the report
+prints it beside the at-risk numbers of its Kaplan-Meier figures, which a longer name pushes off
+the page (``tests/report/test_layout.py`` builds the report with every text at its limit)."""
+
+CODE_CHARS = 200
+"""Longest coded or categorical value (``analyte``, ``unit``, a controlled value): a name, not
+a description."""
+
+FREE_TEXT_CHARS = 500
+"""Longest free-text value (``site``, ``therapy``, ``hold_reason``): a phrase, not a report."""
+
+OLDEST_AGE = 120
+"""The oldest age at treatment start, in whole years, however it is given or derived
+(``age_at_start_years``, or from ``birth_date`` and ``treatment_start`` as ADSL's AGE)."""
+
+EARLIEST_DATE = dt.date(1900, 1, 1)
+"""No date of a study may be earlier: before it lie only typing slips (1850 for 1985) and
+spreadsheets' empty dates (Excel's day 0 is 1899-12-30 or 1900-01-00)."""
+
+EXCEL_ERRORS = (
+    "#DIV/0!",
+    "#N/A",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#NULL!",
+    "#SPILL!",
+    "#CALC!",
+    "#GETTING_DATA",
+)
+"""Excel's error values: a formula that failed, never data (in a sheet, or as text in a CSV file
+Excel wrote)."""
 
 
 POLARS_TYPES: dict[str, pl.DataType] = {
@@ -48,6 +88,9 @@ class Column:
         Allowed range of a number.
     range_text, range_fix : str
         What the range means and how to fix a value outside it, for messages.
+    max_chars : int or None
+        The longest text a cell may hold; None for the default of its kind (see
+        ``char_limit``).
 
     Examples
     --------
@@ -66,6 +109,29 @@ class Column:
     maximum: float | None = None
     range_text: str = ""
     range_fix: str = ""
+    max_chars: int | None = None
+
+    @property
+    def char_limit(self) -> int | None:
+        """The longest text a cell of this column may hold (None: no limit of its own).
+
+        A controlled value has ``CODE_CHARS``, other text ``FREE_TEXT_CHARS`` unless the column
+        says otherwise; a number, a date or a boolean is refused by its type when it is long.
+
+        Examples
+        --------
+        >>> from remission.study import TABLES
+        >>> patients = TABLES["patients"]
+        >>> patients.column("patient_id").char_limit, patients.column("histology").char_limit
+        (64, 40)
+        >>> TABLES["lesions"].column("site").char_limit, patients.column("ecog").char_limit
+        (500, None)
+        """
+        if self.max_chars is not None:
+            return self.max_chars
+        if self.kind == "enum":
+            return CODE_CHARS
+        return FREE_TEXT_CHARS if self.kind == "str" else None
 
 
 @dataclass(frozen=True)
@@ -131,6 +197,10 @@ class Table:
         return tuple(c.name for c in self.columns)
 
 
+def _patient() -> Column:
+    return Column("patient_id", "str", "Patient.", max_chars=IDENTIFIER_CHARS)
+
+
 ORGANS = (
     "adrenal",
     "bone",
@@ -173,8 +243,18 @@ PATIENTS = Table(
     "patients",
     "One row per patient: who, which cancer, when treatment started, how follow-up ended.",
     (
-        Column("patient_id", "str", "Study identifier; never a name or a hospital number."),
-        Column("histology", "str", "One of the study's histologies (study.toml)."),
+        Column(
+            "patient_id",
+            "str",
+            "Study identifier; never a name or a hospital number.",
+            max_chars=IDENTIFIER_CHARS,
+        ),
+        Column(
+            "histology",
+            "str",
+            "One of the study's histologies (study.toml).",
+            max_chars=HISTOLOGY_CHARS,
+        ),
         Column("sex", "enum", "F or M.", nullable=True, values=SEXES),
         Column("birth_date", "date", "Date of birth.", required=False, nullable=True),
         Column(
@@ -184,9 +264,9 @@ PATIENTS = Table(
             required=False,
             nullable=True,
             minimum=0,
-            maximum=120,
-            range_text="an age between 0 and 120 years",
-            range_fix="write the age in whole or decimal years",
+            maximum=OLDEST_AGE,
+            range_text=f"an age between 0 and {OLDEST_AGE} years",
+            range_fix="check the age: years at treatment start, whole or decimal",
         ),
         Column(
             "weight_kg",
@@ -240,7 +320,7 @@ PRIOR_THERAPIES = Table(
     "prior_therapies",
     "Treatments before the study treatment, one row each.",
     (
-        Column("patient_id", "str", "Patient."),
+        _patient(),
         Column(
             "therapy", "str", "What was given (e.g. interferon alfa, dacarbazine, nephrectomy)."
         ),
@@ -256,7 +336,7 @@ DOSES = Table(
     "doses",
     "The dose ledger: every scheduled dose, given or held.",
     (
-        Column("patient_id", "str", "Patient."),
+        _patient(),
         Column(
             "course",
             "int",
@@ -309,8 +389,13 @@ LESIONS = Table(
     "lesions",
     "Every lesion followed, one row each; a lesion first seen after baseline is a new lesion.",
     (
-        Column("patient_id", "str", "Patient."),
-        Column("lesion_id", "str", "Lesion identifier within the patient."),
+        _patient(),
+        Column(
+            "lesion_id",
+            "str",
+            "Lesion identifier within the patient.",
+            max_chars=IDENTIFIER_CHARS,
+        ),
         Column("site", "str", "Anatomical site as described (e.g. right lower lobe)."),
         Column("organ", "enum", "Organ, from a fixed vocabulary.", values=ORGANS),
         Column("nodal", "bool", "true for a lymph node."),
@@ -342,8 +427,8 @@ MEASUREMENTS = Table(
     "measurements",
     "Each lesion at each assessment.",
     (
-        Column("patient_id", "str", "Patient."),
-        Column("lesion_id", "str", "Lesion."),
+        _patient(),
+        Column("lesion_id", "str", "Lesion.", max_chars=IDENTIFIER_CHARS),
         Column("assessed_on", "date", "Date of the scan or examination."),
         _diameter("longest_mm", "Longest diameter in mm."),
         _diameter("perpendicular_mm", "Greatest perpendicular diameter in mm."),
@@ -360,9 +445,11 @@ LABS = Table(
     "labs",
     "Laboratory values, one row per analyte and draw.",
     (
-        Column("patient_id", "str", "Patient."),
+        _patient(),
         Column("drawn_at", "datetime", "When the sample was drawn."),
-        Column("analyte", "str", "What was measured (e.g. lymphocytes, wbc)."),
+        Column(
+            "analyte", "str", "What was measured (e.g. lymphocytes, wbc).", max_chars=CODE_CHARS
+        ),
         Column(
             "value",
             "float",
@@ -371,7 +458,7 @@ LABS = Table(
             range_text="a value of at least 0",
             range_fix="lab values are never negative; check the sign",
         ),
-        Column("unit", "str", "Its unit (e.g. cells/uL, 10^9/L, %)."),
+        Column("unit", "str", "Its unit (e.g. cells/uL, 10^9/L, %).", max_chars=CODE_CHARS),
     ),
     key=("patient_id", "drawn_at", "analyte"),
     example="""patient_id,drawn_at,analyte,value,unit
@@ -383,7 +470,7 @@ ASSESSMENTS = Table(
     "assessments",
     "Investigator-recorded overall response per assessment date (optional).",
     (
-        Column("patient_id", "str", "Patient."),
+        _patient(),
         Column("assessed_on", "date", "Date of the assessment."),
         Column("response", "enum", "Overall response recorded.", values=RESPONSES),
         Column(
@@ -460,3 +547,60 @@ LAB_UNITS: dict[str, dict[str, float]] = {
 }
 """Known analytes and the units accepted for each, with the factor to the first unit listed.
 A percentage (factor NaN) needs the white-cell count of the same draw to convert."""
+
+LAB_RANGES: dict[str, tuple[float, float]] = {
+    "lymphocytes": (10.0, 100_000.0),
+    "wbc": (100.0, 200_000.0),
+    "neutrophils": (0.0, 100_000.0),
+    "platelets": (1_000.0, 2_000_000.0),
+    "creatinine": (0.1, 25.0),
+    "bicarbonate": (2.0, 60.0),
+    "urine_output": (0.0, 10_000.0),
+}
+"""Plausible values of each known analyte, low and high, in its first unit of ``LAB_UNITS``
+(cells/uL for counts). A value outside is warned about (``lab.implausible``), in the unit the
+row states; a percentage is plausible from 0 to 100.
+
+The bounds lie well beyond what disease and treatment produce: beyond the reference intervals
+and beyond the thresholds of the worst grades of NCI's Common Terminology Criteria for Adverse
+Events (CTCAE v5.0, 2017: lymphocyte count decreased grade 4 < 200/uL and increased grade 3
+> 20,000/uL; white blood cell decreased grade 4 < 1,000/uL; leukocytosis grade 3 > 100,000/uL;
+platelet count decreased grade 4 < 25,000/uL; creatinine increased grade 4 > 6 x ULN, about
+7 mg/dL). Lymphocytes 10 (grade 4 / 20) to 100,000 (grade 3 x 5); white cells 100 (grade 4 /
+10) to 200,000 (leukocytosis grade 3 x 2); neutrophils 0 (agranulocytosis) to 100,000;
+platelets 1,000 (grade 4 / 25) to 2,000,000 (beyond essential thrombocythaemia); creatinine
+0.1 to 25 mg/dL (beyond dialysis-dependent renal failure); bicarbonate 2 to 60 mmol/L (reference
+22-29; the extremes of metabolic acidosis and alkalosis); urine output 0 to 10,000 mL in 8 hours.
+What they catch is a unit written wrong: a count in 10^9/L labelled cells/uL is 1,000 times too
+small, creatinine in umol/L labelled mg/dL 88 times too large."""
+
+
+def lab_range(analyte: str, unit: str) -> tuple[float, float] | None:
+    """The plausible values of ``analyte`` in ``unit`` (None for an unknown analyte or unit).
+
+    Parameters
+    ----------
+    analyte : str
+        A known analyte (``LAB_UNITS``).
+    unit : str
+        One of its accepted units.
+
+    Returns
+    -------
+    tuple of (float, float) or None
+        Low and high bound in that unit.
+
+    Examples
+    --------
+    >>> lab_range("lymphocytes", "10^9/L")
+    (0.01, 100.0)
+    >>> lab_range("lymphocytes", "%"), lab_range("creatinine", "umol/L")
+    ((0.0, 100.0), (8.842, 2210.5))
+    """
+    factor = LAB_UNITS.get(analyte, {}).get(unit)
+    bounds = LAB_RANGES.get(analyte)
+    if factor is None or bounds is None:
+        return None
+    if math.isnan(factor):  # a percentage
+        return (0.0, 100.0)
+    return (round(bounds[0] / factor, 6), round(bounds[1] / factor, 6))

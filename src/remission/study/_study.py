@@ -12,6 +12,9 @@ from remission.protocol import Regimen, RegimenError, resolve_regimen
 from remission.study._checks import check_all
 from remission.study._config import (
     CRITERIA,
+    DESCRIPTION_CHARS,
+    EARLIEST_CUTOFF,
+    NAME_CHARS,
     REFERENCE_RULES,
     StudyConfig,
     _suggest,
@@ -20,15 +23,24 @@ from remission.study._config import (
 from remission.study._ledger import check_ledger
 from remission.study._parse import (
     POLARS_TYPES,
+    add_cell_problems,
     add_missing,
     add_not_allowed,
+    add_not_finite,
     add_out_of_range,
+    cell_checks,
     out_of_range,
     type_table,
 )
-from remission.study._problems import Problem, ProblemLog, StudyError
-from remission.study._read import ROW_COLUMN, SourceFile, read_tables
-from remission.study._schema import TABLES, Column
+from remission.study._problems import Problem, ProblemLog, StudyError, shown
+from remission.study._read import (
+    ROW_COLUMN,
+    SourceFile,
+    inside_folder,
+    outside_problem,
+    read_tables,
+)
+from remission.study._schema import HISTOLOGY_CHARS, TABLES, Column
 
 
 def empty_table(name: str) -> pl.DataFrame:
@@ -243,7 +255,13 @@ def _across_tables(
 
 
 def _regimen(name: str, folder: Path, log: ProblemLog) -> Regimen | None:
-    """The study's regimen by name or file; None (with the problems logged) if unusable."""
+    """The study's regimen by name or file; None (with the problems logged) if unusable.
+
+    A regimen file is read only from inside the study folder.
+    """
+    if name.endswith(".toml") and not inside_folder(folder, name):
+        log.add(outside_problem("regimen", name))
+        return None
     try:
         return resolve_regimen(name, folder)
     except RegimenError as exc:
@@ -381,9 +399,15 @@ def _config_problem(
 
 def _check_config(cfg: StudyConfig, log: ProblemLog) -> None:
     """The settings ``read_config`` would refuse, checked on the object."""
-    if not isinstance(cfg.name, str) or not cfg.name.strip():
+    name = cfg.name
+    if not isinstance(name, str) or not name.strip() or len(name) > NAME_CHARS:
         _config_problem(
-            log, "config.name", "name", cfg.name, "a study name", 'write name = "My study"'
+            log,
+            "config.name",
+            "name",
+            shown(name),
+            f"a study name (text in quotes, at most {NAME_CHARS} characters)",
+            'write name = "My study"',
         )
     cutoff = cfg.cutoff_date
     if not isinstance(cutoff, dt.date) or isinstance(cutoff, dt.datetime):
@@ -395,14 +419,26 @@ def _check_config(cfg: StudyConfig, log: ProblemLog) -> None:
             "an ISO 8601 date",
             "write cutoff_date = 1998-05-01 (YYYY-MM-DD)",
         )
+    elif cutoff < EARLIEST_CUTOFF:
+        _config_problem(
+            log,
+            "config.cutoff",
+            "cutoff_date",
+            cutoff.isoformat(),
+            f"a date from {EARLIEST_CUTOFF.isoformat()} on",
+            "write the data cut-off date as YYYY-MM-DD",
+        )
     hist = cfg.histologies
-    if not (hist and all(isinstance(h, str) and h for h in hist)):
+    if not (
+        hist and all(isinstance(h, str) and h.strip() and len(h) <= HISTOLOGY_CHARS for h in hist)
+    ):
         _config_problem(
             log,
             "config.histologies",
             "histologies",
-            list(hist),
-            "a non-empty list of names",
+            shown(list(hist)),
+            "a non-empty list of names (text in quotes, at most "
+            f"{HISTOLOGY_CHARS} characters each)",
             'write histologies = ["melanoma", "renal"]',
         )
     if cfg.response_criteria not in CRITERIA:
@@ -414,6 +450,17 @@ def _check_config(cfg: StudyConfig, log: ProblemLog) -> None:
             f"one of {', '.join(CRITERIA)}",
             _suggest(str(cfg.response_criteria), CRITERIA),
         )
+    for key in ("regimen", "workbook", "description"):
+        value = getattr(cfg, key)
+        if value is not None and (not isinstance(value, str) or len(value) > DESCRIPTION_CHARS):
+            _config_problem(
+                log,
+                f"config.{key}",
+                key,
+                shown(value),
+                f"text of at most {DESCRIPTION_CHARS} characters",
+                f'write {key} = "..."',
+            )
     if cfg.reference_date not in REFERENCE_RULES:
         _config_problem(
             log,
@@ -487,10 +534,15 @@ def _check_table(frame: pl.DataFrame, name: str, file: str, log: ProblemLog) -> 
     for i, (col, kind, mask) in enumerate(checks):
         if not found[str(i)][0]:
             continue
+        if kind == "cells":
+            add_cell_problems(log, file, col, col.name, frame, mask)
+            continue
         bad = frame.filter(mask)
         rows = bad[ROW_COLUMN].to_list()
         if kind == "enum":
             add_not_allowed(log, file, col, rows, bad[col.name].to_list())
+        elif kind == "not_finite":
+            add_not_finite(log, file, col, rows, [_value_text(v) for v in bad[col.name]])
         elif kind == "range":
             add_out_of_range(log, file, col, rows, [_value_text(v) for v in bad[col.name]])
         else:
@@ -499,14 +551,24 @@ def _check_table(frame: pl.DataFrame, name: str, file: str, log: ProblemLog) -> 
 
 
 def _value_checks(col: Column) -> dict[str, pl.Expr]:
-    """The rows breaking a rule of one typed column: allowed values, range, required value."""
+    """The rows breaking a rule of one typed column: cells no column may hold (a NUL, an Excel
+    error, text too long), allowed values, a finite number in range, a required value."""
     value = pl.col(col.name)
     checks: dict[str, pl.Expr] = {}
-    if col.kind == "enum":
-        checks["enum"] = value.is_not_null() & ~value.is_in(list(col.values))
+    fine = pl.lit(True)
+    if col.kind in ("str", "enum"):
+        cells = cell_checks(col, col.name, nul=True, excel=True)
+        checks["cells"] = pl.any_horizontal(cells.values()).fill_null(False)
+    if col.kind == "enum":  # a value told as a cell problem is not told again
+        exact = cell_checks(col, col.name, nul=True, excel=True, exact=True)
+        fine = ~pl.any_horizontal(exact.values()).fill_null(False)
+        checks["enum"] = value.is_not_null() & ~value.is_in(list(col.values)) & fine
+    if col.kind == "float":
+        checks["not_finite"] = value.is_not_null() & ~value.is_finite()
+        fine = value.is_finite()
     outside = out_of_range(col, value) if col.kind in ("int", "float") else None
     if outside is not None:
-        checks["range"] = outside
+        checks["range"] = outside & fine.fill_null(True)
     if not col.nullable:
         empty = value.is_null()
         if col.kind in ("str", "enum"):  # only white space (Unicode's, as strip_chars) or ""

@@ -14,7 +14,7 @@ import polars as pl
 import tomli_w
 
 from remission._io import atomic_folder, workbook_time, write_csv
-from remission.study._read import ROW_COLUMN
+from remission.study._read import ROW_COLUMN, inside_folder
 from remission.study._schema import TABLES
 from remission.study._study import Study
 
@@ -43,6 +43,12 @@ def write_study(study: Study, out: str | Path, fmt: Format = "csv") -> Path:
     pathlib.Path
         The folder written.
 
+    Raises
+    ------
+    ValueError
+        For an unknown format, or a regimen file (``regimen = "x.toml"``) outside the study's
+        folder: nothing is then written.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -55,6 +61,16 @@ def write_study(study: Study, out: str | Path, fmt: Format = "csv") -> Path:
     if fmt not in ("csv", "parquet", "xlsx"):
         raise ValueError(f"format must be csv, parquet or xlsx, not {fmt!r}")
     out = Path(out)
+    regimen_file = study.config.regimen or ""
+    source: Path | None = None
+    if regimen_file.endswith(".toml") and study.folder is not None:
+        # the file is read from inside the study's folder and written inside the new one
+        if not inside_folder(study.folder, regimen_file):
+            raise ValueError(
+                f"the regimen file {regimen_file!r} is not inside the study folder "
+                f"{study.folder}: name a file in it, without '..'"
+            )
+        source = study.folder / regimen_file
     inputs = [] if study.folder is None else [study.folder]
     with atomic_folder(out, "study", inputs=inputs) as tmp:
         cfg = study.config.to_toml_dict()
@@ -63,9 +79,9 @@ def write_study(study: Study, out: str | Path, fmt: Format = "csv") -> Path:
         else:
             cfg["study"].pop("workbook", None)
         (tmp / "study.toml").write_bytes(tomli_w.dumps(cfg).encode())
-        regimen_file = study.config.regimen or ""
-        if regimen_file.endswith(".toml") and study.folder is not None:
-            shutil.copyfile(study.folder / regimen_file, tmp / regimen_file)
+        if source is not None:
+            (tmp / regimen_file).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, tmp / regimen_file)
         frames = {
             name: study.tables[name].drop(ROW_COLUMN, strict=False)
             for name in TABLES

@@ -100,3 +100,17 @@ def test_best_overall_response(case: ResponseCase) -> None:
     )
     bor = adrs.filter(pl.col("PARAMCD") == "BOR")["AVALC"].to_list()
     assert bor == [case.expected_bor], case.story
+
+
+@pytest.mark.parametrize(("case_id", "cbor"), [("R33", "SD"), ("R47", "SD"), ("W18", "SD")])
+def test_confirmed_bor_after_disease_following_a_cr(case_id: str, cbor: str) -> None:
+    """RECIST 1.1 Table 3 (CR, then a time point that note a makes PD): the CR is not
+    confirmed, and best response depends on whether the minimum SD duration was met (the CR on
+    day 56 is past the 42 days, so SD)."""
+    (case,) = [c for c in CASES if c.case_id == case_id]
+    study = _study(case)
+    criteria = CRITERIA[case.criteria]
+    adrs = derive_adrs(
+        overall_responses(study, "measurements", criteria), subject_dates(study, criteria)
+    )
+    assert adrs.filter(pl.col("PARAMCD") == "CBOR")["AVALC"].to_list() == [cbor]

@@ -20,6 +20,9 @@ EPS = 1e-9
 0.7 x 23 mm, which binary floating point computes as 16.099999999999998."""
 
 
+_SHOWS = ("present", "too_small", "unequivocal_progression")
+"""Reading states that show a lesion (not absent, not unevaluated)."""
+
 _BURDEN_COLUMNS = (
     "AVAL",
     "BASE",
@@ -359,6 +362,9 @@ def tumor_assessments(study: Study, criteria: ResponseCriteria) -> pl.DataFrame:
         )
     else:
         gone = pl.col("_v") == 0
+    # a target showing disease (RECIST: a node at or above the normal short axis; any other
+    # lesion present): after a complete response, that disease has reappeared
+    shows = pl.col("state").is_in(_SHOWS)
     lesion_pd = pl.lit(False)
     if criteria.lesion_pd_fraction is not None:
         nad = pl.col("_lesion_nadir")
@@ -377,6 +383,7 @@ def tumor_assessments(study: Study, criteria: ResponseCriteria) -> pl.DataFrame:
             pl.col("_v").sum().alias("_sum_eval"),
             gone.fill_null(False).all().alias("_all_gone"),
             lesion_pd.fill_null(False).any().alias("_lesion_pd"),
+            (shows & ~gone).fill_null(False).any().alias("_t_disease"),
         )
         .sort(_SCAN)
         .lazy()
@@ -384,8 +391,12 @@ def tumor_assessments(study: Study, criteria: ResponseCriteria) -> pl.DataFrame:
 
     # --- non-targets at every scan
     normal = pl.col("state") == "absent"
+    # a non-target showing disease; RECIST: a nodal non-target reappears only by unequivocal
+    # progression (EORTC RECIST FAQ "Abnormal lymph node"), which is PD anyway
+    nt_disease = shows
     if criteria.node_normal_mm is not None:
         normal = normal | (pl.col("nodal") & (pl.col("_node") < criteria.node_normal_mm))
+        nt_disease = shows & ~pl.col("nodal")
     nsum = (
         grid(~pl.col("target") & ~pl.col("_new"), "nodal")
         .group_by(_SCAN)
@@ -395,9 +406,11 @@ def tumor_assessments(study: Study, criteria: ResponseCriteria) -> pl.DataFrame:
             .any()
             .alias("_nt_ne"),
             normal.fill_null(False).all().alias("_nt_cr"),
+            nt_disease.fill_null(False).any().alias("_nt_disease"),
         )
         .select(
             _SCAN,
+            "_nt_disease",
             pl.when("_nt_pd")
             .then(pl.lit("PD"))
             .when("_nt_ne")
@@ -496,9 +509,25 @@ def tumor_assessments(study: Study, criteria: ResponseCriteria) -> pl.DataFrame:
         .then(pl.lit("PR"))
         .otherwise(t)
     )
+    out = out.with_columns(pl.when(~is_base).then(overall).alias("OVRLRESP"))
+    # After a complete response, any disease seen again is progression (RECIST 1.1, Table 3
+    # note a; WHO: CR is the disappearance of all known disease, so disease seen after it is
+    # recurrence): a target or non-target showing disease after an earlier overall CR makes
+    # its component, and so the time point, PD. A CR scan shows no disease, so the rule never
+    # changes a CR and the earlier CRs are counted on the responses before it. Counted
+    # without a window: CRs before each row, minus those before the patient's first row.
+    is_cr = (pl.col("OVRLRESP") == "CR").fill_null(False).cast(pl.UInt32)
+    before = is_cr.cum_sum() - is_cr
+    after_cr = (before - before.gather(start)) > 0
+    t_after = after_cr & pl.col("_t_disease").fill_null(False)
+    nt_after = after_cr & pl.col("_nt_disease").fill_null(False)
+    out = out.with_columns(
+        pl.when(t_after).then(pl.lit("PD")).otherwise(t).alias("TRGRESP"),
+        pl.when(nt_after).then(pl.lit("PD")).otherwise(nt).alias("NTRGRESP"),
+        pl.when(t_after | nt_after).then(pl.lit("PD")).otherwise("OVRLRESP").alias("OVRLRESP"),
+    )
     base = pl.col("BASE")
     out = out.with_columns(
-        pl.when(~is_base).then(overall).alias("OVRLRESP"),
         pl.when(is_base).then(pl.lit("Y")).alias("ABLFL"),
         pl.when(pl.col("_new_present")).then(pl.lit("Y")).otherwise(pl.lit("N")).alias("NEWLES"),
         (pl.col("AVAL") - base).alias("CHG"),

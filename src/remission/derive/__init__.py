@@ -24,11 +24,20 @@ Examples
 
 from remission.derive._adex import ADEX_PARAMETERS, derive_adex
 from remission.derive._adlb import ReboundWindows, derive_adlb, lymphocytes_per_ul
-from remission.derive._adrs import AVAL_OF, ResponseRules, derive_adrs
+from remission.derive._adrs import (
+    AVAL_OF,
+    Confirmation,
+    best_overall_response,
+    confirmations,
+    confirmed_best_overall_response,
+    derive_adrs,
+    response_dates,
+)
 from remission.derive._adsl import ADSL_COLUMNS, derive_adsl
 from remission.derive._adtte import EventSource, derive_adtte
-from remission.derive._criteria import CRITERIA, RECIST_1_1, WHO, ResponseCriteria
+from remission.derive._criteria import CRITERIA, RECIST_1_1, WHO, ResponseCriteria, ResponseRules
 from remission.derive._parameters import Parameter
+from remission.derive._rule import FirstMatch, Rule
 from remission.derive._study import (
     derive_study,
     overall_responses,
@@ -37,20 +46,37 @@ from remission.derive._study import (
     study_criteria,
     subject_dates,
 )
-from remission.derive._tumor import derive_adtr, reference_dates, select_targets, tumor_assessments
+from remission.derive._tumor import (
+    OVERALL_RESPONSE,
+    MissingShortAxisWarning,
+    derive_adtr,
+    nontarget_response,
+    reference_dates,
+    select_targets,
+    target_response,
+    tumor_assessments,
+)
 
 __all__ = [
     "ADEX_PARAMETERS",
     "ADSL_COLUMNS",
     "AVAL_OF",
     "CRITERIA",
+    "OVERALL_RESPONSE",
     "RECIST_1_1",
     "WHO",
+    "Confirmation",
     "EventSource",
+    "FirstMatch",
+    "MissingShortAxisWarning",
     "Parameter",
     "ReboundWindows",
     "ResponseCriteria",
     "ResponseRules",
+    "Rule",
+    "best_overall_response",
+    "confirmations",
+    "confirmed_best_overall_response",
     "derive_adex",
     "derive_adlb",
     "derive_adrs",
@@ -59,12 +85,15 @@ __all__ = [
     "derive_adtte",
     "derive_study",
     "lymphocytes_per_ul",
+    "nontarget_response",
     "overall_responses",
     "reference_dates",
+    "response_dates",
     "response_qc",
     "response_source",
     "select_targets",
     "study_criteria",
     "subject_dates",
+    "target_response",
     "tumor_assessments",
 ]

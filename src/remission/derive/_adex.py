@@ -198,6 +198,39 @@ def derive_adex(study: Study, max_doses_per_cycle: int) -> pl.DataFrame:
     >>> patient.filter(pl.col("PARAMCD") == "C1DOSES")["AVAL"].min() > 0
     True
     """
+    doses, weights = _ledger(study)
+    cycles = _cycles(doses, weights, max_doses_per_cycle)
+    courses = _courses(cycles)
+    rows = pl.concat(
+        [
+            _long(_patients(doses, weights, courses), "patient"),
+            _long(courses, "course"),
+            _long(cycles, "cycle"),
+            _hold_reasons(doses, cycles),
+        ],
+        how="diagonal",
+    )
+    labels = {p.paramcd: p.param for p in ADEX_PARAMETERS}
+    units = {p.paramcd: p.unit for p in ADEX_PARAMETERS}
+    adex = (
+        rows.with_columns(
+            pl.when(pl.col("PARAMCD") == "CYCCMPL")
+            .then(pl.when(pl.col("AVAL") == 1).then(pl.lit("Y")).otherwise(pl.lit("N")))
+            .otherwise(pl.col("AVALC"))
+            .alias("AVALC"),
+            pl.lit(study.config.name, pl.String).alias("STUDYID"),
+            pl.col("PARAMCD").replace_strict(labels, return_dtype=pl.String).alias("PARAM"),
+            pl.col("PARAMCD").replace_strict(units, return_dtype=pl.String).alias("AVALU"),
+            pl.lit(_DOSES, pl.String).alias("SRCDOM"),
+        )
+        .sort("USUBJID", "_level", "COURSE", "CYCLE", "PARAMCD", "AVALC")
+        .select(_COLUMNS)
+    )
+    return adex.collect()
+
+
+def _ledger(study: Study) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """The dose ledger in ledger order, and each patient's weight (``_kg``)."""
     doses = (
         study.doses.lazy()
         .select(
@@ -217,8 +250,13 @@ def derive_adex(study: Study, max_doses_per_cycle: int) -> pl.DataFrame:
     weights = study.patients.lazy().select(
         pl.col("patient_id").alias("USUBJID"), pl.col("weight_kg").cast(pl.Float64).alias("_kg")
     )
+    return doses, weights
+
+
+def _cycles(doses: pl.LazyFrame, weights: pl.LazyFrame, max_doses: int) -> pl.LazyFrame:
+    """One row per cycle: doses given, held and scheduled, IU, IU/kg, completeness."""
     given = pl.col("_given")
-    cycles = (
+    return (
         doses.group_by(_KEYS, maintain_order=True)
         .agg(
             given.sum().cast(pl.Float64).alias("DOSGIVN"),
@@ -231,10 +269,14 @@ def derive_adex(study: Study, max_doses_per_cycle: int) -> pl.DataFrame:
         .with_columns(
             (pl.col("DOSGIVN") + pl.col("DOSHELD")).alias("DOSSCHED"),
             (pl.col("TOTIU") / pl.col("_kg")).alias("TOTIUKG"),
-            (pl.col("DOSGIVN") >= max_doses_per_cycle).cast(pl.Float64).alias("CYCCMPL"),
+            (pl.col("DOSGIVN") >= max_doses).cast(pl.Float64).alias("CYCCMPL"),
         )
     )
-    courses = (
+
+
+def _courses(cycles: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per course, from its cycles."""
+    return (
         cycles.group_by("USUBJID", "COURSE", maintain_order=True)
         .agg(
             pl.col("DOSGIVN").sum(),
@@ -247,6 +289,10 @@ def derive_adex(study: Study, max_doses_per_cycle: int) -> pl.DataFrame:
         )
         .with_columns((pl.col("TOTIU") / pl.col("_kg")).alias("TOTIUKG"))
     )
+
+
+def _patients(doses: pl.LazyFrame, weights: pl.LazyFrame, courses: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per patient (of the patients table or the ledger), from its courses."""
     course1 = pl.col("COURSE") == 1
     treated = (
         courses.group_by("USUBJID", maintain_order=True)
@@ -266,7 +312,7 @@ def derive_adex(study: Study, max_doses_per_cycle: int) -> pl.DataFrame:
         [weights.select("USUBJID"), doses.select("USUBJID")], how="vertical"
     ).unique()
     counts = ["C1DOSES", "_c1iu", "DOSGIVN", "DOSHELD", "TOTIU", "NCOURSES"]
-    patients = (
+    return (
         everyone.join(treated, on="USUBJID", how="left")
         .join(weights, on="USUBJID", how="left")
         .with_columns(
@@ -279,7 +325,11 @@ def derive_adex(study: Study, max_doses_per_cycle: int) -> pl.DataFrame:
             (pl.col("TOTIU") / pl.col("_kg")).alias("TOTIUKG"),
         )
     )
-    reasons = (
+
+
+def _hold_reasons(doses: pl.LazyFrame, cycles: pl.LazyFrame) -> pl.LazyFrame:
+    """HLDRSN rows: held doses per cycle and reason (``NOT_RECORDED`` when blank)."""
+    return (
         doses.filter(pl.col("_held"))
         .with_columns(
             pl.when(pl.col("_reason").fill_null("") == "")
@@ -295,24 +345,3 @@ def derive_adex(study: Study, max_doses_per_cycle: int) -> pl.DataFrame:
             pl.lit(LEVELS.index("cycle"), pl.Int8).alias("_level"),
         )
     )
-    labels = {p.paramcd: p.param for p in ADEX_PARAMETERS}
-    units = {p.paramcd: p.unit for p in ADEX_PARAMETERS}
-    rows = pl.concat(
-        [_long(patients, "patient"), _long(courses, "course"), _long(cycles, "cycle"), reasons],
-        how="diagonal",
-    )
-    adex = (
-        rows.with_columns(
-            pl.when(pl.col("PARAMCD") == "CYCCMPL")
-            .then(pl.when(pl.col("AVAL") == 1).then(pl.lit("Y")).otherwise(pl.lit("N")))
-            .otherwise(pl.col("AVALC"))
-            .alias("AVALC"),
-            pl.lit(study.config.name, pl.String).alias("STUDYID"),
-            pl.col("PARAMCD").replace_strict(labels, return_dtype=pl.String).alias("PARAM"),
-            pl.col("PARAMCD").replace_strict(units, return_dtype=pl.String).alias("AVALU"),
-            pl.lit(_DOSES, pl.String).alias("SRCDOM"),
-        )
-        .sort("USUBJID", "_level", "COURSE", "CYCLE", "PARAMCD", "AVALC")
-        .select(_COLUMNS)
-    )
-    return adex.collect()

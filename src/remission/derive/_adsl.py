@@ -82,14 +82,41 @@ def derive_adsl(study: Study, frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
     >>> adsl.height, adsl["SYNTHFL"].unique().to_list()
     (40, ['Y'])
     """
+    out = (
+        _subjects(study)
+        .join(_prior_therapies(study), on="USUBJID", how="left")
+        .with_columns(
+            _yn(pl.col("_it").fill_null(False)).alias("PRIORIT"),
+            _yn(pl.col("_ct").fill_null(False)).alias("PRIORCT"),
+            _yn(pl.col("_rt").fill_null(False)).alias("PRIORRT"),
+            pl.col("NPRIOR").fill_null(0).cast(pl.Int64),
+        )
+    )
+    exposure = _wide(frames, "adex", ("C1DOSES", "C1IUKG", "DOSGIVN", "TOTIUKG", "NCOURSES"))
+    lymph = _wide(frames, "adlb", ("LYMBL", "LYMMAX", "LYMMAXC1", "LYMFCBL"))
+    out = out.join(exposure, on="USUBJID", how="left").join(lymph, on="USUBJID", how="left")
+    out = _with_best_responses(out, frames.get("adrs")).with_columns(
+        _yn(pl.col("CBOR") == "CR").alias("CRFL"),
+        _yn(pl.col("CBOR").is_in(["CR", "PR"])).alias("ORFL"),
+    )
+    sites = _baseline_sites(study)
+    out = out.join(sites, on="USUBJID", how="left").with_columns(
+        pl.col("NSITES").fill_null(0).cast(pl.Int64),
+        pl.col("SCONLY").fill_null("N"),
+        _yn(pl.lit(study.config.synthetic)).alias("SYNTHFL"),
+    )
+    return out.select(list(ADSL_COLUMNS)).sort("USUBJID")
+
+
+def _subjects(study: Study) -> pl.DataFrame:
+    """One row per patient: identity, demography, dates and potential follow-up."""
     cfg = study.config
-    p = study.table("patients")
     ref = "randomized_on" if cfg.reference_date == "randomization" else "treatment_start"
     age = pl.coalesce(
         ((pl.col("treatment_start") - pl.col("birth_date")).dt.total_days() / 365.25).floor(),
         pl.col("age_at_start_years"),
     )
-    out = p.select(
+    return study.table("patients").select(
         pl.lit(cfg.name).alias("STUDYID"),
         pl.col("patient_id").alias("USUBJID"),
         pl.col("histology").alias("HISTOL"),
@@ -107,7 +134,11 @@ def derive_adsl(study: Study, frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
             "PFUYRS"
         ),
     )
-    prior = (
+
+
+def _prior_therapies(study: Study) -> pl.DataFrame:
+    """Per patient with prior therapies: immuno-, chemo-, radiotherapy (bool), how many."""
+    return (
         study.table("prior_therapies")
         .group_by("patient_id")
         .agg(
@@ -118,60 +149,44 @@ def derive_adsl(study: Study, frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
         )
         .rename({"patient_id": "USUBJID"})
     )
-    out = out.join(prior, on="USUBJID", how="left").with_columns(
-        _yn(pl.col("_it").fill_null(False)).alias("PRIORIT"),
-        _yn(pl.col("_ct").fill_null(False)).alias("PRIORCT"),
-        _yn(pl.col("_rt").fill_null(False)).alias("PRIORRT"),
-        pl.col("NPRIOR").fill_null(0).cast(pl.Int64),
+
+
+def _wide(frames: dict[str, pl.DataFrame], name: str, codes: tuple[str, ...]) -> pl.DataFrame:
+    """The patient-level (``COURSE`` null) ``codes`` of dataset ``name``, one column each."""
+    frame = frames.get(name)
+    schema = {"USUBJID": pl.String} | {c: pl.Float64 for c in codes}
+    if frame is None or frame.is_empty():
+        return pl.DataFrame(schema=schema)
+    rows = frame.filter(pl.col("COURSE").is_null() & pl.col("PARAMCD").is_in(codes))
+    if rows.is_empty():
+        return pl.DataFrame(schema=schema)
+    return rows.pivot(on="PARAMCD", index="USUBJID", values="AVAL").select(
+        "USUBJID",
+        *[
+            pl.col(c)
+            if c in rows["PARAMCD"].unique().to_list()
+            else pl.lit(None, dtype=pl.Float64).alias(c)
+            for c in codes
+        ],
     )
 
-    def wide(name: str, codes: tuple[str, ...]) -> pl.DataFrame:
-        frame = frames.get(name)
-        schema = {"USUBJID": pl.String} | {c: pl.Float64 for c in codes}
-        if frame is None or frame.is_empty():
-            return pl.DataFrame(schema=schema)
-        rows = frame.filter(pl.col("COURSE").is_null() & pl.col("PARAMCD").is_in(codes))
-        if rows.is_empty():
-            return pl.DataFrame(schema=schema)
-        return rows.pivot(on="PARAMCD", index="USUBJID", values="AVAL").select(
-            "USUBJID",
-            *[
-                pl.col(c)
-                if c in rows["PARAMCD"].unique().to_list()
-                else pl.lit(None, dtype=pl.Float64).alias(c)
-                for c in codes
-            ],
+
+def _with_best_responses(out: pl.DataFrame, adrs: pl.DataFrame | None) -> pl.DataFrame:
+    """``out`` with ``BOR`` and ``CBOR`` from ADRS (null without one)."""
+    if adrs is None:
+        return out.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in ("BOR", "CBOR"))
+    # one row of each per subject: two filtered joins (a pivot costs 3x)
+    best = adrs.lazy().filter(pl.col("PARAMCD").is_in(["BOR", "CBOR"]))
+    for code in ("BOR", "CBOR"):
+        rows = (
+            best.filter(pl.col("PARAMCD") == code)
+            .select("USUBJID", pl.col("AVALC").alias(code))
+            .collect()
         )
-
-    exposure = wide("adex", ("C1DOSES", "C1IUKG", "DOSGIVN", "TOTIUKG", "NCOURSES"))
-    lymph = wide("adlb", ("LYMBL", "LYMMAX", "LYMMAXC1", "LYMFCBL"))
-    out = out.join(exposure, on="USUBJID", how="left").join(lymph, on="USUBJID", how="left")
-    adrs = frames.get("adrs")
-    if adrs is not None:
-        # one row of each per subject: two filtered joins (a pivot costs 3x)
-        best = adrs.lazy().filter(pl.col("PARAMCD").is_in(["BOR", "CBOR"]))
-        for code in ("BOR", "CBOR"):
-            rows = (
-                best.filter(pl.col("PARAMCD") == code)
-                .select("USUBJID", pl.col("AVALC").alias(code))
-                .collect()
-            )
-            if rows["USUBJID"].is_duplicated().any():  # an ADRS not made by derive_adrs
-                raise ValueError(f"ADRS has more than one {code} record for a subject")
-            out = out.join(rows, on="USUBJID", how="left")
-    else:
-        out = out.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in ("BOR", "CBOR"))
-    out = out.with_columns(
-        _yn(pl.col("CBOR") == "CR").alias("CRFL"),
-        _yn(pl.col("CBOR").is_in(["CR", "PR"])).alias("ORFL"),
-    )
-    sites = _baseline_sites(study)
-    out = out.join(sites, on="USUBJID", how="left").with_columns(
-        pl.col("NSITES").fill_null(0).cast(pl.Int64),
-        pl.col("SCONLY").fill_null("N"),
-        _yn(pl.lit(cfg.synthetic)).alias("SYNTHFL"),
-    )
-    return out.select(list(ADSL_COLUMNS)).sort("USUBJID")
+        if rows["USUBJID"].is_duplicated().any():  # an ADRS not made by derive_adrs
+            raise ValueError(f"ADRS has more than one {code} record for a subject")
+        out = out.join(rows, on="USUBJID", how="left")
+    return out
 
 
 def _baseline_sites(study: Study) -> pl.DataFrame:

@@ -8,10 +8,10 @@ import polars as pl
 
 from remission.derive._adex import derive_adex
 from remission.derive._adlb import derive_adlb
-from remission.derive._adrs import ResponseRules, derive_adrs
+from remission.derive._adrs import derive_adrs
 from remission.derive._adsl import derive_adsl
 from remission.derive._adtte import derive_adtte
-from remission.derive._criteria import CRITERIA, ResponseCriteria
+from remission.derive._criteria import CRITERIA, ResponseCriteria, ResponseRules
 from remission.derive._tumor import derive_adtr, reference_dates, tumor_assessments
 from remission.study import Study
 

@@ -39,6 +39,7 @@ from remission.derive._criteria import CRITERIA, RECIST_1_1, WHO, ResponseCriter
 from remission.derive._parameters import Parameter
 from remission.derive._rule import FirstMatch, Rule
 from remission.derive._study import (
+    DerivedDatasets,
     derive_study,
     overall_responses,
     response_qc,
@@ -47,7 +48,10 @@ from remission.derive._study import (
     subject_dates,
 )
 from remission.derive._tumor import (
+    DISEASE_AFTER_CR,
+    NONTARGET_AFTER_CR,
     OVERALL_RESPONSE,
+    TARGET_AFTER_CR,
     MissingShortAxisWarning,
     derive_adtr,
     nontarget_response,
@@ -62,10 +66,14 @@ __all__ = [
     "ADSL_COLUMNS",
     "AVAL_OF",
     "CRITERIA",
+    "DISEASE_AFTER_CR",
+    "NONTARGET_AFTER_CR",
     "OVERALL_RESPONSE",
     "RECIST_1_1",
+    "TARGET_AFTER_CR",
     "WHO",
     "Confirmation",
+    "DerivedDatasets",
     "EventSource",
     "FirstMatch",
     "MissingShortAxisWarning",

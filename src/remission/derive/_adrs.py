@@ -180,8 +180,8 @@ def confirmations(rules: ResponseRules) -> tuple[Confirmation, Confirmation]:
             ne,
             0,
             False,
-            f"a CR followed by a CR at least {days} days later, with only CR or NE in between "
-            f"and at most {ne} NE",
+            f"a CR confirmed by a CR at least {days} days later, with only CR or NE in "
+            f"between and at most {ne} NE",
             f"{EVENTS}: cbor_cr, crsp_y_cr; RECIST 1.1 'Confirmatory measurement'",
         ),
         Confirmation(
@@ -192,7 +192,7 @@ def confirmations(rules: ResponseRules) -> tuple[Confirmation, Confirmation]:
             ne,
             len(sd),
             True,
-            f"a PR followed by a CR or PR at least {days} days later, with only CR, PR or NE "
+            f"a PR confirmed by a CR or PR at least {days} days later, with only CR, PR or NE "
             f"in between (at most {ne} NE), "
             + ("at most one SD" if sd else "no SD")
             + ", and no PR after a CR",

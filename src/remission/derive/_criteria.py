@@ -71,6 +71,41 @@ class ResponseCriteria:
     max_targets_per_organ: int | None = None
     sources: tuple[str, ...] = ()
 
+    @property
+    def burden_words(self) -> str:
+        """The tumor burden in words.
+
+        Examples
+        --------
+        >>> WHO.burden_words
+        'sum of products of perpendicular diameters'
+        """
+        if self.burden == "sum_of_diameters":
+            return "sum of diameters (short axis for nodes)"
+        return "sum of products of perpendicular diameters"
+
+    @property
+    def pr_change_percent(self) -> float:
+        """The partial-response threshold as a change from baseline, in percent.
+
+        Examples
+        --------
+        >>> RECIST_1_1.pr_change_percent, WHO.pr_change_percent
+        (-30.0, -50.0)
+        """
+        return round((self.pr_fraction - 1) * 100, 9)
+
+    @property
+    def pd_change_percent(self) -> float:
+        """The progression threshold as a change from the nadir, in percent.
+
+        Examples
+        --------
+        >>> RECIST_1_1.pd_change_percent, WHO.pd_change_percent
+        (20.0, 25.0)
+        """
+        return round((self.pd_fraction - 1) * 100, 9)
+
 
 RECIST_1_1 = ResponseCriteria(
     name="recist1.1",

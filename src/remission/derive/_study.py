@@ -18,6 +18,46 @@ from remission.study import Study
 Source = Literal["auto", "recorded", "measurements"]
 
 
+class DerivedDatasets(dict[str, pl.DataFrame]):
+    """Derived datasets by file stem, with the rule objects that computed them.
+
+    A ``dict`` (``frames["adrs"]``, ``sorted(frames)``) that also carries the
+    ``ResponseCriteria`` of the time-point responses, the ``ResponseRules`` of the best
+    responses and which overall responses ADRS used, so that what a report prints about them
+    comes from the objects that computed them.
+
+    Parameters
+    ----------
+    frames : dict of str to polars.DataFrame
+        The datasets.
+    criteria : ResponseCriteria
+        The response criteria used.
+    rules : ResponseRules
+        The best-response rules used.
+    source : {"recorded", "measurements"}
+        The overall responses ADRS used.
+
+    Examples
+    --------
+    >>> from remission.derive import RECIST_1_1
+    >>> d = DerivedDatasets({}, RECIST_1_1, ResponseRules(confirmation_days=21), "recorded")
+    >>> d.rules.confirmation_days, d.criteria.name
+    (21, 'recist1.1')
+    """
+
+    def __init__(
+        self,
+        frames: dict[str, pl.DataFrame],
+        criteria: ResponseCriteria,
+        rules: ResponseRules,
+        source: Literal["recorded", "measurements"],
+    ) -> None:
+        super().__init__(frames)
+        self.criteria = criteria
+        self.rules = rules
+        self.source = source
+
+
 def response_source(study: Study, source: Source = "auto") -> Literal["recorded", "measurements"]:
     """Which overall responses ADRS uses: investigator-recorded ones, or computed ones.
 
@@ -222,7 +262,7 @@ def response_qc(
 
 def derive_study(
     study: Study, rules: ResponseRules | None = None, source: Source = "auto"
-) -> dict[str, pl.DataFrame]:
+) -> DerivedDatasets:
     """Every derived dataset a study supports, by file stem.
 
     ADEX when the study has a regimen; ADTR when it has lesion measurements; ADRS, ADTTE and
@@ -240,8 +280,9 @@ def derive_study(
 
     Returns
     -------
-    dict of str to polars.DataFrame
-        ``adex``, ``adtr``, ``adrs``, ``adtte`` (and ``rsqc``), as available.
+    DerivedDatasets
+        ``adex``, ``adtr``, ``adrs``, ``adtte`` (and ``rsqc``), as available, with the
+        criteria, rules and response source used.
 
     Examples
     --------
@@ -250,7 +291,8 @@ def derive_study(
     ['adex', 'adlb', 'adrs', 'adsl', 'adtr', 'adtte']
     """
     criteria = study_criteria(study)
-    frames: dict[str, pl.DataFrame] = {}
+    rules = rules or ResponseRules()
+    frames = DerivedDatasets({}, criteria, rules, response_source(study, source))
     if study.regimen is not None:
         frames["adex"] = derive_adex(study, study.regimen.max_doses_per_cycle)
     assessments = None

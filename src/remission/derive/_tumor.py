@@ -359,14 +359,15 @@ OVERALL_RESPONSE = FirstMatch(
 )
 """The overall response of a scan (``OVRLRESP``): RECIST 1.1 Tables 1 and 2 (WHO alike)."""
 
-_AFTER_CR = (
-    "after an overall CR at an earlier time point, any disease seen is PD, even disease "
+DISEASE_AFTER_CR = (
+    "after an overall CR at an earlier time point, any disease seen again is PD, even disease "
     "meeting PR criteria"
 )
+"""The rule of ``TARGET_AFTER_CR`` and ``NONTARGET_AFTER_CR`` in words."""
 TARGET_AFTER_CR = Rule(
     "PD",
     pl.col("_after_cr") & pl.col("_t_disease"),
-    f"{_AFTER_CR}: a target shows disease again",
+    f"{DISEASE_AFTER_CR}: a target shows disease again",
     f"{RECIST}, Table 3 note a; {FAQ} 'Does a new lesion always result in PD?'; for WHO, CR is "
     "the disappearance of all known disease (Miller 1981)",
 )
@@ -375,7 +376,7 @@ TARGET_AFTER_CR = Rule(
 NONTARGET_AFTER_CR = Rule(
     "PD",
     pl.col("_after_cr") & pl.col("_nt_disease"),
-    f"{_AFTER_CR}: a non-target shows disease again",
+    f"{DISEASE_AFTER_CR}: a non-target shows disease again",
     TARGET_AFTER_CR.source,
 )
 """A non-target showing disease after an overall CR makes the non-target response PD."""

@@ -9,7 +9,13 @@ import polars as pl
 from remission._io import atomic_folder, write_csv
 from remission.analysis import potential_followup
 from remission.antigens.screens import ScreenTables, read_screen
-from remission.derive import ResponseRules, derive_study
+from remission.derive import (
+    DerivedDatasets,
+    ResponseRules,
+    derive_study,
+    response_source,
+    study_criteria,
+)
 from remission.report._antigens import antigen_section
 from remission.report._format import format_number
 from remission.report._html import render_html
@@ -89,9 +95,11 @@ def build_report(
     study : Study
         A loaded study.
     frames : dict, optional
-        Derived datasets (``derive_study``); derived here when omitted.
+        Derived datasets (``derive_study``); derived here when omitted. The report states the
+        criteria and rules that ``derive_study`` recorded in them.
     rules : ResponseRules, optional
-        Best-response windows; admiralonco's defaults when omitted.
+        Best-response windows: those ``frames`` were derived with (an error when they
+        differ), else admiralonco's defaults.
     command : str
         The command line, for provenance.
     screen : ScreenTables, optional
@@ -110,8 +118,7 @@ def build_report(
     >>> [s.key for s in report.sections][:3]
     ['cohort', 'table1', 'exposure']
     """
-    rules = rules or ResponseRules()
-    frames = frames if frames is not None else derive_study(study, rules)
+    frames = _with_rules(study, frames, rules)
     with rendering_batch():  # figures drawn at the end of the block, on all cores
         sections: list[Section] = [
             cohort_section(study, frames),
@@ -129,7 +136,7 @@ def build_report(
         if screen is not None:
             sections.append(antigen_section(screen))
     sections += [
-        methods_section(study, rules),
+        methods_section(study, frames),
         provenance_section(study, command, screen.warnings if screen is not None else ()),
     ]
     title = study.config.name
@@ -142,6 +149,24 @@ def build_report(
         about_report(study, command),
         files,
     )
+
+
+def _with_rules(
+    study: Study, frames: dict[str, pl.DataFrame] | None, rules: ResponseRules | None
+) -> DerivedDatasets:
+    """The derived datasets with the rule objects that computed them: as ``derive_study``
+    recorded them, or (for datasets from elsewhere) the study's criteria and ``rules``."""
+    if frames is None:
+        return derive_study(study, rules)
+    if isinstance(frames, DerivedDatasets):
+        if rules is not None and rules != frames.rules:
+            raise ValueError(
+                f"the datasets were derived with {frames.rules}, not with {rules}: derive them "
+                "again with these rules, or leave rules out"
+            )
+        return frames
+    rules = rules or ResponseRules()
+    return DerivedDatasets(frames, study_criteria(study), rules, response_source(study))
 
 
 def write_report(report: Report, frames: dict[str, pl.DataFrame], out: str | Path) -> Path:

@@ -14,6 +14,7 @@ from remission.analysis import (
     potential_followup,
 )
 from remission.analysis._followup import DAYS_PER_MONTH, DAYS_PER_YEAR
+from remission.derive import DerivedDatasets, confirmations
 from remission.figures import (
     flow_counts,
     flow_diagram,
@@ -30,7 +31,7 @@ from remission.report._model import ReportFigure, ReportTable, Section
 from remission.report._published import published_table
 from remission.study import Study
 
-Frames = dict[str, pl.DataFrame]
+Frames = DerivedDatasets
 MONTHS = "Months from start of treatment"
 YEARS = (1, 2, 5, 10)
 
@@ -225,11 +226,12 @@ def response_section(study: Study, frames: Frames) -> Section:
     """Response by histology: CR, PR, ORR with exact Clopper-Pearson 95% CIs."""
     s = Section("response", "Response")
     adsl = frames["adsl"]
-    crit = study.config.response_criteria
+    cr, pr = confirmations(frames.rules)
     s.paragraphs.append(
-        f"Best confirmed overall response by {'RECIST 1.1' if crit == 'recist1.1' else 'WHO'} "
-        "criteria (CR and PR confirmed by a later assessment at least 28 days on); percentages "
-        "of all patients, with exact (Clopper-Pearson) 95% confidence intervals."
+        f"Best confirmed overall response by {frames.criteria.title} criteria (a CR confirmed "
+        f"by a CR at least {cr.min_days} days later, a PR by a CR or PR at least {pr.min_days} "
+        "days later); percentages of all patients, with exact (Clopper-Pearson) 95% "
+        "confidence intervals."
     )
     rows = []
     groups = [(h, adsl.filter(pl.col("HISTOL") == h)) for h in adsl["HISTOL"].unique().sort()]
@@ -347,7 +349,8 @@ def responders_section(study: Study, frames: Frames) -> Section:
             "Complete responders",
             frame,
             "CR duration: from the start of treatment to relapse, or to the last tumor "
-            "assessment; '+' = censored (ongoing, or died in CR). Months of 30.4375 days.",
+            "assessment; '+' = censored (ongoing, or died in CR). "
+            f"Months of {DAYS_PER_MONTH:g} days.",
             {
                 "CR at (months)": months,
                 "CR duration (months)": Column("months", censored_by="_censored"),
@@ -540,14 +543,14 @@ def durability_section(study: Study, frames: Frames) -> Section:
     if adtr is None:
         s.notes.append("Waterfall and spider plots: not available without lesion measurements.")
         return s
-    who = study.config.response_criteria == "who"
+    crit = frames.criteria
     fig = waterfall_plot(
         waterfall_data(adtr, frames["adrs"]),
-        -50 if who else -30,
-        25 if who else 20,
+        crit.pr_change_percent,
+        crit.pd_change_percent,
         "Best change in tumor burden",
     )
-    burden = "sum of products of the diameters (WHO)" if who else "sum of diameters (RECIST 1.1)"
+    burden = f"{crit.burden_words} ({crit.title})"
     s.figures.append(
         ReportFigure.from_matplotlib(
             "waterfall",
@@ -555,8 +558,9 @@ def durability_section(study: Study, frames: Frames) -> Section:
             fig,
             f"One bar per patient with measurable disease and an assessment after baseline: the "
             f"largest fall (or smallest rise) of the tumor burden, the {burden}, from baseline; "
-            "coloured by best confirmed response; dashed lines: the partial-response and "
-            "progression thresholds.",
+            f"coloured by best confirmed response; dashed lines: the partial-response "
+            f"({crit.pr_change_percent:g}%) and progression ({crit.pd_change_percent:+g}%) "
+            "thresholds.",
         )
     )
     fig, _ = spider_plot(adtr, frames["adrs"], DAYS_PER_MONTH, MONTHS, "Tumor burden over time")

@@ -14,79 +14,10 @@ clarifications; Miller AB et al. Reporting results of cancer treatment. Cancer 1
 Each ``story`` starts with one or more tags from ``TAGS`` (for example ``[T1-row3]`` for row 3 of
 RECIST Table 1), so that a failing case names the rule it exercises.
 
-Interpretations (where the guideline is silent or ambiguous; the cases follow these):
-
-RECIST 1.1
-1. Table 1 with no non-target lesions at all (``expected_nontarget`` None): target CR and no new
-   lesion gives overall CR; the non-target column is read as "CR" (R15, R32, R33, R37).
-2. A target PD is judged from the nadir and wins over a PR judged from the baseline: a sum still
-   30% below baseline is PD when it is >= 120% of the nadir and >= 5 mm above it (R24).
-3. Boundaries are inclusive ("at least"): exactly -30% is PR (R23), exactly +20% together with
-   exactly +5 mm is PD (R22). Compare exactly (integer or decimal arithmetic, or a tolerance):
-   in R45, 8.0 + 8.1 = 16.1 is exactly 70% of 23, but naive binary floating point puts
-   8.0 + 8.1 above 0.7 * 23 and would call it SD.
-4. Missing target measurements: the guideline says a partially measured time point is NE "unless
-   a convincing argument can be made" that the missing lesions cannot change the response. Only
-   PD is rescued here: the evaluated targets alone reaching PD against the nadir (R25). A
-   partially measured scan that looks like PR or SD stays NE (R06, R35). NE scans never enter the
-   nadir (R06, R35). A scan where no target at all was evaluated is NE (R26).
-5. "Too small to measure" counts 5 mm, in the current sum and in the nadir; a measured value
-   below 5 mm is used as measured (EORTC clarification; R33). A non-nodal target that is
-   too_small is still present, so the target response cannot be CR (R18). Because the nadir is
-   then 5 mm, regrowth to 8 mm is not PD although the true size may have gone 3 -> 8 mm (R19).
-6. Lymph nodes: the short axis enters the sum even when the node has become normal, so a target
-   CR may have a sum > 0 (R15). "< 10 mm" is strict: a 10 mm node prevents CR (R16, R17). A node
-   recorded absent counts 0 (R37). A nodal non-target with a measured short axis < 10 mm counts as
-   normal (non-target CR, R17, R44); 10-14 mm is NON-CR/NON-PD (R11, R17).
-7. Disease after a complete response (Table 3, note a): once a time point is an overall CR, any
-   disease seen at a later time point makes that time point PD, even when the sums say PR: a
-   target back at 4 mm (R33; the sum rule alone would say PR from a nadir of 0), a non-target
-   seen again (R47). The component that shows the disease is PD (TRGRESP or NTRGRESP), so
-   Table 1 still gives the overall PD. Nodes follow the EORTC RECIST FAQ ("Abnormal lymph
-   node"): a target node has reappeared when its short axis is back at >= 10 mm (R48: 8 -> 9
-   mm is still CR, 12 mm is PD); a nodal non-target only when it progresses unequivocally
-   (R51: 8 -> 12 mm is NON-CR/NON-PD, so PR). The CR need not be confirmed: note a is about
-   an unconfirmed CR followed by a "PR". The note's exception, a "CR" that was really a PR,
-   is in the data: a CR is only computed when every node is below 10 mm and every other
-   lesion is recorded absent, so a node that never fell below 10 mm (R49) or a lesion the
-   reader recorded too_small because it was likely still there (R50) makes the time point PR,
-   and later disease is judged by the sums. Target CR with a persisting non-target is PR,
-   not an overall CR, so a target coming back is judged by the sum from a nadir of 0: 4 mm is
-   PR, 7 mm PD (R52).
-8. A new lesion is any lesion first seen after baseline whose reading at that scan is present or
-   too_small (R36: a too-small new lesion is PD). A new lesion that later disappears is no longer
-   "new" at that later scan (R34), which only matters after the first PD and so not for BOR.
-9. Best overall response (no confirmation): only scans up to and including the first PD count;
-   SD and NON-CR/NON-PD need the scan >= 42 days after treatment start (day 42 itself counts,
-   R30; day 41 does not, R29); otherwise they count as NE. Ranking CR > PR > SD > NON-CR/NON-PD >
-   PD > NE; "MISSING" without any post-baseline scan (R28, W14).
-
-WHO (Miller 1981)
-10. Miller defines PD as a >= 25% increase in one or more measurable lesions or a new lesion; the
-    corpus also applies the customary SPD rule (>= 125% of the smallest SPD so far, baseline
-    included, NE scans excluded). Whenever the SPD rises 25% over its nadir, at least one lesion
-    has also risen 25% over its own minimum, so W05 fires both rules.
-11. The SPD rule applies only when the nadir SPD is > 0 (as the single-lesion rule applies only
-    when the lesion's smallest product is > 0): a sustained CR (SPD 0 -> 0) is not PD (W01).
-    Growth from 0 is caught by the reappearance rule: a target absent at an earlier scan and
-    present now is PD whatever the size or the SPD (W07).
-12. A single lesion's reference is its own smallest product so far (baseline included, NE scans
-    excluded); too_small counts 5 x 5 = 25 mm2, so a lesion measured 6 x 6 = 36 after being too
-    small is PD (+44%) while 6 x 5 = 30 (+20%) is not (W08).
-13. WHO CR needs every lesion, targets and non-targets, absent: targets gone with a persisting
-    (W02) or a not-evaluated (W15) non-target is PR (SPD 0 <= 50%). PR at exactly 50% (W03).
-14. WHO NE only when a target is not evaluated and no PD is evident; PD evident from an evaluated
-    lesion, a new lesion or a non-target still wins (W12). "No change" is reported as SD.
-15. The WHO nadir is the smallest SPD of any fully evaluated scan, PD scans included (W17's
-    scan 2 gives the same answer either way; no case depends on it).
-16. Disease after a WHO CR: Miller 1981 defines CR as "the disappearance of all known disease"
-    and PD as a >= 25% increase in a lesion or new lesions; disease seen after all of it had
-    disappeared is recurrence (its increase from nothing is unbounded), so the same rule as
-    RECIST's note a applies: after an overall CR, any lesion seen again makes the time point
-    PD. Targets were already caught by the reappearance rule (W07); a non-target seen again
-    after CR is PD, not PR (W18). WHO has no node rule: a node is disease until absent. A
-    target read too_small is present, so not a CR, and later regrowth is judged by the 25%
-    rules (W19).
+Interpretations: where the guidelines are silent or ambiguous, the cases follow the numbered
+interpretations of ``docs/response.md`` ("Interpretations, and the tests that pin them"), which
+name the cases pinning each one; a story's "interpretation N" refers to that list, and a case
+tagged ``[interp]`` is named there (``test_response_corpus_shape.py`` checks both).
 """
 
 from __future__ import annotations
@@ -1820,7 +1751,7 @@ CASES: tuple[ResponseCase, ...] = (
         case_id="W01",
         criteria="who",
         story="[who-cr][who-cr-sustained][interp] SPD 900 -> 230 (PR), then every lesion gone "
-        "(CR), kept at the next scan: a nadir SPD of 0 is not PD (interpretation 11).",
+        "(CR), kept at the next scan: a nadir SPD of 0 is not PD (interpretation 12).",
         treatment_start="1988-01-03",
         lesions=(
             Lesion("T1", "lung", False, True, "1987-12-27"),
@@ -1947,7 +1878,7 @@ CASES: tuple[ResponseCase, ...] = (
         case_id="W05",
         criteria="who",
         story="[who-pd-spd][interp] SPD 1050 -> 440 (PR) -> 581: +32% over the nadir 440 is "
-        "PD although still below baseline (T1 +39% fires too, interpretation 10).",
+        "PD although still below baseline (T1 +39% fires too, interpretation 11).",
         treatment_start="1988-05-03",
         lesions=(
             Lesion("T1", "liver", False, True, "1988-04-26"),
@@ -2010,7 +1941,7 @@ CASES: tuple[ResponseCase, ...] = (
         case_id="W07",
         criteria="who",
         story="[who-reappear][interp] A lung target disappears (PR), then reappears at 6 x 5 "
-        "mm while the SPD stays at its nadir: PD (interpretation 11).",
+        "mm while the SPD stays at its nadir: PD (interpretation 12).",
         treatment_start="1988-07-03",
         lesions=(
             Lesion("T1", "lung", False, True, "1988-06-26"),
@@ -2320,7 +2251,7 @@ CASES: tuple[ResponseCase, ...] = (
         case_id="W18",
         criteria="who",
         story="[who-cr-then-nt][interp] After a WHO CR (all disease gone) the bone non-target "
-        "is seen again: recurrence, so PD, not PR (interpretation 16).",
+        "is seen again: recurrence, so PD, not PR (interpretation 17).",
         treatment_start="1988-09-05",
         lesions=(
             Lesion("T1", "lung", False, True, "1988-08-29"),
@@ -2348,7 +2279,7 @@ CASES: tuple[ResponseCase, ...] = (
         criteria="who",
         story="[who-cr-not-met][who-too-small][interp] A target read too small (not absent) "
         "is not a WHO CR; measured 6 x 5 mm later (+20% of 25 mm2) it is PR, not PD "
-        "(interpretation 16).",
+        "(interpretation 17).",
         treatment_start="1988-10-03",
         lesions=(
             Lesion("T1", "lung", False, True, "1988-09-26"),

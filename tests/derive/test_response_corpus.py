@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import warnings
 
 import polars as pl
 import pytest
 
 from remission.derive import (
     CRITERIA,
+    MissingShortAxisWarning,
     derive_adrs,
     overall_responses,
     subject_dates,
@@ -114,3 +117,44 @@ def test_confirmed_bor_after_disease_following_a_cr(case_id: str, cbor: str) -> 
         overall_responses(study, "measurements", criteria), subject_dates(study, criteria)
     )
     assert adrs.filter(pl.col("PARAMCD") == "CBOR")["AVALC"].to_list() == [cbor]
+
+
+def _without_short_axis(case: ResponseCase) -> ResponseCase:
+    """``case`` with each node's short axis recorded as its perpendicular diameter instead."""
+    scans = tuple(
+        dataclasses.replace(
+            scan,
+            readings=tuple(
+                dataclasses.replace(r, perpendicular_mm=r.short_axis_mm, short_axis_mm=None)
+                if r.short_axis_mm is not None
+                else r
+                for r in scan.readings
+            ),
+        )
+        for scan in case.scans
+    )
+    return dataclasses.replace(case, scans=scans)
+
+
+def test_a_node_without_short_axis_warns_and_uses_its_perpendicular() -> None:
+    """RECIST measures nodes by their short axis; without one, the perpendicular diameter is
+    used in its place, with a warning (R15: the same responses)."""
+    (case,) = [c for c in CASES if c.case_id == "R15"]
+    with pytest.warns(MissingShortAxisWarning, match=r"3 readings of lymph nodes \(1 patient\)"):
+        post = _post_baseline(_without_short_axis(case))
+    assert tuple(post["OVRLRESP"].to_list()) == case.expected_overall
+    assert post["AVAL"].to_list() == [22.0, 8.0]
+
+
+def test_no_short_axis_warning_under_who() -> None:
+    """WHO multiplies two diameters and never reads a short axis: nothing to warn about."""
+    (case,) = [c for c in CASES if c.case_id == "R15"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", MissingShortAxisWarning)
+        tumor_assessments(_study(_without_short_axis(case)), CRITERIA["who"])
+
+
+def test_a_measured_value_below_5_mm_is_used_as_measured() -> None:
+    """R33: a target measured at 4 mm counts 4 mm (not the 5 mm of too_small)."""
+    (case,) = [c for c in CASES if c.case_id == "R33"]
+    assert _post_baseline(case)["AVAL"].to_list() == [0.0, 4.0, 7.0]

@@ -13,12 +13,13 @@ from remission.derive import (
     CRITERIA,
     MissingShortAxisWarning,
     derive_adrs,
+    derive_adsl,
     overall_responses,
     subject_dates,
     tumor_assessments,
 )
 from remission.study import ROW_COLUMN, TABLES, Study, StudyConfig, empty_table
-from tests.derive.response_corpus import CASES, ResponseCase
+from tests.derive.response_corpus import CASES, Lesion, Reading, ResponseCase, Scan
 
 
 def _study(case: ResponseCase) -> Study:
@@ -158,3 +159,36 @@ def test_a_measured_value_below_5_mm_is_used_as_measured() -> None:
     """R33: a target measured at 4 mm counts 4 mm (not the 5 mm of too_small)."""
     (case,) = [c for c in CASES if c.case_id == "R33"]
     assert _post_baseline(case)["AVAL"].to_list() == [0.0, 4.0, 7.0]
+
+
+def test_one_baseline_for_adsl_and_tumor_assessments() -> None:
+    """Two scans before treatment: the baseline is the later one (the last scan on or before
+    the reference date) for the time-point responses and for ADSL's sites alike, so a lesion
+    first seen on it is baseline disease, not a new lesion, and its organ counts."""
+    case = ResponseCase(
+        case_id="B01",
+        criteria="recist1.1",
+        story="",
+        treatment_start="2020-01-10",
+        lesions=(
+            Lesion("T1", "liver", False, True, "2019-12-01"),
+            Lesion("NT1", "lung", False, False, "2020-01-05"),
+        ),
+        scans=(
+            Scan("2019-12-01", (Reading("T1", "present", 30.0),)),
+            Scan("2020-01-05", (Reading("T1", "present", 30.0), Reading("NT1", "present"))),
+            Scan("2020-03-01", (Reading("T1", "present", 25.0), Reading("NT1", "present"))),
+        ),
+        expected_target=(),
+        expected_nontarget=(),
+        expected_new=(),
+        expected_overall=(),
+        expected_bor="",
+    )
+    study = _study(case)
+    ta = tumor_assessments(study, CRITERIA["recist1.1"])
+    assert ta.filter(pl.col("ABLFL") == "Y")["ADT"].to_list() == [dt.date(2020, 1, 5)]
+    post = ta.filter(pl.col("ADT") == dt.date(2020, 3, 1))
+    assert post.select("NEWLES", "NTRGRESP", "OVRLRESP").row(0) == ("N", "NON-CR/NON-PD", "SD")
+    adsl = derive_adsl(study, {})
+    assert adsl.select("NSITES", "SITES").row(0) == (2, "liver, lung")

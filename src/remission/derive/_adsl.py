@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from remission._units import DAYS_PER_YEAR
+from remission.derive._tumor import BASELINE, REFERENCE_DATE_COLUMN, reference_dates
 from remission.study import TABLES, Study
 
 CUTANEOUS = ("skin", "subcutaneous")
@@ -111,9 +113,11 @@ def derive_adsl(study: Study, frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
 def _subjects(study: Study) -> pl.DataFrame:
     """One row per patient: identity, demography, dates and potential follow-up."""
     cfg = study.config
-    ref = "randomized_on" if cfg.reference_date == "randomization" else "treatment_start"
+    ref = REFERENCE_DATE_COLUMN[cfg.reference_date]
     age = pl.coalesce(
-        ((pl.col("treatment_start") - pl.col("birth_date")).dt.total_days() / 365.25).floor(),
+        (
+            (pl.col("treatment_start") - pl.col("birth_date")).dt.total_days() / DAYS_PER_YEAR
+        ).floor(),
         pl.col("age_at_start_years"),
     )
     return study.table("patients").select(
@@ -130,9 +134,9 @@ def _subjects(study: Study) -> pl.DataFrame:
         pl.col("death_date").alias("DTHDT"),
         pl.col("last_known_alive").alias("LSTALVDT"),
         _yn(pl.col("death_date").is_not_null()).alias("DTHFL"),
-        ((pl.lit(cfg.cutoff_date) - pl.col("treatment_start")).dt.total_days() / 365.25).alias(
-            "PFUYRS"
-        ),
+        (
+            (pl.lit(cfg.cutoff_date) - pl.col("treatment_start")).dt.total_days() / DAYS_PER_YEAR
+        ).alias("PFUYRS"),
     )
 
 
@@ -190,17 +194,24 @@ def _with_best_responses(out: pl.DataFrame, adrs: pl.DataFrame | None) -> pl.Dat
 
 
 def _baseline_sites(study: Study) -> pl.DataFrame:
-    """Organ sites with disease at baseline (lesions first seen on or before the first scan)."""
+    """Organ sites with disease at baseline: lesions first seen on or before the baseline scan
+    (``BASELINE``, as ``tumor_assessments`` takes it; later ones are new lesions)."""
     lesions = study.table("lesions")
     m = study.table("measurements")
     schema = {"USUBJID": pl.String, "NSITES": pl.Int64, "SITES": pl.String, "SCONLY": pl.String}
     if lesions.is_empty():
         return pl.DataFrame(schema=schema)
     # lazy: the engine's group-bys run in parallel, 2x faster than the eager ones here
-    first_scan = m.lazy().group_by("patient_id").agg(pl.col("assessed_on").min().alias("_b"))
+    baseline = (
+        m.lazy()
+        .select("patient_id", "assessed_on")
+        .join(reference_dates(study).lazy(), on="patient_id", how="left")
+        .group_by("patient_id")
+        .agg(BASELINE.alias("_b"))
+    )
     base = (
         lesions.lazy()
-        .join(first_scan, on="patient_id", how="left")
+        .join(baseline, on="patient_id", how="left")
         .filter(pl.col("_b").is_null() | (pl.col("first_seen_on") <= pl.col("_b")))
     )
     # A patient's organs are a set of bits, so the text "liver, lung" is built once per

@@ -78,10 +78,14 @@ def reference_dates(study: Study) -> pl.DataFrame:
     >>> reference_dates(simulate_study(n_patients=20, seed=1)).columns
     ['patient_id', 'REFDT']
     """
-    column = (
-        "randomized_on" if study.config.reference_date == "randomization" else "treatment_start"
-    )
+    column = REFERENCE_DATE_COLUMN[study.config.reference_date]
     return study.table("patients").select(_ID, pl.col(column).alias("REFDT"))
+
+
+REFERENCE_DATE_COLUMN = {"treatment_start": "treatment_start", "randomization": "randomized_on"}
+"""The patients column holding the reference date, by ``study.toml``'s ``reference_date``
+rule: the start of treatment (single-arm series) or randomisation (trials; RECIST 1.1 and
+admiralonco count SD windows and time-to-event endpoints from it)."""
 
 
 # ------------------------------------------------------------------ baseline and new lesions

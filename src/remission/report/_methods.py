@@ -15,7 +15,7 @@ import polars as pl
 
 import remission
 from remission._io import build_time
-from remission.analysis._followup import DAYS_PER_MONTH
+from remission._units import DAYS_PER_MONTH
 from remission.derive import (
     DISEASE_AFTER_CR,
     DerivedDatasets,

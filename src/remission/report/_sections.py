@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 from scipy.stats import binomtest
 
+from remission._units import DAYS_PER_MONTH, DAYS_PER_YEAR
 from remission.analysis import (
     duration_range,
     event_observed,
@@ -13,7 +14,6 @@ from remission.analysis import (
     median_not_reached,
     potential_followup,
 )
-from remission.analysis._followup import DAYS_PER_MONTH, DAYS_PER_YEAR
 from remission.derive import DerivedDatasets, confirmations
 from remission.figures import (
     flow_counts,

@@ -192,3 +192,22 @@ def test_one_baseline_for_adsl_and_tumor_assessments() -> None:
     assert post.select("NEWLES", "NTRGRESP", "OVRLRESP").row(0) == ("N", "NON-CR/NON-PD", "SD")
     adsl = derive_adsl(study, {})
     assert adsl.select("NSITES", "SITES").row(0) == (2, "liver, lung")
+
+
+def test_computed_responses_name_their_adtr_record() -> None:
+    """R33 (CR on day 56, then PD): OVR rows and BOR name ADTR's OVRLRESP of the same date."""
+    (case,) = [c for c in CASES if c.case_id == "R33"]
+    study = _study(case)
+    criteria = CRITERIA[case.criteria]
+    adrs = derive_adrs(
+        overall_responses(study, "measurements", criteria), subject_dates(study, criteria)
+    )
+    rows = adrs.filter(pl.col("PARAMCD").is_in(["OVR", "BOR", "PD", "DEATH"]))
+    assert rows.select("PARAMCD", "ADT", "SRCDOM", "SRCVAR").rows() == [
+        ("BOR", dt.date(2011, 10, 31), "ADTR", "OVRLRESP"),
+        ("DEATH", None, None, None),
+        ("OVR", dt.date(2011, 10, 31), "ADTR", "OVRLRESP"),
+        ("OVR", dt.date(2011, 12, 26), "ADTR", "OVRLRESP"),
+        ("OVR", dt.date(2012, 2, 20), "ADTR", "OVRLRESP"),
+        ("PD", dt.date(2011, 12, 26), "ADTR", "OVRLRESP"),
+    ]

@@ -20,6 +20,7 @@ from remission.derive._rule import FirstMatch, Rule
 from remission.derive._sequence import (
     ID,
     SID,
+    SOURCE,
     best,
     best_category,
     best_date,
@@ -31,6 +32,7 @@ from remission.derive._sequence import (
     number_subjects,
     numbered,
     scatter,
+    sources,
     worst_of_each_date,
 )
 
@@ -53,6 +55,11 @@ PARAMS: dict[str, str] = {
     "MDIS": "Measurable Disease at Baseline by Investigator",
 }
 """``PARAMCD`` -> ``PARAM`` of ADRS (pharmaverse wording)."""
+
+_SOURCED = ("BOR", "CBOR", "RSP", "CRSP", "CB", "CCB", "BCP", "CBCP", "PD", "LSTA")
+"""Parameters whose value (and date) is that of one overall response: they name its source."""
+
+_SOURCE_TEXT = (("SRCDOM", pl.String), ("SRCVAR", pl.String))
 
 _PARAMCDS = sorted(PARAMS)
 _PARAM_ORDER = {code: i for i, code in enumerate(_PARAMCDS)}
@@ -311,8 +318,8 @@ def derive_adrs(
     ----------
     responses : polars.DataFrame
         One row per overall response: ``USUBJID``, ``ADT`` (date), ``AVALC`` (CR, PR, SD,
-        NON-CR/NON-PD, PD, NE, ND), and optionally ``SEQ`` (higher wins a same-date tie) and
-        ``ADTF`` (date imputation flag).
+        NON-CR/NON-PD, PD, NE, ND), and optionally ``SEQ`` (higher wins a same-date tie),
+        ``ADTF`` (date imputation flag) and ``SRCDOM``/``SRCVAR`` (where it comes from).
     subjects : polars.DataFrame
         One row per subject: ``USUBJID``, ``REFDT`` (reference date: randomisation or
         treatment start; subjects without one get only the non-response parameters),
@@ -331,8 +338,10 @@ def derive_adrs(
     -------
     polars.DataFrame
         ``STUDYID``, ``USUBJID``, ``PARAMCD``, ``PARAM``, ``AVALC``, ``AVAL``, ``ADT``,
-        ``ADTF``, ``ANL01FL``, ``ANL02FL`` and ``SRCSEQ``: the OVR records plus one row per
-        subject and parameter.
+        ``ADTF``, ``ANL01FL``, ``ANL02FL``, and ``SRCDOM``, ``SRCVAR``, ``SRCSEQ``: the OVR
+        records plus one row per subject and parameter. A parameter whose value is that of
+        one overall response (BOR, CBOR, RSP, CRSP, CB, CCB, BCP, CBCP, PD, LSTA) names that
+        response's source; DEATH names ADSL's DTHDT.
 
     Examples
     --------
@@ -351,12 +360,12 @@ def derive_adrs(
     PD Y 2020-05-01
     """
     rules = rules or ResponseRules()
-    for name, dtype in (("SEQ", pl.Int64), ("ADTF", pl.String)):
+    for name, dtype in (("SEQ", pl.Int64), ("ADTF", pl.String), *_SOURCE_TEXT):
         if name not in responses.columns:
             responses = responses.with_columns(pl.lit(None, dtype=dtype).alias(name))
     ids = number_subjects(responses, subjects)
     subjects = keyed(subjects.select(ID, "REFDT", "DTHDT", "MDIS"), ids)
-    ovr = keyed(responses.select(ID, "ADT", "AVALC", "SEQ", "ADTF"), ids).join(
+    ovr = keyed(responses.select(ID, "ADT", "AVALC", "SEQ", "ADTF", "SRCDOM", "SRCVAR"), ids).join(
         subjects.select(SID, "REFDT"), on=SID, how="left", maintain_order="left"
     )
     ovr = ovr.with_row_index("_row").with_columns(ANALYSED.condition.alias("_ok"))
@@ -371,7 +380,7 @@ def derive_adrs(
     per = subjects.select(SID)
     for found in (_per_subject(numbered(anl.filter("_anl02")), rules), first_pd, last):
         per = per.join(found, on=SID, how="left", maintain_order="left")
-    return _adrs_table(_parameter_rows(per, subjects, rules), ovr, ids, studyid)
+    return _adrs_table(_parameter_rows(per, subjects, rules, anl), ovr, ids, studyid)
 
 
 def _with_pd_cutoff(
@@ -425,9 +434,11 @@ def _category_rows(frame: pl.DataFrame, paramcd: str, cat: pl.Expr, date: pl.Exp
 
 
 def _parameter_rows(
-    per: pl.DataFrame, subjects: pl.DataFrame, rules: ResponseRules
+    per: pl.DataFrame, subjects: pl.DataFrame, rules: ResponseRules, anl: pl.DataFrame
 ) -> pl.DataFrame:
-    """One row per subject and parameter (every parameter but OVR)."""
+    """One row per subject and parameter (every parameter but OVR), each with the source of
+    its value: the overall response it was derived from (``_SOURCED``), the subject's death
+    date (DEATH)."""
     missing = "NE" if rules.missing_as_ne else "MISSING"
     bests = []
     for rules_ in (best_overall_response(rules), confirmed_best_overall_response(rules)):
@@ -457,11 +468,16 @@ def _parameter_rows(
     ]
     # the rows carry as little text as they can through the sort: PARAMCD is its rank ``_p``
     # and the Y flags are booleans until after it (moving text costs more than making it)
-    return pl.concat(parts, how="vertical_relaxed").with_columns(
+    rows = pl.concat(parts, how="vertical_relaxed").with_columns(
         pl.lit(True).alias("_anl01"),
         pl.lit(None, dtype=pl.String).alias("ADTF"),
         pl.lit(False).alias("_anl02"),
-        pl.lit(None, dtype=pl.Int64).alias("SRCSEQ"),
+    )
+    sourced = pl.col("_p").is_in([_PARAM_ORDER[c] for c in _SOURCED])
+    death = (pl.col("_p") == _PARAM_ORDER["DEATH"]) & pl.col("ADT").is_not_null()
+    return sources(rows, anl.rename({"SEQ": "SRCSEQ"}), sourced).with_columns(
+        pl.when(death).then(pl.lit("ADSL")).otherwise("SRCDOM").alias("SRCDOM"),
+        pl.when(death).then(pl.lit("DTHDT")).otherwise("SRCVAR").alias("SRCVAR"),
     )
 
 
@@ -478,6 +494,8 @@ def _adrs_table(
         "ADTF",
         "_anl01",
         pl.col("_anl02").fill_null(False),
+        "SRCDOM",
+        "SRCVAR",
         pl.col("SEQ").alias("SRCSEQ"),
     )
     rows = pl.concat([params.select(ovr_rows.columns), ovr_rows], how="vertical_relaxed")
@@ -493,5 +511,5 @@ def _adrs_table(
         "ADTF",
         pl.when("_anl01").then(pl.lit("Y")).alias("ANL01FL"),
         pl.when("_anl02").then(pl.lit("Y")).alias("ANL02FL"),
-        "SRCSEQ",
+        *SOURCE,
     )

@@ -161,6 +161,29 @@ def earliest(condition: pl.Expr, name: str) -> pl.Expr:
     return pl.col("ADT").filter(condition).min().alias(name)
 
 
+SOURCE = ("SRCDOM", "SRCVAR", "SRCSEQ")
+"""Where a row's value comes from: dataset, variable and sequence number of its record."""
+
+
+def sources(rows: pl.DataFrame, anl: pl.DataFrame, sourced: pl.Expr) -> pl.DataFrame:
+    """``rows`` with ``SRCDOM``, ``SRCVAR`` and ``SRCSEQ``: where ``sourced`` holds, those of
+    the analysed assessment of the same subject and date (``anl``: one per subject and date,
+    in subject and date order, with the three columns), else null.
+
+    ``anl`` is sorted on the (subject, date) key, so each row finds its assessment by binary
+    search (``search_sorted``) rather than by a hash join.
+    """
+    key = day_key(pl.col(SID), pl.col("ADT"))
+    keys = anl.select(key.alias("k"))["k"]
+    wanted = rows.select(pl.when(sourced).then(key).alias("q"))["q"]
+    if keys.is_empty():
+        return rows.with_columns(pl.lit(None, dtype=anl.schema[c]).alias(c) for c in SOURCE)
+    at = keys.search_sorted(wanted.fill_null(0)).clip(0, keys.len() - 1)
+    hit = (keys.gather(at) == wanted).fill_null(False)
+    found = anl.select(SOURCE)[at]
+    return rows.with_columns(pl.when(hit).then(found[c]).otherwise(None).alias(c) for c in SOURCE)
+
+
 def in_output_order(rows: pl.DataFrame, n_params: int) -> pl.DataFrame:
     """``rows`` sorted by subject, parameter (``_p``, its rank in text order) and date (missing
     last), keeping the order of equal rows: one whole-number key, not text."""

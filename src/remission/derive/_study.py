@@ -131,13 +131,16 @@ def overall_responses(
     Returns
     -------
     polars.DataFrame
-        ``USUBJID``, ``ADT``, ``AVALC``, ``SEQ``, ``ADTF``.
+        ``USUBJID``, ``ADT``, ``AVALC``, ``SEQ``, ``ADTF``, and where each response comes
+        from: ``SRCDOM`` and ``SRCVAR`` (the study's ``assessments`` table and its
+        ``response`` column, with ``SEQ`` its ``sequence``; or ADTR's ``OVRLRESP``, the row of
+        the same subject and date).
 
     Examples
     --------
     >>> from remission.simulate import simulate_study
     >>> overall_responses(simulate_study(n_patients=20, seed=1)).columns
-    ['USUBJID', 'ADT', 'AVALC', 'SEQ', 'ADTF']
+    ['USUBJID', 'ADT', 'AVALC', 'SEQ', 'ADTF', 'SRCDOM', 'SRCVAR']
     """
     if response_source(study, source) == "recorded":
         return study.table("assessments").select(
@@ -146,6 +149,8 @@ def overall_responses(
             pl.col("response").alias("AVALC"),
             pl.col("sequence").alias("SEQ"),
             pl.col("assessed_on_imputed").alias("ADTF"),
+            pl.lit("assessments").alias("SRCDOM"),
+            pl.lit("response").alias("SRCVAR"),
         )
     ta = assessments
     if ta is None:
@@ -156,6 +161,8 @@ def overall_responses(
         pl.col("OVRLRESP").alias("AVALC"),
         pl.lit(None, dtype=pl.Int64).alias("SEQ"),
         pl.lit(None, dtype=pl.String).alias("ADTF"),
+        pl.lit("ADTR").alias("SRCDOM"),
+        pl.lit("OVRLRESP").alias("SRCVAR"),
     )
 
 

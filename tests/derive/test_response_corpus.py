@@ -15,6 +15,7 @@ from remission.derive import (
     derive_adrs,
     derive_adsl,
     overall_responses,
+    reference_dates,
     subject_dates,
     tumor_assessments,
 )
@@ -80,8 +81,15 @@ def _study(case: ResponseCase) -> Study:
     return Study(config=config, tables=tables)
 
 
+def _assessments(study: Study, criteria: str) -> pl.DataFrame:
+    """``tumor_assessments`` of a study's tables by ``criteria`` (a name)."""
+    t = study.table
+    reference = reference_dates(t("patients"), study.config.reference_date)
+    return tumor_assessments(t("lesions"), t("measurements"), reference, CRITERIA[criteria])
+
+
 def _post_baseline(case: ResponseCase) -> pl.DataFrame:
-    ta = tumor_assessments(_study(case), CRITERIA[case.criteria])
+    ta = _assessments(_study(case), case.criteria)
     return ta.filter(pl.col("ABLFL").is_null()).sort("ADT")
 
 
@@ -152,7 +160,7 @@ def test_no_short_axis_warning_under_who() -> None:
     (case,) = [c for c in CASES if c.case_id == "R15"]
     with warnings.catch_warnings():
         warnings.simplefilter("error", MissingShortAxisWarning)
-        tumor_assessments(_study(_without_short_axis(case)), CRITERIA["who"])
+        _assessments(_study(_without_short_axis(case)), "who")
 
 
 def test_a_measured_value_below_5_mm_is_used_as_measured() -> None:
@@ -186,11 +194,20 @@ def test_one_baseline_for_adsl_and_tumor_assessments() -> None:
         expected_bor="",
     )
     study = _study(case)
-    ta = tumor_assessments(study, CRITERIA["recist1.1"])
+    ta = _assessments(study, "recist1.1")
     assert ta.filter(pl.col("ABLFL") == "Y")["ADT"].to_list() == [dt.date(2020, 1, 5)]
     post = ta.filter(pl.col("ADT") == dt.date(2020, 3, 1))
     assert post.select("NEWLES", "NTRGRESP", "OVRLRESP").row(0) == ("N", "NON-CR/NON-PD", "SD")
-    adsl = derive_adsl(study, {})
+    t = study.table
+    adsl = derive_adsl(
+        t("patients"),
+        reference_dates(t("patients")),
+        t("prior_therapies"),
+        t("lesions"),
+        t("measurements"),
+        cutoff_date=study.config.cutoff_date,
+        synthetic=True,
+    )
     assert adsl.select("NSITES", "SITES").row(0) == (2, "liver, lung")
 
 

@@ -8,7 +8,11 @@
 - ``derive_adtte``: OS, PFS, duration of response (RSD) and complete-response duration (CRDUR).
 - ``derive_adlb``: lymphocyte counts harmonised to cells/uL and the rebound after each cycle.
 - ``derive_adsl``: one row per patient for subject-level analyses.
-- ``derive_study``: every dataset a study supports, in one call.
+- ``derive_study``: every dataset a study supports, in one call, as a ``DerivedDatasets``
+  (typed fields, and a mapping by file stem) with the rule objects that computed them.
+
+Each ``derive_*`` takes the tables it reads and returns one table; ``derive_study``,
+``overall_responses``, ``subject_dates`` and ``response_qc`` read them from a ``Study``.
 
 Examples
 --------
@@ -42,6 +46,7 @@ from remission.derive._criteria import CRITERIA, RECIST_1_1, WHO, ResponseCriter
 from remission.derive._parameters import Parameter
 from remission.derive._rule import FirstMatch, Rule
 from remission.derive._study import (
+    DATASETS,
     DerivedDatasets,
     derive_study,
     overall_responses,
@@ -83,6 +88,7 @@ __all__ = [
     "BASELINE",
     "BURDEN",
     "CRITERIA",
+    "DATASETS",
     "DISEASE_AFTER_CR",
     "NEW_LESION",
     "NEW_LESION_SEEN",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from remission.study import LAB_UNITS, Study
+from remission.study import LAB_UNITS
 
 _ID = "patient_id"
 CYCLE = ["patient_id", "course", "cycle"]
@@ -94,15 +94,24 @@ def lymphocytes_per_ul(labs: pl.DataFrame) -> pl.DataFrame:
     ).sort(_ID, "drawn_at")
 
 
-def derive_adlb(study: Study, windows: ReboundWindows | None = None) -> pl.DataFrame:
+def derive_adlb(
+    labs: pl.DataFrame,
+    doses: pl.DataFrame,
+    windows: ReboundWindows | None = None,
+    studyid: str = "",
+) -> pl.DataFrame:
     """ADLB: every lymphocyte count (LYMPH) and the per-cycle and per-patient rebound parameters.
 
     Parameters
     ----------
-    study : Study
-        A study with ``labs`` and ``doses``.
+    labs : polars.DataFrame
+        The study's ``labs`` table (lymphocyte counts in any of ``LAB_UNITS``).
+    doses : polars.DataFrame
+        The study's dose ledger (``doses``): its given doses date each cycle.
     windows : ReboundWindows, optional
         Baseline and rebound windows; the documented defaults when omitted.
+    studyid : str
+        ``STUDYID`` of every row.
 
     Returns
     -------
@@ -117,13 +126,14 @@ def derive_adlb(study: Study, windows: ReboundWindows | None = None) -> pl.DataF
     Examples
     --------
     >>> from remission.simulate import simulate_study
-    >>> adlb = derive_adlb(simulate_study(n_patients=30, seed=1))
+    >>> study = simulate_study(n_patients=30, seed=1)
+    >>> adlb = derive_adlb(study.table("labs"), study.table("doses"))
     >>> sorted(adlb.filter(pl.col("COURSE").is_null())["PARAMCD"].unique())
     ['LYMBL', 'LYMFCBL', 'LYMMAX', 'LYMMAXC1']
     """
     w = windows or ReboundWindows()
-    counts = lymphocytes_per_ul(study.table("labs")).filter(pl.col("per_ul").is_not_null())
-    cycles = _cycle_times(study.table("doses").filter(pl.col("status") == "given"))
+    counts = lymphocytes_per_ul(labs).filter(pl.col("per_ul").is_not_null())
+    cycles = _cycle_times(doses.filter(pl.col("status") == "given"))
     phased = _phased(counts, cycles, w)
     per_cycle = _per_cycle(phased, cycles)
     records = phased.select(
@@ -142,7 +152,7 @@ def derive_adlb(study: Study, windows: ReboundWindows | None = None) -> pl.DataF
     )
     return (
         out.with_columns(
-            pl.lit(study.config.name).alias("STUDYID"),
+            pl.lit(studyid).alias("STUDYID"),
             pl.col("PARAMCD").replace_strict(_PARAMS, return_dtype=pl.String).alias("PARAM"),
             pl.when(pl.col("PARAMCD").str.starts_with("LYMFC"))
             .then(pl.lit("ratio"))

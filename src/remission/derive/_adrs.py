@@ -90,6 +90,16 @@ WORST_FIRST = {"PD": 6, "NON-CR/NON-PD": 5, "SD": 4, "PR": 3, "CR": 2, "NE": 1}
 def up_to_first_pd(rules: ResponseRules) -> Rule:
     """ANL02FL: the assessments the response parameters use (``PD cut-off``).
 
+    Parameters
+    ----------
+    rules : ResponseRules
+        Whether to cut at the first PD (``pd_cutoff``).
+
+    Returns
+    -------
+    Rule
+        The flag's rule (``_pd`` is the cut-off date).
+
     Examples
     --------
     >>> up_to_first_pd(ResponseRules()).value
@@ -175,7 +185,25 @@ class Confirmation:
 
 
 def confirmations(rules: ResponseRules) -> tuple[Confirmation, Confirmation]:
-    """The confirmation of a CR and of a PR under ``rules``."""
+    """The confirmation of a CR and of a PR under ``rules``.
+
+    Parameters
+    ----------
+    rules : ResponseRules
+        The confirmation window (``confirmation_days``), NE allowed (``max_ne``) and whether
+        an SD may come between a PR and its confirmation (``accept_sd``).
+
+    Returns
+    -------
+    tuple of Confirmation
+        The CR's confirmation, then the PR's.
+
+    Examples
+    --------
+    >>> cr, pr = confirmations(ResponseRules(confirmation_days=21))
+    >>> cr.min_days, pr.confirmed_by, pr.max_sd
+    (21, ('CR', 'PR'), 0)
+    """
     days, ne = rules.confirmation_days, rules.max_ne
     sd = ("SD",) if rules.accept_sd else ()
     return (
@@ -212,8 +240,20 @@ def confirmations(rules: ResponseRules) -> tuple[Confirmation, Confirmation]:
 
 
 def best_overall_response(rules: ResponseRules) -> FirstMatch:
-    """BOR: the best category any assessment up to the first PD meets, in this order; the
-    earliest date in it. Without assessments: MISSING (NE with ``missing_as_ne``).
+    """BOR: the best category any assessment up to the first PD meets, at its earliest date.
+
+    The categories are tried in this order. Without assessments: MISSING (NE with
+    ``missing_as_ne``).
+
+    Parameters
+    ----------
+    rules : ResponseRules
+        The minimum SD duration (``ref_start_window_days``).
+
+    Returns
+    -------
+    FirstMatch
+        The BOR rules, best first.
 
     Examples
     --------
@@ -226,7 +266,12 @@ def best_overall_response(rules: ResponseRules) -> FirstMatch:
         (
             Rule("CR", AVALC == "CR", "a CR", f"{EVENTS}: bor_cr"),
             Rule("PR", AVALC == "PR", "a PR", f"{EVENTS}: bor_pr"),
-            Rule("SD", (AVALC == "SD") & in_window(rules), f"SD on day {w} or later", "bor_sd"),
+            Rule(
+                "SD",
+                (AVALC == "SD") & in_window(rules),
+                f"SD on day {w} or later",
+                f"{EVENTS}: bor_sd",
+            ),
             Rule(
                 "NON-CR/NON-PD",
                 (AVALC == "NON-CR/NON-PD") & in_window(rules),
@@ -234,7 +279,12 @@ def best_overall_response(rules: ResponseRules) -> FirstMatch:
                 f"{EVENTS}: bor_non_crpd",
             ),
             Rule("PD", AVALC == "PD", "a PD", f"{EVENTS}: bor_pd"),
-            Rule("NE", AVALC != "ND", f"NE, or SD or NON-CR/NON-PD before day {w}", "bor_ne"),
+            Rule(
+                "NE",
+                AVALC != "ND",
+                f"NE, or SD or NON-CR/NON-PD before day {w}",
+                f"{EVENTS}: bor_ne",
+            ),
             Rule("ND", AVALC == "ND", "not done", TEMPLATE),
         ),
         "Best overall response (confirmation not required)",
@@ -242,8 +292,20 @@ def best_overall_response(rules: ResponseRules) -> FirstMatch:
 
 
 def confirmed_best_overall_response(rules: ResponseRules) -> FirstMatch:
-    """CBOR: as BOR, with CR and PR only when confirmed (``confirmations``); an unconfirmed
-    CR or PR on day ``ref_start_window_days`` or later counts as SD (RECIST 1.1 Table 3).
+    """CBOR: as BOR, with CR and PR only when confirmed (``confirmations``).
+
+    An unconfirmed CR or PR on day ``ref_start_window_days`` or later counts as SD (RECIST
+    1.1 Table 3).
+
+    Parameters
+    ----------
+    rules : ResponseRules
+        The minimum SD duration (``ref_start_window_days``).
+
+    Returns
+    -------
+    FirstMatch
+        The CBOR rules, best first (``CONFIRMED`` is the confirmations' verdict).
 
     Examples
     --------
@@ -269,8 +331,19 @@ def confirmed_best_overall_response(rules: ResponseRules) -> FirstMatch:
 
 
 def response_dates(rules: ResponseRules) -> tuple[FirstMatch, ...]:
-    """RSP, CRSP, CB and CCB: Y at the earliest assessment (up to the first PD) meeting the
-    rule, else N.
+    """RSP, CRSP, CB and CCB: Y at the earliest assessment meeting the rule, else N.
+
+    Only assessments up to the first PD count (``up_to_first_pd``).
+
+    Parameters
+    ----------
+    rules : ResponseRules
+        The minimum SD duration (``ref_start_window_days``) of clinical benefit.
+
+    Returns
+    -------
+    tuple of FirstMatch
+        One single-rule ``FirstMatch`` per parameter, named by its ``PARAMCD``.
 
     Examples
     --------
@@ -290,7 +363,7 @@ def response_dates(rules: ResponseRules) -> tuple[FirstMatch, ...]:
                 "CB",
                 resp | stable,
                 f"a CR or PR, or SD or NON-CR/NON-PD on day {w} or later",
-                "cb_y",
+                f"{EVENTS}: cb_y",
             ),
             (
                 "CCB",

@@ -67,15 +67,51 @@ class FirstMatch:
     description: str = ""
 
     def value(self) -> pl.Expr:
-        """The value of the first rule that holds (null when none does), named ``name``."""
+        """The value of the first rule that holds (null when none does), named ``name``.
+
+        Returns
+        -------
+        polars.Expr
+            A ``when/then`` chain over the rules' conditions.
+
+        Examples
+        --------
+        >>> r = FirstMatch("R", (Rule("pos", pl.col("x") > 0, "", ""),))
+        >>> pl.DataFrame({"x": [1, -1]}).select(r.value())["R"].to_list()
+        ['pos', None]
+        """
         return self._chain([pl.lit(r.value) for r in self.rules]).alias(self.name)
 
     def rank(self) -> pl.Expr:
-        """The position of the first rule that holds (0 for the first; null when none does)."""
+        """The position of the first rule that holds (0 for the first; null when none does).
+
+        Returns
+        -------
+        polars.Expr
+            Its position, an Int64: the best of several rows is the smallest.
+
+        Examples
+        --------
+        >>> r = FirstMatch("R", (Rule("big", pl.col("x") > 9, "", ""),
+        ...                      Rule("pos", pl.col("x") > 0, "", "")))
+        >>> pl.DataFrame({"x": [12, 3, -1]}).select(r.rank().alias("k"))["k"].to_list()
+        [0, 1, None]
+        """
         return self._chain([pl.lit(i, pl.Int64) for i in range(len(self.rules))])
 
     def values(self) -> list[str]:
-        """The value of each rule, by position (as ``rank`` numbers them)."""
+        """The value of each rule, by position (as ``rank`` numbers them).
+
+        Returns
+        -------
+        list of str
+            The rules' values, in order.
+
+        Examples
+        --------
+        >>> FirstMatch("R", (Rule("a", pl.lit(True), "", ""),)).values()
+        ['a']
+        """
         return [r.value for r in self.rules]
 
     def _chain(self, results: list[pl.Expr]) -> pl.Expr:

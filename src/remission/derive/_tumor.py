@@ -27,7 +27,6 @@ from remission.derive._grid import (
     with_prev_min,
 )
 from remission.derive._rule import FirstMatch, Rule
-from remission.study import Study
 
 _ID = "patient_id"
 EPS = 1e-9
@@ -58,34 +57,37 @@ _BURDEN_COLUMNS = (
 """Per-scan burden and response columns, in order, of ``tumor_assessments`` and ADTR."""
 
 
-def reference_dates(study: Study) -> pl.DataFrame:
-    """Return each patient's reference date (``REFDT``) by the study's reference-date rule.
-
-    Parameters
-    ----------
-    study : Study
-        The study.
-
-    Returns
-    -------
-    polars.DataFrame
-        ``patient_id``, ``REFDT`` (treatment start, or randomisation when ``study.toml`` says
-        ``reference_date = "randomization"``).
-
-    Examples
-    --------
-    >>> from remission.simulate import simulate_study
-    >>> reference_dates(simulate_study(n_patients=20, seed=1)).columns
-    ['patient_id', 'REFDT']
-    """
-    column = REFERENCE_DATE_COLUMN[study.config.reference_date]
-    return study.table("patients").select(_ID, pl.col(column).alias("REFDT"))
-
-
 REFERENCE_DATE_COLUMN = {"treatment_start": "treatment_start", "randomization": "randomized_on"}
 """The patients column holding the reference date, by ``study.toml``'s ``reference_date``
 rule: the start of treatment (single-arm series) or randomisation (trials; RECIST 1.1 and
 admiralonco count SD windows and time-to-event endpoints from it)."""
+
+
+def reference_dates(patients: pl.DataFrame, rule: str = "treatment_start") -> pl.DataFrame:
+    """Return each patient's reference date (``REFDT``) by a reference-date rule.
+
+    Parameters
+    ----------
+    patients : polars.DataFrame
+        The study's ``patients`` table (``patient_id`` and the rule's column).
+    rule : {"treatment_start", "randomization"}
+        ``study.toml``'s ``reference_date``: the start of treatment, or randomisation
+        (``REFERENCE_DATE_COLUMN``).
+
+    Returns
+    -------
+    polars.DataFrame
+        ``patient_id``, ``REFDT``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> p = pl.DataFrame({"patient_id": ["A"], "treatment_start": [dt.date(2020, 1, 6)],
+    ...                   "randomized_on": [dt.date(2020, 1, 2)]})
+    >>> reference_dates(p, "randomization")["REFDT"].to_list()
+    [datetime.date(2020, 1, 2)]
+    """
+    return patients.select(_ID, pl.col(REFERENCE_DATE_COLUMN[rule]).alias("REFDT"))
 
 
 # ------------------------------------------------------------------ baseline and new lesions
@@ -119,6 +121,16 @@ def reading_value(criteria: ResponseCriteria) -> pl.Expr:
     RECIST 1.1 ("Evaluation of target lesions" and its special notes): the longest diameter,
     the short axis for a node; absent = 0, too small to measure = 5 mm. WHO: the product of
     the longest and the greatest perpendicular diameters; too small = 5 x 5 mm.
+
+    Parameters
+    ----------
+    criteria : ResponseCriteria
+        The burden (``burden``) and the value of a too-small lesion (``too_small_mm``).
+
+    Returns
+    -------
+    polars.Expr
+        Over a reading's ``state``, ``nodal`` and diameters: a Float64.
 
     Examples
     --------
@@ -155,14 +167,48 @@ def _short_axis() -> pl.Expr:
 
 
 def node_size() -> pl.Expr:
-    """A node's short axis in a reading: 0 when absent or too small to measure."""
+    """A node's short axis in a reading: 0 when absent or too small to measure.
+
+    Returns
+    -------
+    polars.Expr
+        Over a reading's ``state``, ``short_axis_mm`` and ``perpendicular_mm``.
+
+    Examples
+    --------
+    >>> f = pl.DataFrame({"state": ["present", "too_small"], "short_axis_mm": [12.0, 3.0],
+    ...                   "perpendicular_mm": [14.0, 4.0]})
+    >>> f.select(node_size().alias("n"))["n"].to_list()
+    [12.0, 0.0]
+    """
     state = pl.col("state")
     return pl.when(state.is_in(["absent", "too_small"])).then(0.0).otherwise(_short_axis())
 
 
 def target_gone(criteria: ResponseCriteria) -> pl.Expr:
-    """A target reading that counts as gone: absent; RECIST: a node below ``node_normal_mm``
-    short axis (RECIST 1.1, "Evaluation of target lesions": CR)."""
+    """A target reading that counts as gone (its part of a CR).
+
+    Absent; RECIST: a node below ``node_normal_mm`` short axis (RECIST 1.1, "Evaluation of
+    target lesions": CR).
+
+    Parameters
+    ----------
+    criteria : ResponseCriteria
+        Whether nodes are normal below a short axis (``node_normal_mm``).
+
+    Returns
+    -------
+    polars.Expr
+        Over a target's reading value ``_v``, ``nodal`` and node size ``_node``.
+
+    Examples
+    --------
+    >>> from remission.derive import RECIST_1_1
+    >>> f = pl.DataFrame({"_v": [8.0, 0.0, 12.0], "nodal": [True, False, True],
+    ...                   "_node": [8.0, 0.0, 12.0]})
+    >>> f.select(target_gone(RECIST_1_1).alias("g"))["g"].to_list()
+    [True, True, False]
+    """
     if criteria.node_normal_mm is None:
         return pl.col("_v") == 0
     return (
@@ -173,9 +219,29 @@ def target_gone(criteria: ResponseCriteria) -> pl.Expr:
 
 
 def lesion_progressed(criteria: ResponseCriteria) -> pl.Expr:
-    """WHO: one target at ``lesion_pd_fraction`` of its own smallest earlier value (its nadir,
-    ``_lesion_nadir``), or present again after being absent (Miller 1981: PD is a 25% increase
-    in one or more lesions). False under RECIST."""
+    """WHO: one target has progressed on its own (False under RECIST).
+
+    At ``lesion_pd_fraction`` of its own smallest earlier value (its nadir, ``_lesion_nadir``),
+    or present again after being absent (Miller 1981: PD is a 25% increase in one or more
+    lesions).
+
+    Parameters
+    ----------
+    criteria : ResponseCriteria
+        The single-lesion PD fraction (``lesion_pd_fraction``, WHO's 125%).
+
+    Returns
+    -------
+    polars.Expr
+        Over a target's reading value ``_v`` and ``_lesion_nadir``.
+
+    Examples
+    --------
+    >>> from remission.derive import WHO
+    >>> f = pl.DataFrame({"_v": [125.0, 124.0, 30.0], "_lesion_nadir": [100.0, 100.0, 0.0]})
+    >>> f.select(lesion_progressed(WHO).alias("pd"))["pd"].to_list()
+    [True, False, True]
+    """
     if criteria.lesion_pd_fraction is None:
         return pl.lit(False)
     nadir, v = pl.col("_lesion_nadir"), pl.col("_v")
@@ -185,11 +251,29 @@ def lesion_progressed(criteria: ResponseCriteria) -> pl.Expr:
 
 
 def target_shows_disease(criteria: ResponseCriteria) -> pl.Expr:
-    """A target reading that shows disease: evaluated and not gone (RECIST: a node is back at
-    ``node_normal_mm`` short axis or more, EORTC RECIST FAQ "Abnormal lymph node").
+    """A target reading that shows disease: evaluated and not gone.
 
-    Evaluated (a burden value ``_v``) means present, too small, unequivocally progressing or
-    absent, and an absent lesion is gone.
+    RECIST: a node shows disease again at ``node_normal_mm`` short axis or more (EORTC RECIST
+    FAQ "Abnormal lymph node"). Evaluated (a burden value ``_v``) means present, too small,
+    unequivocally progressing or absent, and an absent lesion is gone.
+
+    Parameters
+    ----------
+    criteria : ResponseCriteria
+        As for ``target_gone``.
+
+    Returns
+    -------
+    polars.Expr
+        Over ``_v``, ``nodal`` and ``_node``; False for a reading not evaluated.
+
+    Examples
+    --------
+    >>> from remission.derive import RECIST_1_1
+    >>> f = pl.DataFrame({"_v": [8.0, 10.0, None], "nodal": [True, True, False],
+    ...                   "_node": [8.0, 10.0, None]})
+    >>> f.select(target_shows_disease(RECIST_1_1).alias("d"))["d"].to_list()
+    [False, True, False]
     """
     return _shows(target_gone(criteria))
 
@@ -199,8 +283,29 @@ def _shows(gone: pl.Expr) -> pl.Expr:
 
 
 def nontarget_normal(criteria: ResponseCriteria) -> pl.Expr:
-    """A non-target reading that counts as normal: absent; RECIST: a node below
-    ``node_normal_mm`` short axis (RECIST 1.1, "Evaluation of non-target lesions")."""
+    """A non-target reading that counts as normal (its part of a CR).
+
+    Absent; RECIST: a node below ``node_normal_mm`` short axis (RECIST 1.1, "Evaluation of
+    non-target lesions").
+
+    Parameters
+    ----------
+    criteria : ResponseCriteria
+        As for ``target_gone``.
+
+    Returns
+    -------
+    polars.Expr
+        Over a reading's ``state``, ``nodal`` and node size ``_node``.
+
+    Examples
+    --------
+    >>> from remission.derive import RECIST_1_1
+    >>> f = pl.DataFrame({"state": ["absent", "present", "present"],
+    ...                   "nodal": [False, True, False], "_node": [None, 7.0, None]})
+    >>> f.select(nontarget_normal(RECIST_1_1).alias("n"))["n"].to_list()
+    [True, True, False]
+    """
     normal = pl.col("state") == "absent"
     if criteria.node_normal_mm is not None:
         normal = normal | (pl.col("nodal") & (pl.col("_node") < criteria.node_normal_mm))
@@ -208,9 +313,29 @@ def nontarget_normal(criteria: ResponseCriteria) -> pl.Expr:
 
 
 def nontarget_shows_disease(criteria: ResponseCriteria) -> pl.Expr:
-    """A non-target reading that shows disease: present or too small; RECIST: not a node, as a
-    nodal non-target has reappeared only when it progresses unequivocally (EORTC RECIST FAQ
-    "Abnormal lymph node"), which is PD anyway."""
+    """A non-target reading that shows disease: present or too small.
+
+    RECIST: not a node, as a nodal non-target has reappeared only when it progresses
+    unequivocally (EORTC RECIST FAQ "Abnormal lymph node"), which is PD anyway.
+
+    Parameters
+    ----------
+    criteria : ResponseCriteria
+        Whether nodes are read by their short axis (``node_normal_mm``).
+
+    Returns
+    -------
+    polars.Expr
+        Over a reading's ``state`` and ``nodal``.
+
+    Examples
+    --------
+    >>> from remission.derive import RECIST_1_1, WHO
+    >>> f = pl.DataFrame({"state": ["present", "present", "absent"],
+    ...                   "nodal": [False, True, False]})
+    >>> [f.select(nontarget_shows_disease(c).alias("d"))["d"].to_list() for c in (RECIST_1_1, WHO)]
+    [[True, False, False], [True, True, False]]
+    """
     shows = pl.col("state").is_in(_SHOWS)
     return shows & ~pl.col("nodal") if criteria.node_normal_mm is not None else shows
 
@@ -255,6 +380,16 @@ def target_response(criteria: ResponseCriteria) -> FirstMatch:
     Over the scan's ``_sum_eval`` (evaluated targets), ``NADIR`` (the smallest earlier fully
     evaluated burden, baseline included), ``BASE``, ``AVAL``, ``_missing``, ``_all_gone`` and
     ``_lesion_pd``.
+
+    Parameters
+    ----------
+    criteria : ResponseCriteria
+        The PR and PD thresholds, the node rule and WHO's single-lesion rule.
+
+    Returns
+    -------
+    FirstMatch
+        The rules, in order of precedence.
 
     Examples
     --------
@@ -304,6 +439,19 @@ def target_response(criteria: ResponseCriteria) -> FirstMatch:
 
 def nontarget_response(criteria: ResponseCriteria) -> FirstMatch:
     """The non-target response of a scan (``NTRGRESP``), first rule that holds.
+
+    Over the scan's non-target summaries: ``_nt_pd`` (unequivocal progression), ``_nt_ne``
+    (one not evaluated) and ``_nt_cr`` (all normal, ``nontarget_normal``).
+
+    Parameters
+    ----------
+    criteria : ResponseCriteria
+        The node rule (``node_normal_mm``) and the source cited.
+
+    Returns
+    -------
+    FirstMatch
+        The rules, in order of precedence.
 
     Examples
     --------
@@ -491,13 +639,21 @@ def select_targets(
     return ranked.with_columns(pl.coalesce("target", pick).alias("target")).select(lesions.columns)
 
 
-def tumor_assessments(study: Study, criteria: ResponseCriteria) -> pl.DataFrame:
+def tumor_assessments(
+    lesions: pl.DataFrame,
+    measurements: pl.DataFrame,
+    reference: pl.DataFrame,
+    criteria: ResponseCriteria,
+) -> pl.DataFrame:
     """Tumor burden and the time-point response at every scan of every patient.
 
     Parameters
     ----------
-    study : Study
-        A loaded study with ``lesions`` and ``measurements``.
+    lesions, measurements : polars.DataFrame
+        The study's ``lesions`` and ``measurements`` tables.
+    reference : polars.DataFrame
+        ``patient_id`` and ``REFDT``, each patient's reference date (``reference_dates``):
+        the baseline scan is the last on or before it (``BASELINE``).
     criteria : ResponseCriteria
         RECIST 1.1 or WHO rules.
 
@@ -513,17 +669,17 @@ def tumor_assessments(study: Study, criteria: ResponseCriteria) -> pl.DataFrame:
     --------
     >>> from remission.simulate import simulate_study
     >>> from remission.derive import WHO
-    >>> ta = tumor_assessments(simulate_study(n_patients=40, seed=2), WHO)
+    >>> study = simulate_study(n_patients=40, seed=2)
+    >>> ta = tumor_assessments(study.table("lesions"), study.table("measurements"),
+    ...                        reference_dates(study.table("patients")), WHO)
     >>> set(ta["OVRLRESP"].drop_nulls().unique()) <= {"CR", "PR", "SD", "PD", "NE"}
     True
     """
-    m = study.table("measurements")
-    scans = Scans.of(m, reference_dates(study), BASELINE)
-    lesions = study.table("lesions")
+    scans = Scans.of(measurements, reference, BASELINE)
     if lesions["target"].null_count():
-        lesions = select_targets(lesions, m, scans.named_baselines(), criteria)
+        lesions = select_targets(lesions, measurements, scans.named_baselines(), criteria)
     if criteria.node_normal_mm is not None:
-        warn_missing_short_axis(lesions, m)
+        warn_missing_short_axis(lesions, measurements)
     grid = scans.grid(lesions, NEW_LESION, reading_value(criteria), node_size())
     out = _per_scan(grid, criteria)
     out = with_prev_min(
@@ -616,22 +772,32 @@ def warn_missing_short_axis(lesions: pl.DataFrame, measurements: pl.DataFrame) -
 
 
 class MissingShortAxisWarning(UserWarning):
-    """A RECIST node was measured without its short axis (the perpendicular was used)."""
+    """A RECIST node was measured without its short axis (the perpendicular was used).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", MissingShortAxisWarning)
+    ...     warnings.warn("no short axis", MissingShortAxisWarning)
+    >>> issubclass(MissingShortAxisWarning, UserWarning)
+    True
+    """
 
 
 def derive_adtr(
-    study: Study, criteria: ResponseCriteria, assessments: pl.DataFrame | None = None
+    assessments: pl.DataFrame, criteria: ResponseCriteria, studyid: str = ""
 ) -> pl.DataFrame:
     """ADTR: the tumor-burden dataset, one row per patient and scan.
 
     Parameters
     ----------
-    study : Study
-        A loaded study.
+    assessments : polars.DataFrame
+        ``tumor_assessments`` computed with ``criteria``.
     criteria : ResponseCriteria
         The response criteria (burden: sum of diameters or sum of products).
-    assessments : polars.DataFrame, optional
-        ``tumor_assessments(study, criteria)`` when already computed.
+    studyid : str
+        ``STUDYID`` of every row.
 
     Returns
     -------
@@ -644,17 +810,19 @@ def derive_adtr(
     --------
     >>> from remission.simulate import simulate_study
     >>> from remission.derive import WHO
-    >>> adtr = derive_adtr(simulate_study(n_patients=40, seed=2), WHO)
+    >>> study = simulate_study(n_patients=40, seed=2)
+    >>> ta = tumor_assessments(study.table("lesions"), study.table("measurements"),
+    ...                        reference_dates(study.table("patients")), WHO)
+    >>> adtr = derive_adtr(ta, WHO, study.config.name)
     >>> adtr["PARAMCD"].unique().to_list(), adtr["AVALU"][0]
     (['SPD'], 'mm2')
     """
-    ta = assessments if assessments is not None else tumor_assessments(study, criteria)
     if criteria.burden == "sum_of_diameters":
         param, unit = "Sum of Diameters of Target Lesions", "mm"
     else:
         param, unit = "Sum of Products of Perpendicular Diameters of Target Lesions", "mm2"
-    return ta.with_columns(
-        pl.lit(study.config.name).alias("STUDYID"),
+    return assessments.with_columns(
+        pl.lit(studyid).alias("STUDYID"),
         pl.lit(criteria.paramcd).alias("PARAMCD"),
         pl.lit(param).alias("PARAM"),
         pl.lit(unit).alias("AVALU"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import polars as pl
@@ -37,8 +38,8 @@ from remission.report._xlsx import render_xlsx
 from remission.study import Study
 
 
-def _headline(study: Study, frames: dict[str, pl.DataFrame]) -> list[tuple[str, str]]:
-    adsl = frames["adsl"]
+def _headline(study: Study, frames: DerivedDatasets) -> list[tuple[str, str]]:
+    adsl = frames.adsl
     n = adsl.height
     cr = int((adsl["CRFL"] == "Y").sum())
     pr = int((adsl["CBOR"] == "PR").sum())
@@ -60,10 +61,8 @@ def _headline(study: Study, frames: dict[str, pl.DataFrame]) -> list[tuple[str, 
                 ", ".join(f"{h} {format_number(100 * r, 'percent')}%" for h, r in by.rows()),
             )
         )
-    crdur = (
-        frames["adtte"]
-        .filter(pl.col("PARAMCD") == "CRDUR")
-        .join(adsl.select("USUBJID", "DTHDT"), on="USUBJID")
+    crdur = frames.adtte.filter(pl.col("PARAMCD") == "CRDUR").join(
+        adsl.select("USUBJID", "DTHDT"), on="USUBJID"
     )
     ongoing = crdur.filter((pl.col("CNSR") == 1) & pl.col("DTHDT").is_null())
     if cr:
@@ -83,7 +82,7 @@ def _headline(study: Study, frames: dict[str, pl.DataFrame]) -> list[tuple[str, 
 
 def build_report(
     study: Study,
-    frames: dict[str, pl.DataFrame] | None = None,
+    frames: Mapping[str, pl.DataFrame] | None = None,
     rules: ResponseRules | None = None,
     command: str = "",
     screen: ScreenTables | None = None,
@@ -94,9 +93,10 @@ def build_report(
     ----------
     study : Study
         A loaded study.
-    frames : dict, optional
+    frames : DerivedDatasets or mapping of str to polars.DataFrame, optional
         Derived datasets (``derive_study``); derived here when omitted. The report states the
-        criteria and rules that ``derive_study`` recorded in them.
+        criteria and rules that ``derive_study`` recorded in them; datasets from elsewhere
+        (a mapping by file stem) get the study's criteria and ``rules``.
     rules : ResponseRules, optional
         Best-response windows: those ``frames`` were derived with (an error when they
         differ), else admiralonco's defaults.
@@ -152,7 +152,7 @@ def build_report(
 
 
 def _with_rules(
-    study: Study, frames: dict[str, pl.DataFrame] | None, rules: ResponseRules | None
+    study: Study, frames: Mapping[str, pl.DataFrame] | None, rules: ResponseRules | None
 ) -> DerivedDatasets:
     """The derived datasets with the rule objects that computed them: as ``derive_study``
     recorded them, or (for datasets from elsewhere) the study's criteria and ``rules``."""
@@ -166,10 +166,10 @@ def _with_rules(
             )
         return frames
     rules = rules or ResponseRules()
-    return DerivedDatasets(frames, study_criteria(study), rules, response_source(study))
+    return DerivedDatasets.of(frames, study_criteria(study), rules, response_source(study))
 
 
-def write_report(report: Report, frames: dict[str, pl.DataFrame], out: str | Path) -> Path:
+def write_report(report: Report, frames: Mapping[str, pl.DataFrame], out: str | Path) -> Path:
     """Write ``index.html``, ``report.pdf``, ``tables.xlsx``, ``figures/`` and ``data/``.
 
     Everything is written to a temporary folder beside ``out`` and renamed when complete, so
@@ -180,8 +180,8 @@ def write_report(report: Report, frames: dict[str, pl.DataFrame], out: str | Pat
     ----------
     report : Report
         The report.
-    frames : dict of str to polars.DataFrame
-        Derived datasets, written to ``data/`` as CSV.
+    frames : DerivedDatasets or mapping of str to polars.DataFrame
+        Derived datasets by file stem, written to ``data/`` as CSV.
     out : str or pathlib.Path
         The report folder.
 

@@ -13,6 +13,9 @@ import polars as pl
 
 Kind = Literal["str", "int", "float", "bool", "date", "datetime", "enum"]
 
+Tables = dict[str, pl.DataFrame]
+"""A study's tables by name, as read (with ``_row``) and checked before a ``Study`` exists."""
+
 
 POLARS_TYPES: dict[str, pl.DataType] = {
     "str": pl.String(),

@@ -30,7 +30,7 @@ def main() -> None:
     times = []
     for _ in range(args.repeat):
         t = time.perf_counter()
-        adex = derive_adex(study, max_doses)
+        adex = derive_adex(study.doses, study.patients, max_doses, study.config.name)
         times.append(time.perf_counter() - t)
     best = min(times)
     label = f"derive_adex {args.patients:,} pts"

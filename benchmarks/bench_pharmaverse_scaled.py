@@ -28,7 +28,7 @@ from pathlib import Path
 
 import polars as pl
 
-from remission.derive import derive_study
+from remission.derive import DerivedDatasets, derive_study
 from remission.sources import read_sdtm
 from remission.study import ROW_COLUMN, Study, load, validate_study, write_study
 
@@ -62,7 +62,7 @@ def build_scaled(folder: Path, copies: int) -> dict[str, int]:
     return rows
 
 
-def run_derive(study: Study) -> dict[str, pl.DataFrame]:
+def run_derive(study: Study) -> DerivedDatasets:
     """Derive ADTR, ADRS and ADTTE of the imported (and validated) study."""
     return derive_study(study)
 

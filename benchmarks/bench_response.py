@@ -14,6 +14,7 @@ from remission.derive import (
     derive_adtr,
     derive_adtte,
     overall_responses,
+    reference_dates,
     study_criteria,
     subject_dates,
     tumor_assessments,
@@ -31,8 +32,10 @@ def main() -> None:
 
     print(f"{'step':<22}{'rows in':>12}{'rows out':>12}{'seconds':>10}{'rows/s':>14}")
     t0 = time.perf_counter()
-    assessments = tumor_assessments(study, criteria)
-    adtr = derive_adtr(study, criteria, assessments)
+    t = study.table
+    reference = reference_dates(t("patients"), study.config.reference_date)
+    assessments = tumor_assessments(t("lesions"), t("measurements"), reference, criteria)
+    adtr = derive_adtr(assessments, criteria, study.config.name)
     t1 = time.perf_counter()
     print(f"{'ADTR':<22}{rows:>12,}{adtr.height:>12,}{t1 - t0:>10.2f}{rows / (t1 - t0):>14,.0f}")
     responses = overall_responses(study, "measurements", criteria, assessments)

@@ -14,59 +14,10 @@ clarifications; Miller AB et al. Reporting results of cancer treatment. Cancer 1
 Each ``story`` starts with one or more tags from ``TAGS`` (for example ``[T1-row3]`` for row 3 of
 RECIST Table 1), so that a failing case names the rule it exercises.
 
-Interpretations (where the guideline is silent or ambiguous; the cases follow these):
-
-RECIST 1.1
-1. Table 1 with no non-target lesions at all (``expected_nontarget`` None): target CR and no new
-   lesion gives overall CR; the non-target column is read as "CR" (R15, R32, R33, R37).
-2. A target PD is judged from the nadir and wins over a PR judged from the baseline: a sum still
-   30% below baseline is PD when it is >= 120% of the nadir and >= 5 mm above it (R24).
-3. Boundaries are inclusive ("at least"): exactly -30% is PR (R23), exactly +20% together with
-   exactly +5 mm is PD (R22). Compare exactly (integer or decimal arithmetic, or a tolerance):
-   in R45, 8.0 + 8.1 = 16.1 is exactly 70% of 23, but naive binary floating point puts
-   8.0 + 8.1 above 0.7 * 23 and would call it SD.
-4. Missing target measurements: the guideline says a partially measured time point is NE "unless
-   a convincing argument can be made" that the missing lesions cannot change the response. Only
-   PD is rescued here: the evaluated targets alone reaching PD against the nadir (R25). A
-   partially measured scan that looks like PR or SD stays NE (R06, R35). NE scans never enter the
-   nadir (R06, R35). A scan where no target at all was evaluated is NE (R26).
-5. "Too small to measure" counts 5 mm, in the current sum and in the nadir; a measured value
-   below 5 mm is used as measured (EORTC clarification; R33). A non-nodal target that is
-   too_small is still present, so the target response cannot be CR (R18). Because the nadir is
-   then 5 mm, regrowth to 8 mm is not PD although the true size may have gone 3 -> 8 mm (R19).
-6. Lymph nodes: the short axis enters the sum even when the node has become normal, so a target
-   CR may have a sum > 0 (R15). "< 10 mm" is strict: a 10 mm node prevents CR (R16, R17). A node
-   recorded absent counts 0 (R37). A nodal non-target with a measured short axis < 10 mm counts as
-   normal (non-target CR, R17, R44); 10-14 mm is NON-CR/NON-PD (R11, R17).
-7. Reappearance after target CR: this corpus applies the guideline's numeric PD rule (>= 20% and
-   >= 5 mm above a nadir of 0), so a target reappearing at 4 mm is PR, and at 7 mm PD (R33).
-   The EORTC FAQ would call any reappearance after a confirmed CR PD; that variant is not used.
-8. A new lesion is any lesion first seen after baseline whose reading at that scan is present or
-   too_small (R36: a too-small new lesion is PD). A new lesion that later disappears is no longer
-   "new" at that later scan (R34), which only matters after the first PD and so not for BOR.
-9. Best overall response (no confirmation): only scans up to and including the first PD count;
-   SD and NON-CR/NON-PD need the scan >= 42 days after treatment start (day 42 itself counts,
-   R30; day 41 does not, R29); otherwise they count as NE. Ranking CR > PR > SD > NON-CR/NON-PD >
-   PD > NE; "MISSING" without any post-baseline scan (R28, W14).
-
-WHO (Miller 1981)
-10. Miller defines PD as a >= 25% increase in one or more measurable lesions or a new lesion; the
-    corpus also applies the customary SPD rule (>= 125% of the smallest SPD so far, baseline
-    included, NE scans excluded). Whenever the SPD rises 25% over its nadir, at least one lesion
-    has also risen 25% over its own minimum, so W05 fires both rules.
-11. The SPD rule applies only when the nadir SPD is > 0 (as the single-lesion rule applies only
-    when the lesion's smallest product is > 0): a sustained CR (SPD 0 -> 0) is not PD (W01).
-    Growth from 0 is caught by the reappearance rule: a target absent at an earlier scan and
-    present now is PD whatever the size or the SPD (W07).
-12. A single lesion's reference is its own smallest product so far (baseline included, NE scans
-    excluded); too_small counts 5 x 5 = 25 mm2, so a lesion measured 6 x 6 = 36 after being too
-    small is PD (+44%) while 6 x 5 = 30 (+20%) is not (W08).
-13. WHO CR needs every lesion, targets and non-targets, absent: targets gone with a persisting
-    (W02) or a not-evaluated (W15) non-target is PR (SPD 0 <= 50%). PR at exactly 50% (W03).
-14. WHO NE only when a target is not evaluated and no PD is evident; PD evident from an evaluated
-    lesion, a new lesion or a non-target still wins (W12). "No change" is reported as SD.
-15. The WHO nadir is the smallest SPD of any fully evaluated scan, PD scans included (W17's
-    scan 2 gives the same answer either way; no case depends on it).
+Interpretations: where the guidelines are silent or ambiguous, the cases follow the numbered
+interpretations of ``docs/response.md`` ("Interpretations, and the tests that pin them"), which
+name the cases pinning each one; a story's "interpretation N" refers to that list, and a case
+tagged ``[interp]`` is named there (``test_response_corpus_shape.py`` checks both).
 """
 
 from __future__ import annotations
@@ -156,6 +107,12 @@ TAGS: dict[str, str] = {
     "new-too-small": "a too-small new lesion is still a new lesion",
     "new-regressed": "a new lesion that later disappears is not new at that later scan",
     "baseline-same-day": "baseline scan on the day treatment starts",
+    # RECIST 1.1 after a complete response (Table 3 note a; EORTC RECIST FAQ)
+    "cr-then-disease": "after an overall CR any lesion seen again is PD, even a sum that says PR",
+    "cr-then-node": "after CR a target node is back only at >= 10 mm short axis",
+    "cr-then-node-nt": "after CR a nodal non-target is back only by unequivocal progression",
+    "cr-not-met": "a 'CR' that was a PR (node never < 10 mm, lesion read too small): sums decide",
+    "cr-not-overall": "target CR with a persisting non-target is not an overall CR",
     # best overall response (both criteria)
     "bor-missing": "no post-baseline scan: MISSING",
     "bor-early-sd": "SD before day 42 counts as NE",
@@ -180,6 +137,8 @@ TAGS: dict[str, str] = {
     "who-ne": "a target not evaluated: NE",
     "who-ne-pd": "a target not evaluated, PD evident from another lesion: PD",
     "who-cr-then-pd": "PD after CR: BOR stays CR",
+    "who-cr-then-nt": "a non-target seen again after a WHO CR: PD",
+    "who-cr-not-met": "a target read too small is not a WHO CR; regrowth under 25% is not PD",
     "who-bor-missing": "no post-baseline scan: MISSING",
     "who-bor-early-sd": "no change before day 42 counts as NE",
     "who-bor-after-pd": "scans after the first PD are ignored",
@@ -1168,8 +1127,9 @@ CASES: tuple[ResponseCase, ...] = (
     ResponseCase(
         case_id="R33",
         criteria="recist1.1",
-        story="[nadir-zero][bor-cr-then-pd][interp] After target CR (nadir 0) a lung target "
-        "reappears at 4 mm: +4 mm is not PD, so PR (interpretation 7); at 7 mm it is PD.",
+        story="[cr-then-disease][bor-cr-then-pd] After an overall CR a lung target reappears "
+        "at 4 mm: below the sum rule (+4 mm from a nadir of 0), but disease after a CR is PD "
+        "(Table 3 note a; interpretation 7); at 7 mm still PD.",
         treatment_start="2011-09-05",
         lesions=(
             Lesion("T1", "liver", False, True, "2011-08-29"),
@@ -1183,16 +1143,16 @@ CASES: tuple[ResponseCase, ...] = (
             ),
             # day 56: sum 0 -> CR
             Scan("2011-10-31", (Reading("T1", "absent"), Reading("T2", "absent"))),
-            # day 112: sum 4; nadir 0: +4 mm < 5 -> not PD; T2 present -> not CR;
-            # 4/34 = 0.118 -> PR
+            # day 112: sum 4; nadir 0: +4 mm < 5 -> not PD by the sum (4/34 = 0.118 would be
+            # PR); but day 56 was an overall CR and T2 shows disease again -> PD
             Scan("2011-12-26", (Reading("T1", "absent"), Reading("T2", "present", 4.0))),
-            # day 168: sum 7; nadir 0: 7 >= 1.2*0 and +7 mm >= 5 -> PD
+            # day 168: sum 7; nadir 0: 7 >= 1.2*0 and +7 mm >= 5 -> PD (and after CR -> PD)
             Scan("2012-02-20", (Reading("T1", "absent"), Reading("T2", "present", 7.0))),
         ),
-        expected_target=("CR", "PR", "PD"),
+        expected_target=("CR", "PD", "PD"),
         expected_nontarget=(None, None, None),
         expected_new=(False, False, False),
-        expected_overall=("CR", "PR", "PD"),
+        expected_overall=("CR", "PD", "PD"),
         expected_bor="CR",
     ),
     ResponseCase(
@@ -1586,12 +1546,212 @@ CASES: tuple[ResponseCase, ...] = (
         expected_overall=("PR", "CR"),
         expected_bor="CR",
     ),
+    # ============================================================== RECIST 1.1: after a CR
+    ResponseCase(
+        case_id="R47",
+        criteria="recist1.1",
+        story="[cr-then-disease][T1-row2][interp] After an overall CR the bone non-target is "
+        "seen again: target CR with non-target NON-CR/NON-PD would be PR (Table 1), but "
+        "disease after a CR is PD (Table 3 note a; interpretation 7).",
+        treatment_start="2015-02-09",
+        lesions=(
+            Lesion("T1", "liver", False, True, "2015-02-02"),
+            Lesion("NT1", "bone", False, False, "2015-02-02"),
+        ),
+        scans=(
+            # baseline: sum 25
+            Scan("2015-02-02", (Reading("T1", "present", 25.0), Reading("NT1", "present"))),
+            # day 56: sum 0 -> CR; NT1 absent -> CR -> CR
+            Scan("2015-04-06", (Reading("T1", "absent"), Reading("NT1", "absent"))),
+            # day 112: sum 0 -> target CR; NT1 present: NON-CR/NON-PD by itself, but after
+            # the CR of day 56 it is disease again -> non-target PD -> PD
+            Scan("2015-06-01", (Reading("T1", "absent"), Reading("NT1", "present"))),
+        ),
+        expected_target=("CR", "CR"),
+        expected_nontarget=("CR", "PD"),
+        expected_new=(False, False),
+        expected_overall=("CR", "PD"),
+        expected_bor="CR",
+    ),
+    ResponseCase(
+        case_id="R48",
+        criteria="recist1.1",
+        story="[cr-then-node][node-cr][interp] After CR a target node grows 8 -> 9 mm (still "
+        "normal: CR), then to 12 mm: +4 mm is below the sum rule, but a node back at >= 10 mm "
+        "has reappeared, so PD (interpretation 7).",
+        treatment_start="2015-03-09",
+        lesions=(
+            Lesion("T1", "lymph_node", True, True, "2015-03-02"),
+            Lesion("T2", "lung", False, True, "2015-03-02"),
+        ),
+        scans=(
+            # baseline: sum 35 = 20 (node short axis) + 15
+            Scan(
+                "2015-03-02",
+                (
+                    Reading("T1", "present", 25.0, short_axis_mm=20.0),
+                    Reading("T2", "present", 15.0),
+                ),
+            ),
+            # day 56: sum 8; node 8 < 10 and T2 absent -> CR
+            Scan(
+                "2015-05-04",
+                (Reading("T1", "present", 10.0, short_axis_mm=8.0), Reading("T2", "absent")),
+            ),
+            # day 112: sum 9; nadir 8: +1 mm -> not PD; node 9 < 10: no disease -> CR
+            Scan(
+                "2015-06-29",
+                (Reading("T1", "present", 11.0, short_axis_mm=9.0), Reading("T2", "absent")),
+            ),
+            # day 168: sum 12; nadir 8: 12 >= 9.6 but +4 mm < 5 -> not PD by the sum (12/35 =
+            # 0.34 would be PR); node 12 >= 10 after a CR -> PD
+            Scan(
+                "2015-08-24",
+                (Reading("T1", "present", 15.0, short_axis_mm=12.0), Reading("T2", "absent")),
+            ),
+        ),
+        expected_target=("CR", "CR", "PD"),
+        expected_nontarget=(None, None, None),
+        expected_new=(False, False, False),
+        expected_overall=("CR", "CR", "PD"),
+        expected_bor="CR",
+    ),
+    ResponseCase(
+        case_id="R49",
+        criteria="recist1.1",
+        story="[cr-not-met][node-12-pr][interp] The lung target disappears but the target node "
+        "never falls below 10 mm: PR, not CR; when the lung target comes back at 4 mm the "
+        "sums decide, and they say PR (interpretation 7).",
+        treatment_start="2015-04-06",
+        lesions=(
+            Lesion("T1", "lymph_node", True, True, "2015-03-30"),
+            Lesion("T2", "lung", False, True, "2015-03-30"),
+        ),
+        scans=(
+            # baseline: sum 35 = 20 (node) + 15
+            Scan(
+                "2015-03-30",
+                (
+                    Reading("T1", "present", 25.0, short_axis_mm=20.0),
+                    Reading("T2", "present", 15.0),
+                ),
+            ),
+            # day 56: sum 10; node 10 is not < 10 -> not CR; 10/35 = 0.286 -> PR
+            Scan(
+                "2015-06-01",
+                (Reading("T1", "present", 14.0, short_axis_mm=10.0), Reading("T2", "absent")),
+            ),
+            # day 112: sum 14 = 10 + 4; nadir 10: 14 >= 12 but +4 mm < 5 -> not PD;
+            # 14/35 = 0.4 -> PR; no earlier CR, so the reappearance is not PD by itself
+            Scan(
+                "2015-07-27",
+                (
+                    Reading("T1", "present", 14.0, short_axis_mm=10.0),
+                    Reading("T2", "present", 4.0),
+                ),
+            ),
+        ),
+        expected_target=("PR", "PR"),
+        expected_nontarget=(None, None),
+        expected_new=(False, False),
+        expected_overall=("PR", "PR"),
+        expected_bor="PR",
+    ),
+    ResponseCase(
+        case_id="R50",
+        criteria="recist1.1",
+        story="[cr-not-met][too-small][interp] The reader records the last target too small "
+        "rather than absent (likely still there): 5 mm, so PR, not CR; measured at 4 mm "
+        "later it is still PR (interpretation 7).",
+        treatment_start="2015-05-04",
+        lesions=(
+            Lesion("T1", "liver", False, True, "2015-04-27"),
+            Lesion("T2", "lung", False, True, "2015-04-27"),
+        ),
+        scans=(
+            # baseline: sum 30 = 18 + 12
+            Scan(
+                "2015-04-27",
+                (Reading("T1", "present", 18.0), Reading("T2", "present", 12.0)),
+            ),
+            # day 56: sum 5 = 0 + 5 (too small); T2 present -> not CR; 5/30 = 0.167 -> PR
+            Scan("2015-06-29", (Reading("T1", "absent"), Reading("T2", "too_small"))),
+            # day 112: sum 4; nadir 5: lower -> not PD; 4/30 = 0.133 -> PR
+            Scan("2015-08-24", (Reading("T1", "absent"), Reading("T2", "present", 4.0))),
+        ),
+        expected_target=("PR", "PR"),
+        expected_nontarget=(None, None),
+        expected_new=(False, False),
+        expected_overall=("PR", "PR"),
+        expected_bor="PR",
+    ),
+    ResponseCase(
+        case_id="R51",
+        criteria="recist1.1",
+        story="[cr-then-node-nt][node-nt-normal][interp] After CR a nodal non-target grows back "
+        "from 8 to 12 mm short axis: a node has reappeared only when it progresses "
+        "unequivocally (EORTC FAQ), so NON-CR/NON-PD and PR (interpretation 7).",
+        treatment_start="2015-06-08",
+        lesions=(
+            Lesion("T1", "lung", False, True, "2015-06-01"),
+            Lesion("NT1", "lymph_node", True, False, "2015-06-01"),
+        ),
+        scans=(
+            # baseline: sum 20; NT1 node 12 mm short axis (pathological, non-target)
+            Scan(
+                "2015-06-01",
+                (Reading("T1", "present", 20.0), Reading("NT1", "present", 16.0, None, 12.0)),
+            ),
+            # day 56: sum 0 -> CR; NT1 8 < 10 -> normal -> CR -> CR
+            Scan(
+                "2015-08-03",
+                (Reading("T1", "absent"), Reading("NT1", "present", 11.0, None, 8.0)),
+            ),
+            # day 112: sum 0 -> CR; NT1 12 >= 10 -> NON-CR/NON-PD, not unequivocal -> PR
+            Scan(
+                "2015-09-28",
+                (Reading("T1", "absent"), Reading("NT1", "present", 16.0, None, 12.0)),
+            ),
+        ),
+        expected_target=("CR", "CR"),
+        expected_nontarget=("CR", "NON-CR/NON-PD"),
+        expected_new=(False, False),
+        expected_overall=("CR", "PR"),
+        expected_bor="CR",
+    ),
+    ResponseCase(
+        case_id="R52",
+        criteria="recist1.1",
+        story="[cr-not-overall][nadir-zero][T1-row2] Target CR while the bone non-target "
+        "persists is PR, not an overall CR: the lung target back at 4 mm is judged by the "
+        "sum from a nadir of 0 (PR), at 7 mm PD.",
+        treatment_start="2015-07-06",
+        lesions=(
+            Lesion("T1", "lung", False, True, "2015-06-29"),
+            Lesion("NT1", "bone", False, False, "2015-06-29"),
+        ),
+        scans=(
+            # baseline: sum 20
+            Scan("2015-06-29", (Reading("T1", "present", 20.0), Reading("NT1", "present"))),
+            # day 56: sum 0 -> target CR; NT1 present -> NON-CR/NON-PD -> PR
+            Scan("2015-08-31", (Reading("T1", "absent"), Reading("NT1", "present"))),
+            # day 112: sum 4; nadir 0: +4 mm < 5 -> not PD; 4/20 = 0.2 -> PR -> PR
+            Scan("2015-10-26", (Reading("T1", "present", 4.0), Reading("NT1", "present"))),
+            # day 168: sum 7; nadir 0: +7 mm >= 5 and 7 >= 1.2*0 -> PD
+            Scan("2015-12-21", (Reading("T1", "present", 7.0), Reading("NT1", "present"))),
+        ),
+        expected_target=("CR", "PR", "PD"),
+        expected_nontarget=("NON-CR/NON-PD", "NON-CR/NON-PD", "NON-CR/NON-PD"),
+        expected_new=(False, False, False),
+        expected_overall=("PR", "PR", "PD"),
+        expected_bor="PR",
+    ),
     # ============================================================== WHO bidimensional
     ResponseCase(
         case_id="W01",
         criteria="who",
         story="[who-cr][who-cr-sustained][interp] SPD 900 -> 230 (PR), then every lesion gone "
-        "(CR), kept at the next scan: a nadir SPD of 0 is not PD (interpretation 11).",
+        "(CR), kept at the next scan: a nadir SPD of 0 is not PD (interpretation 12).",
         treatment_start="1988-01-03",
         lesions=(
             Lesion("T1", "lung", False, True, "1987-12-27"),
@@ -1718,7 +1878,7 @@ CASES: tuple[ResponseCase, ...] = (
         case_id="W05",
         criteria="who",
         story="[who-pd-spd][interp] SPD 1050 -> 440 (PR) -> 581: +32% over the nadir 440 is "
-        "PD although still below baseline (T1 +39% fires too, interpretation 10).",
+        "PD although still below baseline (T1 +39% fires too, interpretation 11).",
         treatment_start="1988-05-03",
         lesions=(
             Lesion("T1", "liver", False, True, "1988-04-26"),
@@ -1781,7 +1941,7 @@ CASES: tuple[ResponseCase, ...] = (
         case_id="W07",
         criteria="who",
         story="[who-reappear][interp] A lung target disappears (PR), then reappears at 6 x 5 "
-        "mm while the SPD stays at its nadir: PD (interpretation 11).",
+        "mm while the SPD stays at its nadir: PD (interpretation 12).",
         treatment_start="1988-07-03",
         lesions=(
             Lesion("T1", "lung", False, True, "1988-06-26"),
@@ -2086,5 +2246,61 @@ CASES: tuple[ResponseCase, ...] = (
         expected_new=(False, False),
         expected_overall=("PD", "PR"),
         expected_bor="PD",
+    ),
+    ResponseCase(
+        case_id="W18",
+        criteria="who",
+        story="[who-cr-then-nt][interp] After a WHO CR (all disease gone) the bone non-target "
+        "is seen again: recurrence, so PD, not PR (interpretation 17).",
+        treatment_start="1988-09-05",
+        lesions=(
+            Lesion("T1", "lung", False, True, "1988-08-29"),
+            Lesion("NT1", "bone", False, False, "1988-08-29"),
+        ),
+        scans=(
+            # baseline: SPD 300 = 20x15
+            Scan(
+                "1988-08-29",
+                (Reading("T1", "present", 20.0, 15.0), Reading("NT1", "present")),
+            ),
+            # day 56: everything absent -> CR
+            Scan("1988-10-31", (Reading("T1", "absent"), Reading("NT1", "absent"))),
+            # day 112: SPD 0 -> targets CR; NT1 present after the CR -> non-target PD -> PD
+            Scan("1988-12-26", (Reading("T1", "absent"), Reading("NT1", "present"))),
+        ),
+        expected_target=("CR", "CR"),
+        expected_nontarget=("CR", "PD"),
+        expected_new=(False, False),
+        expected_overall=("CR", "PD"),
+        expected_bor="CR",
+    ),
+    ResponseCase(
+        case_id="W19",
+        criteria="who",
+        story="[who-cr-not-met][who-too-small][interp] A target read too small (not absent) "
+        "is not a WHO CR; measured 6 x 5 mm later (+20% of 25 mm2) it is PR, not PD "
+        "(interpretation 17).",
+        treatment_start="1988-10-03",
+        lesions=(
+            Lesion("T1", "lung", False, True, "1988-09-26"),
+            Lesion("T2", "liver", False, True, "1988-09-26"),
+        ),
+        scans=(
+            # baseline: SPD 900 = 20x15 (300) + 30x20 (600)
+            Scan(
+                "1988-09-26",
+                (Reading("T1", "present", 20.0, 15.0), Reading("T2", "present", 30.0, 20.0)),
+            ),
+            # day 56: SPD 25 = 25 (too small) + 0; T1 present -> not CR; 25/900 -> PR
+            Scan("1988-11-28", (Reading("T1", "too_small"), Reading("T2", "absent"))),
+            # day 112: SPD 30 = 6x5; nadir 25: 30 < 31.25 -> not PD; T1 30/25 = 1.2 < 1.25;
+            # T2 still absent; 30/900 -> PR
+            Scan("1989-01-23", (Reading("T1", "present", 6.0, 5.0), Reading("T2", "absent"))),
+        ),
+        expected_target=("PR", "PR"),
+        expected_nontarget=(None, None),
+        expected_new=(False, False),
+        expected_overall=("PR", "PR"),
+        expected_bor="PR",
     ),
 )

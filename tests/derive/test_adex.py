@@ -20,6 +20,13 @@ from tests.study.bad_input_cases import MINIMAL, copy_minimal
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX = get_regimen("nci-hd-il2-720k").max_doses_per_cycle  # 15
+
+
+def _adex(study: Study) -> pl.DataFrame:
+    """ADEX of a study's ledger and patients (as ``derive_study`` derives it)."""
+    return derive_adex(study.doses, study.patients, MAX, study.config.name)
+
+
 START = dt.datetime(1990, 5, 10, 8, 0)
 IU = 50_000_000.0
 
@@ -111,7 +118,7 @@ def value(
 @pytest.fixture(scope="module")
 def demo() -> tuple[pl.DataFrame, pl.DataFrame]:
     sim = demo_study()
-    return derive_adex(sim.study, MAX), sim.truth
+    return _adex(sim.study), sim.truth
 
 
 def test_demo_matches_the_simulator_truth_for_every_patient(demo) -> None:
@@ -203,7 +210,7 @@ def test_parameters_by_level_and_units(demo) -> None:
 
 def test_cycle_with_the_maximum_doses_is_complete() -> None:
     study = make_study([patient("P1")], cycle("P1", 1, 1, MAX) + cycle("P1", 1, 2, MAX - 1))
-    adex = derive_adex(study, MAX)
+    adex = _adex(study)
     first = value(adex, "P1", "CYCCMPL", 1, 1)
     second = value(adex, "P1", "CYCCMPL", 1, 2)
     assert (first["AVAL"], first["AVALC"], first["AVALU"]) == (1.0, "Y", None)
@@ -218,7 +225,7 @@ def test_cycle_with_the_maximum_doses_is_complete() -> None:
 def test_holds_are_counted_per_reason() -> None:
     held = ("hypotension", "oliguria", "hypotension")
     study = make_study([patient("P1")], cycle("P1", 1, 1, 5, held))
-    adex = derive_adex(study, MAX)
+    adex = _adex(study)
     reasons = adex.filter(pl.col("PARAMCD") == "HLDRSN")
     assert reasons.select("AVALC", "AVAL", "AVALU").rows() == [
         ("hypotension", 2.0, "doses"),
@@ -236,13 +243,13 @@ def test_holds_are_counted_per_reason() -> None:
 
 def test_held_dose_without_reason_is_not_recorded() -> None:
     study = make_study([patient("P1")], cycle("P1", 1, 1, 4, (None, "  ", " confusion ")))
-    reasons = derive_adex(study, MAX).filter(pl.col("PARAMCD") == "HLDRSN")
+    reasons = _adex(study).filter(pl.col("PARAMCD") == "HLDRSN")
     assert reasons.select("AVALC", "AVAL").rows() == [("confusion", 1.0), ("not recorded", 2.0)]
 
 
 def test_patient_without_doses_gets_zeros() -> None:
     study = make_study([patient("P1"), patient("P2")], cycle("P1", 1, 1, 3))
-    adex = derive_adex(study, MAX)
+    adex = _adex(study)
     p2 = adex.filter(pl.col("USUBJID") == "P2")
     assert p2["COURSE"].null_count() == p2.height == 7
     assert dict(p2.select("PARAMCD", "AVAL").iter_rows()) == {
@@ -258,14 +265,14 @@ def test_patient_without_doses_gets_zeros() -> None:
 
 
 def test_study_without_any_dose() -> None:
-    adex = derive_adex(make_study([patient("P1")], []), MAX)
+    adex = _adex(make_study([patient("P1")], []))
     assert adex.height == 7
     assert adex["AVAL"].sum() == 0
 
 
 def test_missing_weight_gives_null_iu_per_kg() -> None:
     study = make_study([patient("P1", weight=None)], cycle("P1", 1, 1, 3))
-    adex = derive_adex(study, MAX)
+    adex = _adex(study)
     assert value(adex, "P1", "TOTIU")["AVAL"] == 3 * IU
     for code, course, cyc in (("TOTIUKG", None, None), ("C1IUKG", None, None), ("TOTIUKG", 1, 1)):
         assert value(adex, "P1", code, course, cyc)["AVAL"] is None
@@ -273,7 +280,7 @@ def test_missing_weight_gives_null_iu_per_kg() -> None:
 
 def test_given_dose_without_iu_makes_the_total_unknown() -> None:
     doses = cycle("P1", 1, 1, 3) + cycle("P1", 1, 2, 2, iu=None)
-    adex = derive_adex(make_study([patient("P1")], doses), MAX)
+    adex = _adex(make_study([patient("P1")], doses))
     assert value(adex, "P1", "TOTIU", 1, 1)["AVAL"] == 3 * IU
     assert value(adex, "P1", "TOTIU", 1, 2)["AVAL"] is None
     assert value(adex, "P1", "TOTIU", 1)["AVAL"] is None
@@ -283,7 +290,7 @@ def test_given_dose_without_iu_makes_the_total_unknown() -> None:
 
 def test_only_held_doses_and_no_course_1() -> None:
     doses = cycle("P1", 2, 1, 0, ("acidosis",)) + cycle("P1", 3, 1, 2)
-    adex = derive_adex(make_study([patient("P1")], doses), MAX)
+    adex = _adex(make_study([patient("P1")], doses))
     row = value(adex, "P1", "TOTIU", 2, 1)
     assert (row["AVAL"], row["ASTDTM"], row["AENDTM"]) == (0.0, None, None)
     assert value(adex, "P1", "NCOURSES")["AVAL"] == 2
@@ -313,8 +320,8 @@ def test_same_rows_in_any_input_order(small: Study, seed: int) -> None:
         "doses": small.doses.sample(fraction=1.0, shuffle=True, seed=seed),
         "patients": small.patients.sample(fraction=1.0, shuffle=True, seed=seed + 10),
     }
-    again = derive_adex(Study(config=small.config, tables=shuffled), MAX)
-    assert_frame_equal(again, derive_adex(small, MAX))
+    again = _adex(Study(config=small.config, tables=shuffled))
+    assert_frame_equal(again, _adex(small))
 
 
 def test_same_rows_for_any_partition_of_patients(small: Study) -> None:
@@ -327,9 +334,9 @@ def test_same_rows_for_any_partition_of_patients(small: Study) -> None:
             else frame
             for name, frame in small.tables.items()
         }
-        parts.append(derive_adex(Study(config=small.config, tables=tables), MAX))
+        parts.append(_adex(Study(config=small.config, tables=tables)))
     combined = pl.concat(parts).sort("USUBJID", maintain_order=True)
-    assert_frame_equal(combined, derive_adex(small, MAX))
+    assert_frame_equal(combined, _adex(small))
 
 
 # ---------------------------------------------------------------- docs

@@ -19,7 +19,7 @@ def demo() -> Simulation:
 @pytest.mark.parametrize("seed", [0, 7])
 def test_rebound_equals_truth_for_every_patient(seed: int) -> None:
     sim = demo_study() if seed == 0 else simulate(2000, seed)
-    adlb = derive_adlb(sim.study)
+    adlb = derive_adlb(sim.study.labs, sim.study.doses)
     patient = adlb.filter(pl.col("COURSE").is_null()).pivot(
         on="PARAMCD", index="USUBJID", values="AVAL"
     )
@@ -57,7 +57,7 @@ def test_units_are_harmonised() -> None:
 
 
 def test_phases_of_a_cycle(demo: Simulation) -> None:
-    adlb = derive_adlb(demo.study)
+    adlb = derive_adlb(demo.study.labs, demo.study.doses)
     counts = adlb.filter(pl.col("PARAMCD") == "LYMPH")
     assert set(counts["APHASE"].unique()) == {"baseline", "during", "rebound"}
     per_cycle = adlb.filter(pl.col("CYCLE").is_not_null() & (pl.col("PARAMCD") != "LYMPH"))
@@ -96,11 +96,21 @@ def test_adsl_equals_truth(demo: Simulation) -> None:
 
 
 def test_adsl_refuses_an_adrs_with_two_best_responses_for_a_subject() -> None:
-    from remission.derive import derive_adsl
+    from remission.derive import derive_adsl, reference_dates
 
     study = simulate(n_patients=30, seed=1).study
     frames = derive_study(study)
     adrs = frames["adrs"]
     twice = pl.concat([adrs, adrs.filter(pl.col("PARAMCD") == "CBOR").head(1)])
+    t = study.table
     with pytest.raises(ValueError, match="more than one CBOR record"):
-        derive_adsl(study, {**frames, "adrs": twice})
+        derive_adsl(
+            t("patients"),
+            reference_dates(t("patients")),
+            t("prior_therapies"),
+            t("lesions"),
+            t("measurements"),
+            adrs=twice,
+            cutoff_date=study.config.cutoff_date,
+            synthetic=True,
+        )

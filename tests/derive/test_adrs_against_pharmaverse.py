@@ -34,6 +34,8 @@ def inputs() -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.col("RSSTRESC").alias("AVALC"),
         pl.col("RSSEQ").cast(pl.Int64).alias("SEQ"),
         pl.when(partial).then(pl.lit("D")).alias("ADTF"),
+        pl.lit("RS").alias("SRCDOM"),
+        pl.lit("RSSTRESC").alias("SRCVAR"),
     )
     targets = (
         read("sdtm_tu_onco_recist")
@@ -168,3 +170,26 @@ def test_import_sdtm_then_derive_against_pharmaverse(tmp_path) -> None:
     # same partial month differently (RS: last day, TR: first day, as admiralonco does)
     qc = frames["rsqc"]
     assert qc["USUBJID"].unique().to_list() == ["01-701-1015"]
+    # each parameter names the study's assessments row (its sequence is RS's RSSEQ)
+    seq = read("adam_adrs_onco").filter(pl.col("RSSEQ").is_not_null())
+    seq = seq.select(*KEY[:3], date("ADT").alias("ADT"), pl.col("RSSEQ").cast(pl.Int64))
+    named = seq.join(frames["adrs"], on=KEY, how="left", nulls_equal=True)
+    assert named.height == 70
+    assert named.select("SRCDOM", "SRCVAR").unique().rows() == [("assessments", "response")]
+    assert named.filter(pl.col("SRCSEQ").cast(pl.Int64).ne_missing(pl.col("RSSEQ"))).is_empty()
+
+
+def test_source_records_against_pharmaverse(adrs: pl.DataFrame) -> None:
+    """Each parameter names the RS record its value came from: our SRCSEQ is the published
+    RSSEQ on every record both have (3,693: all but the CBCP defect), null exactly where it is."""
+    published = read("adam_adrs_onco").select(
+        *KEY[:3], date("ADT").alias("ADT"), pl.col("RSSEQ").cast(pl.Int64)
+    )
+    both = published.join(adrs.select(*KEY, "SRCSEQ"), on=KEY, how="inner", nulls_equal=True)
+    assert both.height == 3693
+    assert both.filter(pl.col("RSSEQ").ne_missing(pl.col("SRCSEQ"))).is_empty()
+    bor = adrs.filter(pl.col("PARAMCD") == "BOR", pl.col("SRCSEQ").is_not_null())
+    assert bor.height == 8
+    assert set(bor.select("SRCDOM", "SRCVAR").unique().rows()) == {("RS", "RSSTRESC")}
+    death = adrs.filter(pl.col("PARAMCD") == "DEATH", pl.col("AVALC") == "Y")
+    assert set(death.select("SRCDOM", "SRCVAR").unique().rows()) == {("ADSL", "DTHDT")}

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 
-from tests.derive import response_corpus
 from tests.derive.response_corpus import CASES, TAGS, Lesion, ResponseCase
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -136,10 +136,46 @@ def test_table_rows_are_all_covered() -> None:
     assert {f"T2-row{n}" for n in range(1, 6)} <= used
 
 
-def test_docstring_names_only_existing_cases() -> None:
-    named = set(re.findall(r"\b[RW]\d{2}\b", response_corpus.__doc__ or ""))
-    assert named, "the module docstring should point at the cases of each interpretation"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "response.md"
+
+
+def _interpretations() -> dict[int, str]:
+    """The numbered interpretations of docs/response.md, by number."""
+    text = DOCS.read_text()
+    part = text[text.index("### Interpretations") : text.index("## 2.")]
+    items = re.split(r"\n(\d+)\. ", part)
+    return {int(n): body for n, body in zip(items[1::2], items[2::2], strict=True)}
+
+
+def test_interpretations_are_numbered_in_order() -> None:
+    assert list(_interpretations()) == list(range(1, len(_interpretations()) + 1))
+
+
+def test_docs_name_only_existing_cases_and_every_interpretation_case() -> None:
+    named = {c for body in _interpretations().values() for c in re.findall(r"\b[RW]\d{2}\b", body)}
     assert named <= {case.case_id for case in CASES}
+    interp = {case.case_id for case in CASES if "interp" in _tags(case)}
+    assert interp - named == set(), "cases tagged [interp] that no interpretation names"
+
+
+def test_stories_cite_existing_interpretations() -> None:
+    numbers = set(_interpretations())
+    for case in CASES:
+        for n in re.findall(r"interpretations? (\d+)", case.story):
+            assert int(n) in numbers, (case.case_id, n)
+        # the case is named by the interpretation it cites
+        for n in re.findall(r"interpretation (\d+)", case.story):
+            assert case.case_id in _interpretations()[int(n)], (case.case_id, n)
+
+
+def test_every_object_the_rule_tables_link_exists() -> None:
+    from remission import derive
+
+    text = DOCS.read_text()
+    tables = text[text.index("### Where each rule lives") : text.index("### Interpretations")]
+    linked = set(re.findall(r"\[`(\w+)`\]\(\.\./src/remission/derive/_\w+\.py\)", tables))
+    assert len(linked) >= 15
+    assert {name for name in linked if not hasattr(derive, name)} == set()
 
 
 # ---------------------------------------------------------------- each case

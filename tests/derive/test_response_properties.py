@@ -94,3 +94,52 @@ def test_a_later_pd_never_improves_best_response(history: list[tuple[int, str]],
             assert after == "PD"  # the PD is the first evaluable response
         else:
             assert after == before  # a response already reached is never improved (or lost)
+
+
+SOURCED = ["BOR", "CBOR", "RSP", "CRSP", "CB", "CCB", "BCP", "CBCP", "PD", "LSTA"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(histories(), st.booleans())
+def test_each_sourced_value_names_the_analysed_response_of_its_date(
+    history: list[tuple[int, str]], same_day: bool
+) -> None:
+    """SRCDOM/SRCVAR/SRCSEQ of a dated parameter are those of the analysed OVR record of the
+    subject's same date (the worst of the date when there are several); undated: none."""
+    if same_day and history:  # a second, better response on the last date: never the source
+        history = [*history, (history[-1][0], "CR")]
+    responses = pl.DataFrame(
+        {
+            "USUBJID": ["s"] * len(history),
+            "ADT": [START + dt.timedelta(days=d) for d, _ in history],
+            "AVALC": [v for _, v in history],
+            "SEQ": list(range(1, len(history) + 1)),
+            "SRCDOM": ["RS"] * len(history),
+            "SRCVAR": [f"V{i}" for i in range(len(history))],
+        },
+        schema={
+            "USUBJID": pl.String,
+            "ADT": pl.Date,
+            "AVALC": pl.String,
+            "SEQ": pl.Int64,
+            "SRCDOM": pl.String,
+            "SRCVAR": pl.String,
+        },
+    )
+    subjects = pl.DataFrame(
+        {"USUBJID": ["s"], "REFDT": [START], "DTHDT": [None], "MDIS": [True]},
+        schema_overrides={"DTHDT": pl.Date},
+    )
+    adrs = derive_adrs(responses, subjects)
+    source = ["SRCDOM", "SRCVAR", "SRCSEQ"]
+    analysed = adrs.filter(pl.col("PARAMCD") == "OVR", pl.col("ANL01FL") == "Y")
+    rows = adrs.filter(pl.col("PARAMCD").is_in(SOURCED))
+    dated = rows.filter(pl.col("ADT").is_not_null())
+    expected = dated.select("PARAMCD", "ADT").join(
+        analysed.select("ADT", *source), on="ADT", how="left"
+    )
+    assert dated.select("PARAMCD", "ADT", *source).equals(expected)
+    assert dated.filter(pl.col("SRCSEQ").is_null()).is_empty()
+    undated = rows.filter(pl.col("ADT").is_null())
+    assert undated.select(pl.all_horizontal(pl.col(source).is_null()).all()).item()
+    assert adrs.filter(~pl.col("PARAMCD").is_in([*SOURCED, "OVR"]))["SRCSEQ"].is_null().all()

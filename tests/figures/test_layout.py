@@ -9,6 +9,7 @@ Derived frames are made once per module; drawing is the cost (about 30 s in all)
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 
@@ -26,7 +27,7 @@ from remission.analysis import (
     logrank_test,
 )
 from remission.antigens.screens import analyse_screen, demo_screen
-from remission.derive import derive_study
+from remission.derive import DerivedDatasets, derive_study
 from remission.figures import (
     flow_counts,
     flow_diagram,
@@ -45,7 +46,6 @@ from remission.figures import (
 from remission.simulate import DAYS_PER_MONTH, demo_study, simulate_study
 from tests.figures.layout import layout_problems, text_overlaps
 
-Frames = dict[str, pl.DataFrame]
 STUDIES = ("demo", "n2000", "n20", "n20_1cr", "n20_0cr")
 
 
@@ -57,17 +57,19 @@ def _groups(study: object) -> pl.DataFrame:
     )
 
 
-def _without(frames: Frames, groups: pl.DataFrame, drop: list[str]) -> tuple[Frames, pl.DataFrame]:
+def _without(
+    frames: DerivedDatasets, groups: pl.DataFrame, drop: list[str]
+) -> tuple[DerivedDatasets, pl.DataFrame]:
     """The same study without some patients (every derived frame is per patient)."""
     keep = {
         k: (f.filter(~pl.col("USUBJID").is_in(drop)) if "USUBJID" in f.columns else f)
         for k, f in frames.items()
     }
-    return keep, groups.filter(~pl.col("USUBJID").is_in(drop))
+    return dataclasses.replace(frames, **keep), groups.filter(~pl.col("USUBJID").is_in(drop))
 
 
 @pytest.fixture(scope="module")
-def studies() -> dict[str, tuple[Frames, pl.DataFrame]]:
+def studies() -> dict[str, tuple[DerivedDatasets, pl.DataFrame]]:
     out = {}
     demo = demo_study().study
     out["demo"] = (derive_study(demo), _groups(demo))
@@ -83,7 +85,7 @@ def studies() -> dict[str, tuple[Frames, pl.DataFrame]]:
     return out
 
 
-def _km(frames: Frames, code: str, groups: pl.DataFrame | None = None) -> list[Figure]:
+def _km(frames: DerivedDatasets, code: str, groups: pl.DataFrame | None = None) -> list[Figure]:
     rows = frames["adtte"].filter(pl.col("PARAMCD") == code)
     if rows.height == 0:
         return []
@@ -111,7 +113,7 @@ def _km(frames: Frames, code: str, groups: pl.DataFrame | None = None) -> list[F
     return [fig]
 
 
-def _best(frames: Frames) -> pl.DataFrame:
+def _best(frames: DerivedDatasets) -> pl.DataFrame:
     return frames["adsl"].select(
         "USUBJID",
         pl.col("CBOR")
@@ -146,21 +148,21 @@ def forest_rows(adsl: pl.DataFrame) -> pl.DataFrame:
     ).with_columns(pl.col("estimate", "lower", "upper").cast(pl.Float64))
 
 
-def _forest(frames: Frames) -> list[Figure]:
+def _forest(frames: DerivedDatasets) -> list[Figure]:
     n_cr = int((frames["adsl"]["CRFL"] == "Y").sum())
     if n_cr in (0, frames["adsl"].height):
         return []  # the report draws no forest plot without complete responders
     return [forest_plot(forest_rows(frames["adsl"]), title="Odds ratios of complete response")]
 
 
-def _swimmers(frames: Frames, groups: pl.DataFrame) -> list[Figure]:
+def _swimmers(frames: DerivedDatasets, groups: pl.DataFrame) -> list[Figure]:
     lanes = swimmer_data(frames["adrs"], frames["adtte"], groups)
     pages = swimmer_pages(lanes, DAYS_PER_MONTH, "Months", "Responders")
     assert len(pages) == math.ceil(lanes.height / 60)
     return [fig for fig, _ in pages]
 
 
-FIGURES: dict[str, Callable[[Frames, pl.DataFrame], list[Figure]]] = {
+FIGURES: dict[str, Callable[[DerivedDatasets, pl.DataFrame], list[Figure]]] = {
     "km_crdur": lambda f, g: _km(f, "CRDUR"),
     "km_rsd": lambda f, g: _km(f, "RSD"),
     "km_os_by_best_response": lambda f, g: _km(f, "OS", _best(f)),
@@ -182,7 +184,7 @@ FIGURES: dict[str, Callable[[Frames, pl.DataFrame], list[Figure]]] = {
 @pytest.mark.parametrize("figure", list(FIGURES))
 @pytest.mark.parametrize("study", STUDIES)
 def test_figure_fits_the_page(
-    studies: dict[str, tuple[Frames, pl.DataFrame]], study: str, figure: str
+    studies: dict[str, tuple[DerivedDatasets, pl.DataFrame]], study: str, figure: str
 ) -> None:
     frames, groups = studies[study]
     figures = FIGURES[figure](frames, groups)

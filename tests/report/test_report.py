@@ -14,8 +14,8 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from remission.antigens.screens import demo_screen
-from remission.derive import derive_study
-from remission.report import build_report, write_report
+from remission.derive import RECIST_1_1, ResponseRules, derive_study
+from remission.report import build_report, render_html, write_report
 from remission.simulate import demo_study, simulate_study
 from tests.derive.pharmaverse import PHARMAVERSE, needs_pharmaverse
 
@@ -236,3 +236,28 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(out / "tables.xlsx")
     texts = [c.value for s in book.worksheets for r in s.iter_rows() for c in r]
     assert any(str(t).startswith('=HYPERLINK("http://example.invalid"') for t in texts)
+
+
+def test_the_report_states_the_rules_that_computed_it() -> None:
+    """Confirmation after 21 days (admiralonco's vignette), not the template's 28: the HTML
+    says 21 wherever it states the window, and never 28; the thresholds are the criteria's."""
+    study = simulate_study(n_patients=60, seed=4)
+    frames = derive_study(study, ResponseRules(confirmation_days=21))
+    html = render_html(build_report(study, frames))
+    text = BeautifulSoup(html, "html.parser").get_text(" ")
+    assert "at least 21 days later" in text
+    assert "28 days" not in text
+    assert "confirmation (days) 21" in " ".join(text.split())
+    assert "WHO / NCI bidimensional" in text  # the criteria's own title (study.toml: who)
+    assert "at most 50% of baseline" in text and "at least 125% of its nadir" in text
+    with pytest.raises(ValueError, match="derived with"):
+        build_report(study, frames, rules=ResponseRules())
+
+
+def test_datasets_from_elsewhere_get_the_rules_given() -> None:
+    study = simulate_study(n_patients=40, seed=5)
+    frames = dict(derive_study(study, ResponseRules(confirmation_days=35)))
+    report = build_report(study, frames, rules=ResponseRules(confirmation_days=35))
+    text = BeautifulSoup(render_html(report), "html.parser").get_text(" ")
+    assert "at least 35 days later" in text and "28 days" not in text
+    assert RECIST_1_1.title not in text

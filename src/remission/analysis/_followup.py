@@ -8,11 +8,9 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
+from remission._units import DAYS_PER_MONTH, DAYS_PER_YEAR
 from remission.analysis._km import ConfType, kaplan_meier, median_not_reached
 from remission.analysis._result import Result
-
-DAYS_PER_YEAR = 365.25
-DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 
 
 def potential_followup(starts: pl.Series | Sequence[dt.date], cutoff: dt.date) -> Result:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +21,7 @@ FORMATS = ("csv", "parquet")
 MANIFEST = "manifest.json"
 
 
-def write_datasets(frames: dict[str, pl.DataFrame], study: Study, out: Path, fmt: str) -> None:
+def write_datasets(frames: Mapping[str, pl.DataFrame], study: Study, out: Path, fmt: str) -> None:
     """Write every frame (and a manifest) into ``out`` atomically: all files or none."""
     inputs = [] if study.folder is None else [study.folder]
     with atomic_folder(out, "derived datasets", inputs=inputs) as tmp:

@@ -8,7 +8,11 @@
 - ``derive_adtte``: OS, PFS, duration of response (RSD) and complete-response duration (CRDUR).
 - ``derive_adlb``: lymphocyte counts harmonised to cells/uL and the rebound after each cycle.
 - ``derive_adsl``: one row per patient for subject-level analyses.
-- ``derive_study``: every dataset a study supports, in one call.
+- ``derive_study``: every dataset a study supports, in one call, as a ``DerivedDatasets``
+  (typed fields, and a mapping by file stem) with the rule objects that computed them.
+
+Each ``derive_*`` takes the tables it reads and returns one table; ``derive_study``,
+``overall_responses``, ``subject_dates`` and ``response_qc`` read them from a ``Study``.
 
 Examples
 --------
@@ -24,12 +28,26 @@ Examples
 
 from remission.derive._adex import ADEX_PARAMETERS, derive_adex
 from remission.derive._adlb import ReboundWindows, derive_adlb, lymphocytes_per_ul
-from remission.derive._adrs import AVAL_OF, ResponseRules, derive_adrs
+from remission.derive._adrs import (
+    ANALYSED,
+    AVAL_OF,
+    WORST_FIRST,
+    Confirmation,
+    best_overall_response,
+    confirmations,
+    confirmed_best_overall_response,
+    derive_adrs,
+    response_dates,
+    up_to_first_pd,
+)
 from remission.derive._adsl import ADSL_COLUMNS, derive_adsl
 from remission.derive._adtte import EventSource, derive_adtte
-from remission.derive._criteria import CRITERIA, RECIST_1_1, WHO, ResponseCriteria
+from remission.derive._criteria import CRITERIA, RECIST_1_1, WHO, ResponseCriteria, ResponseRules
 from remission.derive._parameters import Parameter
+from remission.derive._rule import FirstMatch, Rule
 from remission.derive._study import (
+    DATASETS,
+    DerivedDatasets,
     derive_study,
     overall_responses,
     response_qc,
@@ -37,20 +55,62 @@ from remission.derive._study import (
     study_criteria,
     subject_dates,
 )
-from remission.derive._tumor import derive_adtr, reference_dates, select_targets, tumor_assessments
+from remission.derive._tumor import (
+    BASELINE,
+    BURDEN,
+    DISEASE_AFTER_CR,
+    NEW_LESION,
+    NEW_LESION_SEEN,
+    NONTARGET_AFTER_CR,
+    OVERALL_RESPONSE,
+    TARGET_AFTER_CR,
+    MissingShortAxisWarning,
+    derive_adtr,
+    lesion_progressed,
+    node_size,
+    nontarget_normal,
+    nontarget_response,
+    nontarget_shows_disease,
+    reading_value,
+    reference_dates,
+    select_targets,
+    target_gone,
+    target_response,
+    target_shows_disease,
+    tumor_assessments,
+)
 
 __all__ = [
     "ADEX_PARAMETERS",
     "ADSL_COLUMNS",
+    "ANALYSED",
     "AVAL_OF",
+    "BASELINE",
+    "BURDEN",
     "CRITERIA",
+    "DATASETS",
+    "DISEASE_AFTER_CR",
+    "NEW_LESION",
+    "NEW_LESION_SEEN",
+    "NONTARGET_AFTER_CR",
+    "OVERALL_RESPONSE",
     "RECIST_1_1",
+    "TARGET_AFTER_CR",
     "WHO",
+    "WORST_FIRST",
+    "Confirmation",
+    "DerivedDatasets",
     "EventSource",
+    "FirstMatch",
+    "MissingShortAxisWarning",
     "Parameter",
     "ReboundWindows",
     "ResponseCriteria",
     "ResponseRules",
+    "Rule",
+    "best_overall_response",
+    "confirmations",
+    "confirmed_best_overall_response",
     "derive_adex",
     "derive_adlb",
     "derive_adrs",
@@ -58,13 +118,24 @@ __all__ = [
     "derive_adtr",
     "derive_adtte",
     "derive_study",
+    "lesion_progressed",
     "lymphocytes_per_ul",
+    "node_size",
+    "nontarget_normal",
+    "nontarget_response",
+    "nontarget_shows_disease",
     "overall_responses",
+    "reading_value",
     "reference_dates",
+    "response_dates",
     "response_qc",
     "response_source",
     "select_targets",
     "study_criteria",
     "subject_dates",
+    "target_gone",
+    "target_response",
+    "target_shows_disease",
     "tumor_assessments",
+    "up_to_first_pd",
 ]

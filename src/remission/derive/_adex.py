@@ -1,7 +1,7 @@
 """ADEX: exposure to the regimen, derived from the dose ledger.
 
 One row per parameter and unit of treatment: each cycle, each course and each patient. The
-derivation is a pure function of ``study.doses`` and ``study.patients``, vectorised over all
+derivation is a pure function of the ``doses`` and ``patients`` tables, vectorised over all
 patients and independent across them: any partition of the patients, in any row order, gives
 the same rows (sums are taken in ledger order, so even floating-point totals agree bit for bit).
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 import polars as pl
 
 from remission.derive._parameters import Parameter
-from remission.study import Study
 
 NOT_RECORDED = "not recorded"
 """``AVALC`` of ``HLDRSN`` for held doses whose ``hold_reason`` is empty."""
@@ -160,21 +159,27 @@ def _long(frame: pl.LazyFrame, level: str) -> pl.LazyFrame:
     )
 
 
-def derive_adex(study: Study, max_doses_per_cycle: int) -> pl.DataFrame:
+def derive_adex(
+    doses: pl.DataFrame, patients: pl.DataFrame, max_doses_per_cycle: int, studyid: str = ""
+) -> pl.DataFrame:
     """Derive ADEX, the exposure dataset: doses given and held, IU and IU/kg, per unit.
 
     Rows are BDS-like, one per parameter (see ``ADEX_PARAMETERS``) and unit: cycle (``COURSE``
     and ``CYCLE`` set), course (``CYCLE`` null) and patient (both null). Every patient of
-    ``study.patients`` (or of the ledger) has patient-level rows, zeros when nothing was
+    ``patients`` (or of the ledger) has patient-level rows, zeros when nothing was
     scheduled. ``ASTDTM``/``AENDTM`` are the first and last given dose of the unit.
 
     Parameters
     ----------
-    study : Study
-        A loaded study; only ``doses`` and ``patients`` (``weight_kg``) are read.
+    doses : polars.DataFrame
+        The study's dose ledger (``doses`` table).
+    patients : polars.DataFrame
+        The study's ``patients`` table (``patient_id``, ``weight_kg``).
     max_doses_per_cycle : int
         The regimen's maximum doses per cycle (``Regimen.max_doses_per_cycle``): a cycle that
         gave that many is complete (``CYCCMPL``).
+    studyid : str
+        ``STUDYID`` of every row.
 
     Returns
     -------
@@ -189,7 +194,8 @@ def derive_adex(study: Study, max_doses_per_cycle: int) -> pl.DataFrame:
     >>> from remission.protocol import get_regimen
     >>> from remission.simulate import simulate_study
     >>> study = simulate_study(n_patients=40, seed=1)
-    >>> adex = derive_adex(study, get_regimen(study.config.regimen).max_doses_per_cycle)
+    >>> max_doses = get_regimen(study.config.regimen).max_doses_per_cycle
+    >>> adex = derive_adex(study.table("doses"), study.table("patients"), max_doses)
     >>> adex.columns[:7]
     ['STUDYID', 'USUBJID', 'COURSE', 'CYCLE', 'PARAMCD', 'PARAM', 'AVAL']
     >>> patient = adex.filter(pl.col("COURSE").is_null())
@@ -198,8 +204,41 @@ def derive_adex(study: Study, max_doses_per_cycle: int) -> pl.DataFrame:
     >>> patient.filter(pl.col("PARAMCD") == "C1DOSES")["AVAL"].min() > 0
     True
     """
-    doses = (
-        study.doses.lazy()
+    doses, weights = _ledger(doses, patients)
+    cycles = _cycles(doses, weights, max_doses_per_cycle)
+    courses = _courses(cycles)
+    rows = pl.concat(
+        [
+            _long(_patients(doses, weights, courses), "patient"),
+            _long(courses, "course"),
+            _long(cycles, "cycle"),
+            _hold_reasons(doses, cycles),
+        ],
+        how="diagonal",
+    )
+    labels = {p.paramcd: p.param for p in ADEX_PARAMETERS}
+    units = {p.paramcd: p.unit for p in ADEX_PARAMETERS}
+    adex = (
+        rows.with_columns(
+            pl.when(pl.col("PARAMCD") == "CYCCMPL")
+            .then(pl.when(pl.col("AVAL") == 1).then(pl.lit("Y")).otherwise(pl.lit("N")))
+            .otherwise(pl.col("AVALC"))
+            .alias("AVALC"),
+            pl.lit(studyid, pl.String).alias("STUDYID"),
+            pl.col("PARAMCD").replace_strict(labels, return_dtype=pl.String).alias("PARAM"),
+            pl.col("PARAMCD").replace_strict(units, return_dtype=pl.String).alias("AVALU"),
+            pl.lit(_DOSES, pl.String).alias("SRCDOM"),
+        )
+        .sort("USUBJID", "_level", "COURSE", "CYCLE", "PARAMCD", "AVALC")
+        .select(_COLUMNS)
+    )
+    return adex.collect()
+
+
+def _ledger(doses: pl.DataFrame, patients: pl.DataFrame) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """The dose ledger in ledger order, and each patient's weight (``_kg``)."""
+    ledger = (
+        doses.lazy()
         .select(
             pl.col("patient_id").alias("USUBJID"),
             pl.col("course").cast(pl.Int64).alias("COURSE"),
@@ -214,11 +253,16 @@ def derive_adex(study: Study, max_doses_per_cycle: int) -> pl.DataFrame:
         # ledger order: sums then run in the same order whatever order the rows came in
         .sort(*_KEYS, "_dose")
     )
-    weights = study.patients.lazy().select(
+    weights = patients.lazy().select(
         pl.col("patient_id").alias("USUBJID"), pl.col("weight_kg").cast(pl.Float64).alias("_kg")
     )
+    return ledger, weights
+
+
+def _cycles(doses: pl.LazyFrame, weights: pl.LazyFrame, max_doses: int) -> pl.LazyFrame:
+    """One row per cycle: doses given, held and scheduled, IU, IU/kg, completeness."""
     given = pl.col("_given")
-    cycles = (
+    return (
         doses.group_by(_KEYS, maintain_order=True)
         .agg(
             given.sum().cast(pl.Float64).alias("DOSGIVN"),
@@ -231,10 +275,14 @@ def derive_adex(study: Study, max_doses_per_cycle: int) -> pl.DataFrame:
         .with_columns(
             (pl.col("DOSGIVN") + pl.col("DOSHELD")).alias("DOSSCHED"),
             (pl.col("TOTIU") / pl.col("_kg")).alias("TOTIUKG"),
-            (pl.col("DOSGIVN") >= max_doses_per_cycle).cast(pl.Float64).alias("CYCCMPL"),
+            (pl.col("DOSGIVN") >= max_doses).cast(pl.Float64).alias("CYCCMPL"),
         )
     )
-    courses = (
+
+
+def _courses(cycles: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per course, from its cycles."""
+    return (
         cycles.group_by("USUBJID", "COURSE", maintain_order=True)
         .agg(
             pl.col("DOSGIVN").sum(),
@@ -247,6 +295,10 @@ def derive_adex(study: Study, max_doses_per_cycle: int) -> pl.DataFrame:
         )
         .with_columns((pl.col("TOTIU") / pl.col("_kg")).alias("TOTIUKG"))
     )
+
+
+def _patients(doses: pl.LazyFrame, weights: pl.LazyFrame, courses: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per patient (of the patients table or the ledger), from its courses."""
     course1 = pl.col("COURSE") == 1
     treated = (
         courses.group_by("USUBJID", maintain_order=True)
@@ -266,7 +318,7 @@ def derive_adex(study: Study, max_doses_per_cycle: int) -> pl.DataFrame:
         [weights.select("USUBJID"), doses.select("USUBJID")], how="vertical"
     ).unique()
     counts = ["C1DOSES", "_c1iu", "DOSGIVN", "DOSHELD", "TOTIU", "NCOURSES"]
-    patients = (
+    return (
         everyone.join(treated, on="USUBJID", how="left")
         .join(weights, on="USUBJID", how="left")
         .with_columns(
@@ -279,7 +331,11 @@ def derive_adex(study: Study, max_doses_per_cycle: int) -> pl.DataFrame:
             (pl.col("TOTIU") / pl.col("_kg")).alias("TOTIUKG"),
         )
     )
-    reasons = (
+
+
+def _hold_reasons(doses: pl.LazyFrame, cycles: pl.LazyFrame) -> pl.LazyFrame:
+    """HLDRSN rows: held doses per cycle and reason (``NOT_RECORDED`` when blank)."""
+    return (
         doses.filter(pl.col("_held"))
         .with_columns(
             pl.when(pl.col("_reason").fill_null("") == "")
@@ -295,24 +351,3 @@ def derive_adex(study: Study, max_doses_per_cycle: int) -> pl.DataFrame:
             pl.lit(LEVELS.index("cycle"), pl.Int8).alias("_level"),
         )
     )
-    labels = {p.paramcd: p.param for p in ADEX_PARAMETERS}
-    units = {p.paramcd: p.unit for p in ADEX_PARAMETERS}
-    rows = pl.concat(
-        [_long(patients, "patient"), _long(courses, "course"), _long(cycles, "cycle"), reasons],
-        how="diagonal",
-    )
-    adex = (
-        rows.with_columns(
-            pl.when(pl.col("PARAMCD") == "CYCCMPL")
-            .then(pl.when(pl.col("AVAL") == 1).then(pl.lit("Y")).otherwise(pl.lit("N")))
-            .otherwise(pl.col("AVALC"))
-            .alias("AVALC"),
-            pl.lit(study.config.name, pl.String).alias("STUDYID"),
-            pl.col("PARAMCD").replace_strict(labels, return_dtype=pl.String).alias("PARAM"),
-            pl.col("PARAMCD").replace_strict(units, return_dtype=pl.String).alias("AVALU"),
-            pl.lit(_DOSES, pl.String).alias("SRCDOM"),
-        )
-        .sort("USUBJID", "_level", "COURSE", "CYCLE", "PARAMCD", "AVALC")
-        .select(_COLUMNS)
-    )
-    return adex.collect()

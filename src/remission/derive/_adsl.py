@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
-from remission.study import TABLES, Study
+from remission._units import DAYS_PER_YEAR
+from remission.derive._tumor import BASELINE
+from remission.study import TABLES
 
 CUTANEOUS = ("skin", "subcutaneous")
 """Organs of subcutaneous/cutaneous-only disease (Phan 2001: response 53.6% vs 12.4%)."""
@@ -59,15 +63,40 @@ def _yn(expr: pl.Expr) -> pl.Expr:
     return pl.when(expr).then(pl.lit("Y")).otherwise(pl.lit("N"))
 
 
-def derive_adsl(study: Study, frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """ADSL from the study and its other derived datasets.
+def derive_adsl(
+    patients: pl.DataFrame,
+    reference: pl.DataFrame,
+    prior_therapies: pl.DataFrame,
+    lesions: pl.DataFrame,
+    measurements: pl.DataFrame,
+    *,
+    adex: pl.DataFrame | None = None,
+    adlb: pl.DataFrame | None = None,
+    adrs: pl.DataFrame | None = None,
+    cutoff_date: dt.date,
+    synthetic: bool,
+    studyid: str = "",
+) -> pl.DataFrame:
+    """ADSL from the study's tables and its other derived datasets.
 
     Parameters
     ----------
-    study : Study
-        The study.
-    frames : dict of str to polars.DataFrame
-        Derived datasets by name (``adex``, ``adlb``, ``adrs``; each optional).
+    patients : polars.DataFrame
+        The study's ``patients`` table: one row per patient.
+    reference : polars.DataFrame
+        ``patient_id`` and ``REFDT`` (``reference_dates``): ADSL's ``REFDT``, and the date the
+        baseline scan is chosen by (``BASELINE``, as ``tumor_assessments`` chooses it).
+    prior_therapies, lesions, measurements : polars.DataFrame
+        The study's tables of those names (each may be empty).
+    adex, adlb, adrs : polars.DataFrame, optional
+        The derived datasets giving exposure, lymphocyte rebound and best responses; their
+        columns are null when omitted.
+    cutoff_date : datetime.date
+        The data cut-off (``study.toml``), for the potential follow-up ``PFUYRS``.
+    synthetic : bool
+        Whether the data are synthetic (``SYNTHFL``).
+    studyid : str
+        ``STUDYID`` of every row.
 
     Returns
     -------
@@ -76,21 +105,55 @@ def derive_adsl(study: Study, frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
 
     Examples
     --------
-    >>> from remission.derive import derive_study
+    >>> from remission.derive import reference_dates
     >>> from remission.simulate import simulate_study
-    >>> adsl = derive_study(simulate_study(n_patients=40, seed=1))["adsl"]
-    >>> adsl.height, adsl["SYNTHFL"].unique().to_list()
-    (40, ['Y'])
+    >>> study = simulate_study(n_patients=40, seed=1)
+    >>> t = study.table
+    >>> adsl = derive_adsl(t("patients"), reference_dates(t("patients")), t("prior_therapies"),
+    ...                    t("lesions"), t("measurements"), cutoff_date=study.config.cutoff_date,
+    ...                    synthetic=True)
+    >>> adsl.height, adsl["SYNTHFL"].unique().to_list(), adsl["CBOR"].null_count()
+    (40, ['Y'], 40)
     """
-    cfg = study.config
-    p = study.table("patients")
-    ref = "randomized_on" if cfg.reference_date == "randomization" else "treatment_start"
+    out = (
+        _subjects(patients, reference, cutoff_date, studyid)
+        .join(_prior_therapies(prior_therapies), on="USUBJID", how="left")
+        .with_columns(
+            _yn(pl.col("_it").fill_null(False)).alias("PRIORIT"),
+            _yn(pl.col("_ct").fill_null(False)).alias("PRIORCT"),
+            _yn(pl.col("_rt").fill_null(False)).alias("PRIORRT"),
+            pl.col("NPRIOR").fill_null(0).cast(pl.Int64),
+        )
+    )
+    exposure = _wide(adex, ("C1DOSES", "C1IUKG", "DOSGIVN", "TOTIUKG", "NCOURSES"))
+    lymph = _wide(adlb, ("LYMBL", "LYMMAX", "LYMMAXC1", "LYMFCBL"))
+    out = out.join(exposure, on="USUBJID", how="left").join(lymph, on="USUBJID", how="left")
+    out = _with_best_responses(out, adrs).with_columns(
+        _yn(pl.col("CBOR") == "CR").alias("CRFL"),
+        _yn(pl.col("CBOR").is_in(["CR", "PR"])).alias("ORFL"),
+    )
+    sites = _baseline_sites(lesions, measurements, reference)
+    out = out.join(sites, on="USUBJID", how="left").with_columns(
+        pl.col("NSITES").fill_null(0).cast(pl.Int64),
+        pl.col("SCONLY").fill_null("N"),
+        _yn(pl.lit(synthetic)).alias("SYNTHFL"),
+    )
+    return out.select(list(ADSL_COLUMNS)).sort("USUBJID")
+
+
+def _subjects(
+    patients: pl.DataFrame, reference: pl.DataFrame, cutoff_date: dt.date, studyid: str
+) -> pl.DataFrame:
+    """One row per patient: identity, demography, dates and potential follow-up."""
     age = pl.coalesce(
-        ((pl.col("treatment_start") - pl.col("birth_date")).dt.total_days() / 365.25).floor(),
+        (
+            (pl.col("treatment_start") - pl.col("birth_date")).dt.total_days() / DAYS_PER_YEAR
+        ).floor(),
         pl.col("age_at_start_years"),
     )
-    out = p.select(
-        pl.lit(cfg.name).alias("STUDYID"),
+    refdt = reference.select("patient_id", pl.col("REFDT").alias("_refdt"))
+    return patients.join(refdt, on="patient_id", how="left", maintain_order="left").select(
+        pl.lit(studyid).alias("STUDYID"),
         pl.col("patient_id").alias("USUBJID"),
         pl.col("histology").alias("HISTOL"),
         pl.col("sex").alias("SEX"),
@@ -99,17 +162,20 @@ def derive_adsl(study: Study, frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
         pl.col("ecog").alias("ECOG"),
         pl.col("treatment_start").alias("TRTSDT"),
         pl.col("randomized_on").alias("RANDDT"),
-        pl.col(ref).alias("REFDT"),
+        pl.col("_refdt").alias("REFDT"),
         pl.col("death_date").alias("DTHDT"),
         pl.col("last_known_alive").alias("LSTALVDT"),
         _yn(pl.col("death_date").is_not_null()).alias("DTHFL"),
-        ((pl.lit(cfg.cutoff_date) - pl.col("treatment_start")).dt.total_days() / 365.25).alias(
+        ((pl.lit(cutoff_date) - pl.col("treatment_start")).dt.total_days() / DAYS_PER_YEAR).alias(
             "PFUYRS"
         ),
     )
-    prior = (
-        study.table("prior_therapies")
-        .group_by("patient_id")
+
+
+def _prior_therapies(prior_therapies: pl.DataFrame) -> pl.DataFrame:
+    """Per patient with prior therapies: immuno-, chemo-, radiotherapy (bool), how many."""
+    return (
+        prior_therapies.group_by("patient_id")
         .agg(
             (pl.col("category") == "immunotherapy").any().alias("_it"),
             (pl.col("category") == "chemotherapy").any().alias("_ct"),
@@ -118,74 +184,64 @@ def derive_adsl(study: Study, frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
         )
         .rename({"patient_id": "USUBJID"})
     )
-    out = out.join(prior, on="USUBJID", how="left").with_columns(
-        _yn(pl.col("_it").fill_null(False)).alias("PRIORIT"),
-        _yn(pl.col("_ct").fill_null(False)).alias("PRIORCT"),
-        _yn(pl.col("_rt").fill_null(False)).alias("PRIORRT"),
-        pl.col("NPRIOR").fill_null(0).cast(pl.Int64),
+
+
+def _wide(frame: pl.DataFrame | None, codes: tuple[str, ...]) -> pl.DataFrame:
+    """The patient-level (``COURSE`` null) ``codes`` of ADEX or ADLB, one column each."""
+    schema = {"USUBJID": pl.String} | {c: pl.Float64 for c in codes}
+    if frame is None or frame.is_empty():
+        return pl.DataFrame(schema=schema)
+    rows = frame.filter(pl.col("COURSE").is_null() & pl.col("PARAMCD").is_in(codes))
+    if rows.is_empty():
+        return pl.DataFrame(schema=schema)
+    return rows.pivot(on="PARAMCD", index="USUBJID", values="AVAL").select(
+        "USUBJID",
+        *[
+            pl.col(c)
+            if c in rows["PARAMCD"].unique().to_list()
+            else pl.lit(None, dtype=pl.Float64).alias(c)
+            for c in codes
+        ],
     )
 
-    def wide(name: str, codes: tuple[str, ...]) -> pl.DataFrame:
-        frame = frames.get(name)
-        schema = {"USUBJID": pl.String} | {c: pl.Float64 for c in codes}
-        if frame is None or frame.is_empty():
-            return pl.DataFrame(schema=schema)
-        rows = frame.filter(pl.col("COURSE").is_null() & pl.col("PARAMCD").is_in(codes))
-        if rows.is_empty():
-            return pl.DataFrame(schema=schema)
-        return rows.pivot(on="PARAMCD", index="USUBJID", values="AVAL").select(
-            "USUBJID",
-            *[
-                pl.col(c)
-                if c in rows["PARAMCD"].unique().to_list()
-                else pl.lit(None, dtype=pl.Float64).alias(c)
-                for c in codes
-            ],
+
+def _with_best_responses(out: pl.DataFrame, adrs: pl.DataFrame | None) -> pl.DataFrame:
+    """``out`` with ``BOR`` and ``CBOR`` from ADRS (null without one)."""
+    if adrs is None:
+        return out.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in ("BOR", "CBOR"))
+    # one row of each per subject: two filtered joins (a pivot costs 3x)
+    best = adrs.lazy().filter(pl.col("PARAMCD").is_in(["BOR", "CBOR"]))
+    for code in ("BOR", "CBOR"):
+        rows = (
+            best.filter(pl.col("PARAMCD") == code)
+            .select("USUBJID", pl.col("AVALC").alias(code))
+            .collect()
         )
-
-    exposure = wide("adex", ("C1DOSES", "C1IUKG", "DOSGIVN", "TOTIUKG", "NCOURSES"))
-    lymph = wide("adlb", ("LYMBL", "LYMMAX", "LYMMAXC1", "LYMFCBL"))
-    out = out.join(exposure, on="USUBJID", how="left").join(lymph, on="USUBJID", how="left")
-    adrs = frames.get("adrs")
-    if adrs is not None:
-        # one row of each per subject: two filtered joins (a pivot costs 3x)
-        best = adrs.lazy().filter(pl.col("PARAMCD").is_in(["BOR", "CBOR"]))
-        for code in ("BOR", "CBOR"):
-            rows = (
-                best.filter(pl.col("PARAMCD") == code)
-                .select("USUBJID", pl.col("AVALC").alias(code))
-                .collect()
-            )
-            if rows["USUBJID"].is_duplicated().any():  # an ADRS not made by derive_adrs
-                raise ValueError(f"ADRS has more than one {code} record for a subject")
-            out = out.join(rows, on="USUBJID", how="left")
-    else:
-        out = out.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in ("BOR", "CBOR"))
-    out = out.with_columns(
-        _yn(pl.col("CBOR") == "CR").alias("CRFL"),
-        _yn(pl.col("CBOR").is_in(["CR", "PR"])).alias("ORFL"),
-    )
-    sites = _baseline_sites(study)
-    out = out.join(sites, on="USUBJID", how="left").with_columns(
-        pl.col("NSITES").fill_null(0).cast(pl.Int64),
-        pl.col("SCONLY").fill_null("N"),
-        _yn(pl.lit(cfg.synthetic)).alias("SYNTHFL"),
-    )
-    return out.select(list(ADSL_COLUMNS)).sort("USUBJID")
+        if rows["USUBJID"].is_duplicated().any():  # an ADRS not made by derive_adrs
+            raise ValueError(f"ADRS has more than one {code} record for a subject")
+        out = out.join(rows, on="USUBJID", how="left")
+    return out
 
 
-def _baseline_sites(study: Study) -> pl.DataFrame:
-    """Organ sites with disease at baseline (lesions first seen on or before the first scan)."""
-    lesions = study.table("lesions")
-    m = study.table("measurements")
+def _baseline_sites(
+    lesions: pl.DataFrame, measurements: pl.DataFrame, reference: pl.DataFrame
+) -> pl.DataFrame:
+    """Organ sites with disease at baseline: lesions first seen on or before the baseline scan
+    (``BASELINE``, as ``tumor_assessments`` takes it; later ones are new lesions)."""
     schema = {"USUBJID": pl.String, "NSITES": pl.Int64, "SITES": pl.String, "SCONLY": pl.String}
     if lesions.is_empty():
         return pl.DataFrame(schema=schema)
     # lazy: the engine's group-bys run in parallel, 2x faster than the eager ones here
-    first_scan = m.lazy().group_by("patient_id").agg(pl.col("assessed_on").min().alias("_b"))
+    baseline = (
+        measurements.lazy()
+        .select("patient_id", "assessed_on")
+        .join(reference.lazy(), on="patient_id", how="left")
+        .group_by("patient_id")
+        .agg(BASELINE.alias("_b"))
+    )
     base = (
         lesions.lazy()
-        .join(first_scan, on="patient_id", how="left")
+        .join(baseline, on="patient_id", how="left")
         .filter(pl.col("_b").is_null() | (pl.col("first_seen_on") <= pl.col("_b")))
     )
     # A patient's organs are a set of bits, so the text "liver, lung" is built once per

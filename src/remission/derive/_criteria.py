@@ -1,4 +1,9 @@
-"""Response criteria as named rule objects: RECIST 1.1 and WHO/NCI bidimensional."""
+"""The parameters of the response rules: criteria (RECIST 1.1, WHO) and best-response windows.
+
+``ResponseCriteria`` holds the thresholds that turn lesion measurements into time-point
+responses (``_tumor.py`` states the rules that use them); ``ResponseRules`` holds the windows
+and options of the best-response derivations (``_adrs.py``).
+"""
 
 from __future__ import annotations
 
@@ -66,6 +71,41 @@ class ResponseCriteria:
     max_targets_per_organ: int | None = None
     sources: tuple[str, ...] = ()
 
+    @property
+    def burden_words(self) -> str:
+        """The tumor burden in words.
+
+        Examples
+        --------
+        >>> WHO.burden_words
+        'sum of products of perpendicular diameters'
+        """
+        if self.burden == "sum_of_diameters":
+            return "sum of diameters (short axis for nodes)"
+        return "sum of products of perpendicular diameters"
+
+    @property
+    def pr_change_percent(self) -> float:
+        """The partial-response threshold as a change from baseline, in percent.
+
+        Examples
+        --------
+        >>> RECIST_1_1.pr_change_percent, WHO.pr_change_percent
+        (-30.0, -50.0)
+        """
+        return round((self.pr_fraction - 1) * 100, 9)
+
+    @property
+    def pd_change_percent(self) -> float:
+        """The progression threshold as a change from the nadir, in percent.
+
+        Examples
+        --------
+        >>> RECIST_1_1.pd_change_percent, WHO.pd_change_percent
+        (20.0, 25.0)
+        """
+        return round((self.pd_fraction - 1) * 100, 9)
+
 
 RECIST_1_1 = ResponseCriteria(
     name="recist1.1",
@@ -81,7 +121,8 @@ RECIST_1_1 = ResponseCriteria(
     max_targets_per_organ=2,
     sources=(
         "Eisenhauer EA et al. New response evaluation criteria in solid tumours: revised RECIST "
-        "guideline (version 1.1). Eur J Cancer 2009;45:228-47 (Tables 1 and 2)",
+        "guideline (version 1.1). Eur J Cancer 2009;45:228-47 (Tables 1 to 3)",
+        "EORTC RECIST working group, RECIST FAQ: 'Abnormal lymph node' (recist.eortc.org)",
     ),
 )
 
@@ -105,3 +146,46 @@ WHO = ResponseCriteria(
 
 CRITERIA: dict[str, ResponseCriteria] = {RECIST_1_1.name: RECIST_1_1, WHO.name: WHO}
 """Built-in response criteria by the name ``study.toml`` uses."""
+
+
+@dataclass(frozen=True)
+class ResponseRules:
+    """The windows and options of the best-response derivations (admiralonco's defaults).
+
+    Parameters
+    ----------
+    ref_start_window_days : int
+        SD and NON-CR/NON-PD count only this many days or more after the reference date
+        (earlier ones count as NE). Template: 42.
+    confirmation_days : int
+        A CR or PR is confirmed by a later CR (CR or PR for a PR) at least this many days
+        after it. Template: 28; the admiralonco vignette uses 21.
+    max_ne : int
+        NE assessments allowed between a response and its confirmation.
+    accept_sd : bool
+        Whether one SD is allowed between a PR and its confirmation.
+    missing_as_ne : bool
+        Whether a subject without assessments gets BOR NE instead of MISSING.
+    pd_cutoff : bool
+        Whether response parameters use only assessments up to the first PD (template: yes).
+    source : str
+        Where the defaults come from.
+
+    Examples
+    --------
+    >>> ResponseRules().confirmation_days
+    28
+    >>> ResponseRules(confirmation_days=21).ref_start_window_days
+    42
+    """
+
+    ref_start_window_days: int = 42
+    confirmation_days: int = 28
+    max_ne: int = 1
+    accept_sd: bool = False
+    missing_as_ne: bool = False
+    pd_cutoff: bool = True
+    source: str = (
+        "pharmaverse admiralonco: inst/templates/ad_adrs.R and the event objects of "
+        "R/response_sources.R (bor_*, cbor_*, rsp_y, crsp_y_*, cb_y)"
+    )

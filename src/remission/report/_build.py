@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import polars as pl
@@ -9,7 +10,13 @@ import polars as pl
 from remission._io import atomic_folder, write_csv
 from remission.analysis import potential_followup
 from remission.antigens.screens import ScreenTables, read_screen
-from remission.derive import ResponseRules, derive_study
+from remission.derive import (
+    DerivedDatasets,
+    ResponseRules,
+    derive_study,
+    response_source,
+    study_criteria,
+)
 from remission.report._antigens import antigen_section
 from remission.report._format import format_number
 from remission.report._html import render_html
@@ -31,8 +38,8 @@ from remission.report._xlsx import render_xlsx
 from remission.study import Study
 
 
-def _headline(study: Study, frames: dict[str, pl.DataFrame]) -> list[tuple[str, str]]:
-    adsl = frames["adsl"]
+def _headline(study: Study, frames: DerivedDatasets) -> list[tuple[str, str]]:
+    adsl = frames.adsl
     n = adsl.height
     cr = int((adsl["CRFL"] == "Y").sum())
     pr = int((adsl["CBOR"] == "PR").sum())
@@ -54,10 +61,8 @@ def _headline(study: Study, frames: dict[str, pl.DataFrame]) -> list[tuple[str, 
                 ", ".join(f"{h} {format_number(100 * r, 'percent')}%" for h, r in by.rows()),
             )
         )
-    crdur = (
-        frames["adtte"]
-        .filter(pl.col("PARAMCD") == "CRDUR")
-        .join(adsl.select("USUBJID", "DTHDT"), on="USUBJID")
+    crdur = frames.adtte.filter(pl.col("PARAMCD") == "CRDUR").join(
+        adsl.select("USUBJID", "DTHDT"), on="USUBJID"
     )
     ongoing = crdur.filter((pl.col("CNSR") == 1) & pl.col("DTHDT").is_null())
     if cr:
@@ -77,7 +82,7 @@ def _headline(study: Study, frames: dict[str, pl.DataFrame]) -> list[tuple[str, 
 
 def build_report(
     study: Study,
-    frames: dict[str, pl.DataFrame] | None = None,
+    frames: Mapping[str, pl.DataFrame] | None = None,
     rules: ResponseRules | None = None,
     command: str = "",
     screen: ScreenTables | None = None,
@@ -88,10 +93,13 @@ def build_report(
     ----------
     study : Study
         A loaded study.
-    frames : dict, optional
-        Derived datasets (``derive_study``); derived here when omitted.
+    frames : DerivedDatasets or mapping of str to polars.DataFrame, optional
+        Derived datasets (``derive_study``); derived here when omitted. The report states the
+        criteria and rules that ``derive_study`` recorded in them; datasets from elsewhere
+        (a mapping by file stem) get the study's criteria and ``rules``.
     rules : ResponseRules, optional
-        Best-response windows; admiralonco's defaults when omitted.
+        Best-response windows: those ``frames`` were derived with (an error when they
+        differ), else admiralonco's defaults.
     command : str
         The command line, for provenance.
     screen : ScreenTables, optional
@@ -110,8 +118,7 @@ def build_report(
     >>> [s.key for s in report.sections][:3]
     ['cohort', 'table1', 'exposure']
     """
-    rules = rules or ResponseRules()
-    frames = frames if frames is not None else derive_study(study, rules)
+    frames = _with_rules(study, frames, rules)
     with rendering_batch():  # figures drawn at the end of the block, on all cores
         sections: list[Section] = [
             cohort_section(study, frames),
@@ -129,7 +136,7 @@ def build_report(
         if screen is not None:
             sections.append(antigen_section(screen))
     sections += [
-        methods_section(study, rules),
+        methods_section(study, frames),
         provenance_section(study, command, screen.warnings if screen is not None else ()),
     ]
     title = study.config.name
@@ -144,7 +151,25 @@ def build_report(
     )
 
 
-def write_report(report: Report, frames: dict[str, pl.DataFrame], out: str | Path) -> Path:
+def _with_rules(
+    study: Study, frames: Mapping[str, pl.DataFrame] | None, rules: ResponseRules | None
+) -> DerivedDatasets:
+    """The derived datasets with the rule objects that computed them: as ``derive_study``
+    recorded them, or (for datasets from elsewhere) the study's criteria and ``rules``."""
+    if frames is None:
+        return derive_study(study, rules)
+    if isinstance(frames, DerivedDatasets):
+        if rules is not None and rules != frames.rules:
+            raise ValueError(
+                f"the datasets were derived with {frames.rules}, not with {rules}: derive them "
+                "again with these rules, or leave rules out"
+            )
+        return frames
+    rules = rules or ResponseRules()
+    return DerivedDatasets.of(frames, study_criteria(study), rules, response_source(study))
+
+
+def write_report(report: Report, frames: Mapping[str, pl.DataFrame], out: str | Path) -> Path:
     """Write ``index.html``, ``report.pdf``, ``tables.xlsx``, ``figures/`` and ``data/``.
 
     Everything is written to a temporary folder beside ``out`` and renamed when complete, so
@@ -155,8 +180,8 @@ def write_report(report: Report, frames: dict[str, pl.DataFrame], out: str | Pat
     ----------
     report : Report
         The report.
-    frames : dict of str to polars.DataFrame
-        Derived datasets, written to ``data/`` as CSV.
+    frames : DerivedDatasets or mapping of str to polars.DataFrame
+        Derived datasets by file stem, written to ``data/`` as CSV.
     out : str or pathlib.Path
         The report folder.
 

@@ -15,7 +15,14 @@ import polars as pl
 
 import remission
 from remission._io import build_time
-from remission.derive import CRITERIA, ResponseRules, response_source
+from remission._units import DAYS_PER_MONTH
+from remission.derive import (
+    DISEASE_AFTER_CR,
+    DerivedDatasets,
+    best_overall_response,
+    confirmations,
+    target_response,
+)
 from remission.report._model import ReportTable, Section
 from remission.study import Problem, Study
 
@@ -160,38 +167,32 @@ def _other_inputs(study: Study) -> list[tuple[str, str, int | None, str]]:
     return out
 
 
-def methods_section(study: Study, rules: ResponseRules) -> Section:
-    """Methods, generated from the criteria, windows, regimen and tests actually used."""
-    cfg = study.config
-    crit = CRITERIA[cfg.response_criteria]
+def methods_section(study: Study, frames: DerivedDatasets) -> Section:
+    """Methods, written from the rule objects that computed the results (``frames.criteria``,
+    ``frames.rules``), the regimen and the tests used."""
+    cfg, crit, rules, source = study.config, frames.criteria, frames.rules, frames.source
     s = Section("methods", "Methods")
-    source = response_source(study)
-    burden = (
-        "sum of products of perpendicular diameters"
-        if crit.burden == "sum_of_products"
-        else "sum of diameters (short axis for nodes)"
-    )
+    words = {r.value: r.description for r in target_response(crit).rules}
     s.paragraphs.append(
-        f"Tumor response was assessed by {crit.title}: burden as the {burden}"
-        f"; partial response at most {crit.pr_fraction:.0%} of baseline, progression at least "
-        f"{crit.pd_fraction:.0%} of the nadir"
-        + (f" and {crit.pd_absolute_mm:g} mm above it" if crit.pd_absolute_mm else "")
-        + ". Overall responses were "
+        f"Tumor response was assessed by {crit.title}: burden as the {crit.burden_words}; "
+        f"partial response: {words['PR']}; progression: {words['PD']}, or a new lesion, or "
+        f"unequivocal progression of a non-target; {DISEASE_AFTER_CR}."
+        " Overall responses were "
         + (
             "those recorded by the investigator."
             if source == "recorded"
             else "computed from every lesion measurement."
         )
     )
+    cr, pr = confirmations(rules)
+    sd = next(r for r in best_overall_response(rules).rules if r.value == "SD")
     s.paragraphs.append(
         f"Best overall response followed admiralonco's rules: reference date "
-        f"{cfg.reference_date.replace('_', ' ')}; stable disease counted from day "
-        f"{rules.ref_start_window_days}; CR and PR confirmed by a later response at least "
-        f"{rules.confirmation_days} days on with at most {rules.max_ne} NE in between"
-        + (" and one SD accepted" if rules.accept_sd else " and no SD")
-        + "; assessments after the first progression were not used. Duration of complete "
-        "response was counted, as in the 1998 NCI series, from the start of treatment to "
-        "relapse, censored at the last tumor assessment."
+        f"{cfg.reference_date.replace('_', ' ')}; only {sd.description} counts as stable disease; "
+        f"{cr.description}; {pr.description}"
+        + ("; assessments after the first progression were not used" if rules.pd_cutoff else "")
+        + ". Duration of complete response was counted, as in the 1998 NCI series, from the "
+        "start of treatment to relapse, censored at the last tumor assessment."
     )
     if study.regimen is not None:
         r = study.regimen
@@ -207,7 +208,7 @@ def methods_section(study: Study, rules: ResponseRules) -> Section:
         "intervals for response rates; Fisher's exact test for categorical factors and the "
         "Wilcoxon rank-sum test for continuous ones, two-sided (R fisher.test, wilcox.test); "
         "logistic regression (statsmodels) and Firth's penalised logistic regression for small "
-        "or separated data. Months are 30.4375 days."
+        f"or separated data. Months are {DAYS_PER_MONTH:g} days."
     )
     rows = [
         ("response criteria", crit.name),

@@ -12,12 +12,11 @@ from remission.analysis import (
     logistic_regression,
     table_one,
 )
+from remission.derive import DerivedDatasets
 from remission.figures import forest_plot
 from remission.report._format import Column, format_number, format_p
 from remission.report._model import ReportFigure, ReportTable, Section
 from remission.study import Study
-
-Frames = dict[str, pl.DataFrame]
 
 TABLE_ONE = (
     Factor("AGE", "Age", "continuous", "years"),
@@ -57,11 +56,11 @@ def _available(adsl: pl.DataFrame, factors: tuple[Factor, ...]) -> list[Factor]:
     ]
 
 
-def table_one_section(study: Study, frames: Frames) -> Section:
+def table_one_section(study: Study, frames: DerivedDatasets) -> Section:
     """Table 1: patient characteristics by histology and overall (n (%), median [IQR],
     mean (SD), missing counts, standardised mean differences)."""
     s = Section("table1", "Patient characteristics")
-    adsl = _recorded(study, frames["adsl"])
+    adsl = _recorded(study, frames.adsl)
     factors = _available(adsl, TABLE_ONE)
     note = _no_data_note(adsl, TABLE_ONE)
     if note:
@@ -315,7 +314,7 @@ def _untested_notes(table: pl.DataFrame) -> list[str]:
     return [f"{f}: not tested ({why})." for f, why in rows.select("factor", "not_tested").rows()]
 
 
-def factors_section(study: Study, frames: Frames) -> Section:
+def factors_section(study: Study, frames: DerivedDatasets) -> Section:
     """Factors associated with complete response: the factor table, logistic and Firth
     regression of the paper's three factors, and a forest plot.
 
@@ -325,7 +324,7 @@ def factors_section(study: Study, frames: Frames) -> Section:
     draw.
     """
     s = Section("factors", "Factors associated with complete response")
-    adsl = _wide(_recorded(study, frames["adsl"]))
+    adsl = _wide(_recorded(study, frames.adsl))
     n_cr = int(adsl["cr"].sum())
     if n_cr == 0:
         s.notes.append(
@@ -436,13 +435,13 @@ def factors_section(study: Study, frames: Frames) -> Section:
     return s
 
 
-def factor_headline(study: Study, frames: Frames) -> list[tuple[str, str]]:
+def factor_headline(study: Study, frames: DerivedDatasets) -> list[tuple[str, str]]:
     """The paper's three factors with their direction and p-value, for the demo's summary.
 
     Empty without complete responders or without anyone else; a factor that could not be
     tested says why instead of giving a p-value.
     """
-    adsl = _wide(_recorded(study, frames["adsl"]))
+    adsl = _wide(_recorded(study, frames.adsl))
     n_cr = int(adsl["cr"].sum())
     if n_cr in (0, adsl.height):
         return []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from remission.analysis import duration_range, potential_followup
+from remission.derive import DerivedDatasets
 from remission.report._format import format_number
 from remission.report._model import ReportTable
 from remission.study import Published, Study
@@ -15,7 +16,7 @@ def _count(k: int, n: int) -> str:
 
 
 def published_table(
-    published: Published | None, frames: dict[str, pl.DataFrame], study: Study
+    published: Published | None, frames: DerivedDatasets, study: Study
 ) -> ReportTable | None:
     """Each figure the study's ``[published]`` table declares, beside this analysis's value.
 
@@ -23,7 +24,7 @@ def published_table(
     ----------
     published : Published or None
         The declared figures; None gives no table.
-    frames : dict of str to polars.DataFrame
+    frames : DerivedDatasets
         Derived datasets (ADSL, ADTTE).
     study : Study
         The study (treatment starts and cut-off for the follow-up).
@@ -44,7 +45,7 @@ def published_table(
     """
     if published is None:
         return None
-    adsl = frames["adsl"]
+    adsl = frames.adsl
     n = adsl.height
     cr = int((adsl["CBOR"] == "CR").sum())
     rows: list[tuple[str, str, str]] = []
@@ -72,10 +73,8 @@ def published_table(
         ours = int((part["CBOR"] == "CR").sum())
         rows.append((f"complete responses: {histology}", str(k), _count(ours, part.height)))
     if published.ongoing_complete_responses is not None or published.ongoing_duration_months:
-        crdur = (
-            frames["adtte"]
-            .filter(pl.col("PARAMCD") == "CRDUR")
-            .join(adsl.select("USUBJID", "DTHDT"), on="USUBJID")
+        crdur = frames.adtte.filter(pl.col("PARAMCD") == "CRDUR").join(
+            adsl.select("USUBJID", "DTHDT"), on="USUBJID"
         )
         ongoing = crdur.filter((pl.col("CNSR") == 1) & pl.col("DTHDT").is_null())
         if published.ongoing_complete_responses is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 from scipy.stats import binomtest
 
+from remission._units import DAYS_PER_MONTH, DAYS_PER_YEAR
 from remission.analysis import (
     duration_range,
     event_observed,
@@ -13,7 +14,7 @@ from remission.analysis import (
     median_not_reached,
     potential_followup,
 )
-from remission.analysis._followup import DAYS_PER_MONTH, DAYS_PER_YEAR
+from remission.derive import DerivedDatasets, confirmations
 from remission.figures import (
     flow_counts,
     flow_diagram,
@@ -30,7 +31,6 @@ from remission.report._model import ReportFigure, ReportTable, Section
 from remission.report._published import published_table
 from remission.study import Study
 
-Frames = dict[str, pl.DataFrame]
 MONTHS = "Months from start of treatment"
 YEARS = (1, 2, 5, 10)
 
@@ -43,7 +43,7 @@ def _groups(study: Study) -> pl.DataFrame:
     )
 
 
-def cohort_section(study: Study, frames: Frames) -> Section:
+def cohort_section(study: Study, frames: DerivedDatasets) -> Section:
     """Cohort and data cut-off, the patient flow, and the published figures beside ours."""
     cfg = study.config
     p = study.table("patients")
@@ -82,7 +82,7 @@ def cohort_section(study: Study, frames: Frames) -> Section:
             pl.DataFrame(rows, schema={"item": pl.String, "patients": pl.Int64}, orient="row"),
         )
     )
-    flow = flow_counts(frames["adsl"])
+    flow = flow_counts(frames.adsl)
     s.figures.append(
         ReportFigure.from_matplotlib(
             "flow",
@@ -107,10 +107,10 @@ def cohort_section(study: Study, frames: Frames) -> Section:
     return s
 
 
-def exposure_section(study: Study, frames: Frames) -> Section:
+def exposure_section(study: Study, frames: DerivedDatasets) -> Section:
     """Treatment exposure: courses, doses per cycle and course, holds by reason."""
     s = Section("exposure", "Treatment exposure")
-    adex = frames.get("adex")
+    adex = frames.adex
     if adex is None or adex.is_empty():
         s.notes.append("Not available: the study has no dose ledger (no regimen and no doses).")
         return s
@@ -221,15 +221,16 @@ def _best_response_table(adsl: pl.DataFrame) -> pl.DataFrame:
     return out
 
 
-def response_section(study: Study, frames: Frames) -> Section:
+def response_section(study: Study, frames: DerivedDatasets) -> Section:
     """Response by histology: CR, PR, ORR with exact Clopper-Pearson 95% CIs."""
     s = Section("response", "Response")
-    adsl = frames["adsl"]
-    crit = study.config.response_criteria
+    adsl = frames.adsl
+    cr, pr = confirmations(frames.rules)
     s.paragraphs.append(
-        f"Best confirmed overall response by {'RECIST 1.1' if crit == 'recist1.1' else 'WHO'} "
-        "criteria (CR and PR confirmed by a later assessment at least 28 days on); percentages "
-        "of all patients, with exact (Clopper-Pearson) 95% confidence intervals."
+        f"Best confirmed overall response by {frames.criteria.title} criteria (a CR confirmed "
+        f"by a CR at least {cr.min_days} days later, a PR by a CR or PR at least {pr.min_days} "
+        "days later); percentages of all patients, with exact (Clopper-Pearson) 95% "
+        "confidence intervals."
     )
     rows = []
     groups = [(h, adsl.filter(pl.col("HISTOL") == h)) for h in adsl["HISTOL"].unique().sort()]
@@ -277,7 +278,7 @@ def response_section(study: Study, frames: Frames) -> Section:
             {c: pct for c in best.columns if c.endswith(": %")},
         )
     )
-    qc = frames.get("rsqc")
+    qc = frames.rsqc
     if qc is not None:
         s.tables.append(
             ReportTable(
@@ -291,18 +292,17 @@ def response_section(study: Study, frames: Frames) -> Section:
     return s
 
 
-def responders_section(study: Study, frames: Frames) -> Section:
+def responders_section(study: Study, frames: DerivedDatasets) -> Section:
     """Complete responders, one per row."""
     s = Section("responders", "Complete responders")
-    adsl = frames["adsl"]
-    crdur = frames["adtte"].filter(pl.col("PARAMCD") == "CRDUR")
+    adsl = frames.adsl
+    crdur = frames.adtte.filter(pl.col("PARAMCD") == "CRDUR")
     crs = adsl.filter(pl.col("CRFL") == "Y")
     if crs.is_empty():
         s.notes.append("No patient had a confirmed complete response.")
         return s
     first_cr = (
-        frames["adrs"]
-        .filter((pl.col("PARAMCD") == "OVR") & (pl.col("AVALC") == "CR"))
+        frames.adrs.filter((pl.col("PARAMCD") == "OVR") & (pl.col("AVALC") == "CR"))
         .group_by("USUBJID")
         .agg(pl.col("ADT").min().alias("_cr"))
     )
@@ -347,7 +347,8 @@ def responders_section(study: Study, frames: Frames) -> Section:
             "Complete responders",
             frame,
             "CR duration: from the start of treatment to relapse, or to the last tumor "
-            "assessment; '+' = censored (ongoing, or died in CR). Months of 30.4375 days.",
+            "assessment; '+' = censored (ongoing, or died in CR). "
+            f"Months of {DAYS_PER_MONTH:g} days.",
             {
                 "CR at (months)": months,
                 "CR duration (months)": Column("months", censored_by="_censored"),
@@ -423,7 +424,7 @@ KM_LEGEND = (
 
 
 def _km_figures(
-    frames: Frames,
+    frames: DerivedDatasets,
     code: str,
     key: str,
     title: str,
@@ -433,7 +434,7 @@ def _km_figures(
     overall: bool = True,
 ) -> tuple[list[ReportFigure], list[ReportTable], str, list[str]] | None:
     """KM of one ADTTE parameter: overall (optional) and by ``groups`` with the log-rank p."""
-    rows = frames["adtte"].filter(pl.col("PARAMCD") == code)
+    rows = frames.adtte.filter(pl.col("PARAMCD") == code)
     if rows.height == 0:
         return None
     top = float(rows["AVAL"].max()) / DAYS_PER_MONTH
@@ -499,11 +500,11 @@ def _km_figures(
     return figures, list(_km_tables(kms, key, title)), sentence, notes
 
 
-def _histology(frames: Frames) -> pl.DataFrame:
-    return frames["adsl"].select("USUBJID", pl.col("HISTOL").cast(pl.String).alias("group"))
+def _histology(frames: DerivedDatasets) -> pl.DataFrame:
+    return frames.adsl.select("USUBJID", pl.col("HISTOL").cast(pl.String).alias("group"))
 
 
-def durability_section(study: Study, frames: Frames) -> Section:
+def durability_section(study: Study, frames: DerivedDatasets) -> Section:
     """Durability: KM of CR duration and response duration (overall and by histology),
     swimmer, waterfall, spider."""
     s = Section("durability", "Durability of response")
@@ -521,7 +522,7 @@ def durability_section(study: Study, frames: Frames) -> Section:
         s.notes.extend(notes)
         if sentence:
             s.paragraphs.append(sentence)
-    lanes = swimmer_data(frames["adrs"], frames["adtte"], _groups(study))
+    lanes = swimmer_data(frames.adrs, frames.adtte, _groups(study))
     pages = swimmer_pages(lanes, DAYS_PER_MONTH, MONTHS, "Responders")
     for i, (fig, _) in enumerate(pages, start=1):
         of = f" (page {i} of {len(pages)})" if len(pages) > 1 else ""
@@ -536,18 +537,18 @@ def durability_section(study: Study, frames: Frames) -> Section:
                 "response and relapse or progression; an arrow: ongoing at the cut-off.",
             )
         )
-    adtr = frames.get("adtr")
+    adtr = frames.adtr
     if adtr is None:
         s.notes.append("Waterfall and spider plots: not available without lesion measurements.")
         return s
-    who = study.config.response_criteria == "who"
+    crit = frames.criteria
     fig = waterfall_plot(
-        waterfall_data(adtr, frames["adrs"]),
-        -50 if who else -30,
-        25 if who else 20,
+        waterfall_data(adtr, frames.adrs),
+        crit.pr_change_percent,
+        crit.pd_change_percent,
         "Best change in tumor burden",
     )
-    burden = "sum of products of the diameters (WHO)" if who else "sum of diameters (RECIST 1.1)"
+    burden = f"{crit.burden_words} ({crit.title})"
     s.figures.append(
         ReportFigure.from_matplotlib(
             "waterfall",
@@ -555,11 +556,12 @@ def durability_section(study: Study, frames: Frames) -> Section:
             fig,
             f"One bar per patient with measurable disease and an assessment after baseline: the "
             f"largest fall (or smallest rise) of the tumor burden, the {burden}, from baseline; "
-            "coloured by best confirmed response; dashed lines: the partial-response and "
-            "progression thresholds.",
+            f"coloured by best confirmed response; dashed lines: the partial-response "
+            f"({crit.pr_change_percent:g}%) and progression ({crit.pd_change_percent:+g}%) "
+            "thresholds.",
         )
     )
-    fig, _ = spider_plot(adtr, frames["adrs"], DAYS_PER_MONTH, MONTHS, "Tumor burden over time")
+    fig, _ = spider_plot(adtr, frames.adrs, DAYS_PER_MONTH, MONTHS, "Tumor burden over time")
     s.figures.append(
         ReportFigure.from_matplotlib(
             "spider",
@@ -572,7 +574,7 @@ def durability_section(study: Study, frames: Frames) -> Section:
     return s
 
 
-def sites_section(study: Study, frames: Frames) -> Section:
+def sites_section(study: Study, frames: DerivedDatasets) -> Section:
     """Sites of regression: lesions and patients by organ site."""
     s = Section("sites", "Sites of disease and of regression")
     lesions = study.table("lesions")
@@ -588,8 +590,8 @@ def sites_section(study: Study, frames: Frames) -> Section:
     regressed = baseline.join(
         gone.with_columns(pl.lit(True).alias("_gone")), on=["patient_id", "lesion_id"], how="left"
     )
-    responders = (
-        frames["adsl"].filter(pl.col("ORFL") == "Y").select(pl.col("USUBJID").alias("patient_id"))
+    responders = frames.adsl.filter(pl.col("ORFL") == "Y").select(
+        pl.col("USUBJID").alias("patient_id")
     )
     table = (
         regressed.group_by("organ")
@@ -627,7 +629,7 @@ def sites_section(study: Study, frames: Frames) -> Section:
     return s
 
 
-def survival_section(study: Study, frames: Frames) -> Section:
+def survival_section(study: Study, frames: DerivedDatasets) -> Section:
     """Overall survival by histology and by best response."""
     s = Section("survival", "Overall survival")
     made = _km_figures(frames, "OS", "km_os", "Overall survival", _histology(frames), "histology")
@@ -640,7 +642,7 @@ def survival_section(study: Study, frames: Frames) -> Section:
     s.notes.extend(notes)
     if sentence:
         s.paragraphs.append(sentence)
-    best = frames["adsl"].select(
+    best = frames.adsl.select(
         "USUBJID",
         pl.col("CBOR").replace({"MISSING": "NE", "NON-CR/NON-PD": "SD"}).alias("group"),
     )

@@ -8,7 +8,8 @@ Examples
 True
 """
 
-from remission.simulate._calibration import DAYS_PER_MONTH, Calibration
+from remission._units import DAYS_PER_MONTH
+from remission.simulate._calibration import Calibration
 from remission.simulate._simulate import Simulation, demo_study, simulate, simulate_study
 
 __all__ = [

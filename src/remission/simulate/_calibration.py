@@ -9,9 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-DAYS_PER_MONTH = 365.25 / 12
-"""Days in an average month, used for every month figure the project prints."""
-
 
 @dataclass(frozen=True)
 class Calibration:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from remission.simulate._calibration import DAYS_PER_MONTH, Calibration
+from remission._units import DAYS_PER_MONTH, DAYS_PER_YEAR
+from remission.simulate._calibration import Calibration
 
 # Outcome categories, as integer codes of the arrays below.
 CR_ONGOING, CR_RELAPSED, PR, SD, PD, NE = range(6)
@@ -125,7 +126,7 @@ def build_cohort(cal: Calibration, rng: np.random.Generator) -> Cohort:
         if n % 2
         else int(np.sort(start_day)[n // 2 - 1 : n // 2 + 1].mean())
     )
-    cutoff_day = int(mid + round(cal.median_potential_followup_years * 365.25))
+    cutoff_day = int(mid + round(cal.median_potential_followup_years * DAYS_PER_YEAR))
     fu_days = cutoff_day - start_day
     fu_months = fu_days / DAYS_PER_MONTH
 

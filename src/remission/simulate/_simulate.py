@@ -8,9 +8,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 import polars as pl
 
+from remission._units import DAYS_PER_MONTH, DAYS_PER_YEAR
 from remission.protocol import NCI_720K
 from remission.simulate._arrays import patient_ids, to_dates
-from remission.simulate._calibration import DAYS_PER_MONTH, Calibration
+from remission.simulate._calibration import Calibration
 from remission.simulate._cohort import (
     BOR_OF_CATEGORY,
     CATEGORY_NAMES,
@@ -94,7 +95,7 @@ def simulate(
     start = to_dates(cal.first_start, cohort.start_day)
     male_p = np.where(cohort.histology == 0, 0.62, 0.70)
     age = np.clip(rng.normal(46, 11, n), 18, 72)
-    birth = start - np.round(age * 365.25).astype("timedelta64[D]")
+    birth = start - np.round(age * DAYS_PER_YEAR).astype("timedelta64[D]")
     death = np.where(
         cohort.death_day >= 0,
         start + cohort.death_day.astype("timedelta64[D]"),

@@ -10,9 +10,7 @@ from remission.study._config import StudyConfig
 from remission.study._period import check_age, check_period
 from remission.study._problems import ProblemLog, Severity, row_problems
 from remission.study._read import ROW_COLUMN
-from remission.study._schema import LAB_UNITS, TABLES, lab_range
-
-Frames = dict[str, pl.DataFrame]
+from remission.study._schema import LAB_UNITS, TABLES, Tables, lab_range
 
 
 def _text(value: object) -> str | None:
@@ -59,7 +57,7 @@ def _may_repeat(frame: pl.DataFrame, key: list[str]) -> bool:
     return bool(frame.select(pl.struct(key).hash().n_unique() < pl.len()).item())
 
 
-def check_keys(frames: Frames, files: dict[str, str], log: ProblemLog) -> None:
+def check_keys(frames: Tables, files: dict[str, str], log: ProblemLog) -> None:
     """Duplicate keys are errors; the message names the first row with the same key."""
     for name, frame in frames.items():
         key = list(TABLES[name].key)
@@ -85,7 +83,7 @@ def check_keys(frames: Frames, files: dict[str, str], log: ProblemLog) -> None:
         )
 
 
-def check_references(frames: Frames, files: dict[str, str], log: ProblemLog) -> None:
+def check_references(frames: Tables, files: dict[str, str], log: ProblemLog) -> None:
     """Every patient and lesion referred to must exist."""
     patients = frames.get("patients")
     if patients is None:
@@ -129,7 +127,7 @@ def check_references(frames: Frames, files: dict[str, str], log: ProblemLog) -> 
 
 
 def check_patients(
-    frames: Frames, files: dict[str, str], cfg: StudyConfig, log: ProblemLog
+    frames: Tables, files: dict[str, str], cfg: StudyConfig, log: ProblemLog
 ) -> None:
     """Histology, age and the chronology of a patient's own dates."""
     p = frames.get("patients")
@@ -269,7 +267,7 @@ def _with_patient_dates(frame: pl.DataFrame, patients: pl.DataFrame) -> pl.DataF
     )
 
 
-def check_records(frames: Frames, files: dict[str, str], log: ProblemLog) -> None:
+def check_records(frames: Tables, files: dict[str, str], log: ProblemLog) -> None:
     """Doses, measurements and labs: consistency within a row and against the patient's dates."""
     p = frames.get("patients")
     d = frames.get("doses")
@@ -513,7 +511,7 @@ def _check_lab_ranges(labs: pl.DataFrame, files: dict[str, str], log: ProblemLog
     )
 
 
-def check_all(frames: Frames, files: dict[str, str], cfg: StudyConfig, log: ProblemLog) -> None:
+def check_all(frames: Tables, files: dict[str, str], cfg: StudyConfig, log: ProblemLog) -> None:
     """Run every cross-row and cross-table check."""
     check_keys(frames, files, log)
     check_references(frames, files, log)

@@ -12,15 +12,14 @@ import polars as pl
 from remission.protocol import Regimen
 from remission.study._checks import report_rows
 from remission.study._problems import ProblemLog
-
-Frames = dict[str, pl.DataFrame]
+from remission.study._schema import Tables
 
 
 def _stop_reasons(regimen: Regimen) -> list[str]:
     return [c.name for c in regimen.hold_rules.criteria if c.kind == "absolute"]
 
 
-def check_ledger(frames: Frames, files: dict[str, str], regimen: Regimen, log: ProblemLog) -> None:
+def check_ledger(frames: Tables, files: dict[str, str], regimen: Regimen, log: ProblemLog) -> None:
     """Check every dose row against ``regimen``; vectorised over all patients."""
     d = frames.get("doses")
     p = frames.get("patients")

@@ -15,9 +15,8 @@ import polars as pl
 from remission.study._config import StudyConfig
 from remission.study._problems import ProblemLog
 from remission.study._read import ROW_COLUMN
-from remission.study._schema import EARLIEST_DATE, OLDEST_AGE, TABLES
+from remission.study._schema import EARLIEST_DATE, OLDEST_AGE, TABLES, Tables
 
-Frames = dict[str, pl.DataFrame]
 
 _BIRTH_RULES = {("patients", "treatment_start"), ("doses", "scheduled_at"), ("doses", "given_at")}
 """Dates whose order with the birth date has a problem of its own (``chronology.start_before_
@@ -50,7 +49,7 @@ def _report(
     log.add_rows("error", code, file, column, bad[ROW_COLUMN].to_list(), values, expected, fix)
 
 
-def check_period(frames: Frames, files: dict[str, str], cfg: StudyConfig, log: ProblemLog) -> None:
+def check_period(frames: Tables, files: dict[str, str], cfg: StudyConfig, log: ProblemLog) -> None:
     """Every date of every table within the study period, and on or after the patient's birth.
 
     Parameters
@@ -147,7 +146,7 @@ def check_period(frames: Frames, files: dict[str, str], cfg: StudyConfig, log: P
             )
 
 
-def check_age(frames: Frames, files: dict[str, str], log: ProblemLog) -> None:
+def check_age(frames: Tables, files: dict[str, str], log: ProblemLog) -> None:
     """The age at treatment start from the birth date: at most ``OLDEST_AGE`` years.
 
     A younger than 0 age is a treatment before birth (``chronology.start_before_birth``), a

@@ -53,6 +53,9 @@ EXCEL_ERRORS = (
 """Excel's error values: a formula that failed, never data (in a sheet, or as text in a CSV file
 Excel wrote)."""
 
+Tables = dict[str, pl.DataFrame]
+"""A study's tables by name, as read (with ``_row``) and checked before a ``Study`` exists."""
+
 
 POLARS_TYPES: dict[str, pl.DataType] = {
     "str": pl.String(),

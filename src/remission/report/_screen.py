@@ -45,9 +45,9 @@ def screen_tables(result: ScreenResult) -> dict[str, pl.DataFrame]:
     Returns
     -------
     dict of str to polars.DataFrame
-        positivity, trail, lysis, lytic_units, titrations, analogs (EC50 ratios), decoding
-        (matrix pools: each candidate's call) and problems (what was left out and why;
-        empty when nothing was).
+        The tables by name: positivity, trail, lysis, lytic_units, titrations, analogs (EC50
+        ratios), decoding (matrix pools: each candidate's call) and problems (what was left
+        out and why; empty when nothing was).
 
     Examples
     --------

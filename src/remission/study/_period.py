@@ -17,7 +17,6 @@ from remission.study._problems import ProblemLog
 from remission.study._read import ROW_COLUMN
 from remission.study._schema import EARLIEST_DATE, OLDEST_AGE, TABLES, Tables
 
-
 _BIRTH_RULES = {("patients", "treatment_start"), ("doses", "scheduled_at"), ("doses", "given_at")}
 """Dates whose order with the birth date has a problem of its own (``chronology.start_before_
 birth``, ``chronology.dose_before_birth``)."""

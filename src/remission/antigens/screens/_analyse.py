@@ -49,13 +49,13 @@ class ScreenResult:
     identified : tuple of str
         Positive leaves of the trail (clones, genes, peptides found) and the candidates a
         matrix decoding resolved.
-    decoding : polars.DataFrame or None
-        Matrix (multi-pool) designs: ``matrix_decoding`` output, one row per effector and
-        candidate in two or more pools; None when no candidate is.
     problems : tuple of ScreenProblem
         What could not be analysed and why (plates left out by validation with
         ``keep_going``, titrations without an EC50, a step that failed on one plate); every
         other assay's results are in the tables.
+    decoding : polars.DataFrame or None
+        Matrix (multi-pool) designs: ``matrix_decoding`` output, one row per effector and
+        candidate in two or more pools; None when no candidate is.
 
     Examples
     --------
@@ -292,7 +292,8 @@ def matrix_decoding(layout: pl.DataFrame, calls: pl.DataFrame) -> pl.DataFrame |
     Returns
     -------
     polars.DataFrame or None
-        effector, candidate, pools, positive_pools, consistent, resolved, call; None when no
+        One row per effector and candidate (effector, candidate, pools, positive_pools,
+        consistent, resolved, call); None when no
         candidate is in more than one pool.
 
     Examples

@@ -12,6 +12,7 @@ from rich.text import Text
 from remission._io import atomic_folder, check_out
 from remission.cli._app import app
 from remission.cli._console import (
+    STUDY_FORMATS,
     check_format,
     console,
     print_problems,
@@ -56,19 +57,37 @@ def simulate_cmd(
     out: Annotated[Path, typer.Option("--out", help="Study folder to write.")],
     patients: Annotated[int, typer.Option("--patients", min=20, help="Number of patients.")] = 409,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
-    fmt: Annotated[str, typer.Option("--format", help="csv, parquet or xlsx.")] = "csv",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="csv, parquet or xlsx (a study folder); redcap (an export of the REDCap "
+            "template project, raw and labels, with its dictionary).",
+        ),
+    ] = "csv",
 ) -> None:
-    """Write a synthetic high-dose IL-2 cohort (labelled synthetic) as a study folder."""
-    check_format(fmt)
+    """Write a synthetic high-dose IL-2 cohort (labelled synthetic) as a study folder.
+
+    With --format redcap the folder holds what a REDCap project of the template would give:
+    redcap_export.csv (raw), redcap_export_labels.csv, the dictionary and layout, and a
+    study.toml with the settings `remission import redcap --settings` takes.
+    """
+    check_format(fmt, (*STUDY_FORMATS, "redcap"))
     check_out(out)
     from remission.simulate import simulate  # numpy: loaded only by the commands using it
 
     with step(f"simulating {patients} patients"):
         sim = simulate(patients, seed)
     with step(f"writing {out} ({fmt})"):
-        write_study(sim.study, out, fmt)  # type: ignore[arg-type]
+        if fmt == "redcap":
+            from remission.cli._redcap_cmd import write_redcap_simulation
+
+            write_redcap_simulation(sim.study, out)
+        else:
+            write_study(sim.study, out, fmt)  # type: ignore[arg-type]
     rows = sum(t.height for t in sim.study.tables.values())
-    say(f"wrote SYNTHETIC study {out}: {patients} patients, {rows} records")
+    kind = " as a REDCap export" if fmt == "redcap" else ""
+    say(f"wrote SYNTHETIC study {out}: {patients} patients, {rows} records{kind}")
 
 
 @app.command()

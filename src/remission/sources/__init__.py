@@ -1,4 +1,4 @@
-"""Importers into the study format: CDISC SDTM today (REDCap exports later).
+"""Importers into the study format: CDISC SDTM, REDCap exports (and OMOP CDM).
 
 ``read_sdtm(folder)`` reads the SDTM domains DM, DS, EX, TU, TR and RS (CSV or SAS XPT) and
 returns a ``Study``; ``remission.study.write_study`` writes it as a study folder, and
@@ -39,15 +39,39 @@ Examples
 (2, 'randomization')
 """
 
+from remission.sources._redcap import RedcapSettings, read_redcap
+from remission.sources._redcap_dictionary import (
+    DICTIONARY_COLUMNS,
+    FIELD_TYPES,
+    VALIDATIONS,
+    Field,
+    check_dictionary,
+    read_dictionary,
+)
+from remission.sources._redcap_template import EVENTS, INSTRUMENTS, redcap_template
+from remission.sources._redcap_write import redcap_export, write_redcap_csv
 from remission.sources._sdtm import ALIVE_DS_TERMS, EVALUATOR, HISTOLOGY, read_sdtm
 from remission.sources._sdtm_files import SDTM_DOMAINS
 from remission.sources._sdtm_tumor import ORGAN_PATTERNS
 
 __all__ = [
     "ALIVE_DS_TERMS",
+    "DICTIONARY_COLUMNS",
     "EVALUATOR",
+    "EVENTS",
+    "FIELD_TYPES",
     "HISTOLOGY",
+    "INSTRUMENTS",
     "ORGAN_PATTERNS",
     "SDTM_DOMAINS",
+    "VALIDATIONS",
+    "Field",
+    "RedcapSettings",
+    "check_dictionary",
+    "read_dictionary",
+    "read_redcap",
     "read_sdtm",
+    "redcap_export",
+    "redcap_template",
+    "write_redcap_csv",
 ]

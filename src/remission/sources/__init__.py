@@ -39,6 +39,14 @@ Examples
 (2, 'randomization')
 """
 
+from remission.sources._omop import OmopSettings, read_omop
+from remission.sources._omop_cohort import (
+    CohortDefinition,
+    default_cohort,
+    read_cohort_definition,
+)
+from remission.sources._omop_schema import CDM_TABLES
+from remission.sources._omop_write import load_omop, omop_tables
 from remission.sources._redcap import RedcapSettings, read_redcap
 from remission.sources._redcap_dictionary import (
     DICTIONARY_COLUMNS,
@@ -56,6 +64,7 @@ from remission.sources._sdtm_tumor import ORGAN_PATTERNS
 
 __all__ = [
     "ALIVE_DS_TERMS",
+    "CDM_TABLES",
     "DICTIONARY_COLUMNS",
     "EVALUATOR",
     "EVENTS",
@@ -65,10 +74,17 @@ __all__ = [
     "ORGAN_PATTERNS",
     "SDTM_DOMAINS",
     "VALIDATIONS",
+    "CohortDefinition",
     "Field",
+    "OmopSettings",
     "RedcapSettings",
     "check_dictionary",
+    "default_cohort",
+    "load_omop",
+    "omop_tables",
+    "read_cohort_definition",
     "read_dictionary",
+    "read_omop",
     "read_redcap",
     "read_sdtm",
     "redcap_export",

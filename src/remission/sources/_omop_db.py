@@ -133,56 +133,48 @@ def connect(url: str) -> Iterator:
         engine.dispose()
 
 
-CHUNK_ROWS = 100_000
-"""Rows per text chunk the server sends (each chunk well below PostgreSQL's 1 GB text limit)."""
-
-
 def read_query(conn, sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """Run ``sql`` and read its rows into Polars, typed by ``schema``.
+    """Run ``sql`` with PostgreSQL's ``COPY ... TO STDOUT`` (CSV) and read it into Polars.
 
-    The server turns the rows into newline-delimited JSON and sends them in chunks of
-    ``CHUNK_ROWS`` rows, which Polars parses in Rust: no Python object per row or value.
-    (Iterating psycopg's COPY or its rows costs about 15 us per row in Python; for the
-    1.4 million rows of a 10,000-patient import that was 30 s of 40 s.)
+    COPY streams the rows as CSV without building a Python object per value, so a million
+    rows read in about a second.
 
     Parameters
     ----------
     conn : sqlalchemy.engine.Connection
         A connection (psycopg 3 underneath).
     sql : str
-        A ``SELECT`` whose column names are ``schema``'s keys.
+        A ``SELECT`` whose columns are ``schema``'s, in order.
     schema : dict of str to polars.DataType
         The result's column types.
 
     Returns
     -------
     polars.DataFrame
-        The rows, columns in ``schema``'s order.
+        The rows.
 
     Examples
     --------
     >>> read_query.__name__
     'read_query'
     """
-    chunked = (
-        "SELECT string_agg(j, E'\\n') FROM (SELECT row_to_json(s)::text AS j, "
-        f"(row_number() OVER ()) / {CHUNK_ROWS} AS chunk FROM ({sql}) s) t GROUP BY chunk"
-    )
     raw = conn.connection.dbapi_connection
-    with raw.cursor() as cur:
-        cur.execute(chunked)
-        chunks = [row[0] for row in cur.fetchall() if row[0]]
-    text_schema = {
-        c: pl.String if t == pl.Date or isinstance(t, pl.Datetime) else t for c, t in schema.items()
-    }
-    if not chunks:
+    buffer = io.BytesIO()
+    copy_sql = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)"
+    with raw.cursor() as cur, cur.copy(copy_sql) as copy:
+        for block in copy:
+            buffer.write(block)
+    if buffer.tell() == 0:
         return pl.DataFrame(schema=schema)
-    frame = pl.read_ndjson(io.BytesIO("\n".join(chunks).encode()), schema=text_schema)
-    return frame.with_columns(
-        [pl.col(c).str.to_date("%Y-%m-%d") for c, t in schema.items() if t == pl.Date]
-        + [
-            pl.col(c).str.to_datetime(time_unit="us")
-            for c, t in schema.items()
-            if isinstance(t, pl.Datetime)
-        ]
-    )
+    frame = pl.read_csv(buffer.getvalue(), infer_schema=False)
+    frame = frame.rename(dict(zip(frame.columns, schema, strict=True)))
+    casts = []
+    for column, dtype in schema.items():
+        col = pl.col(column)
+        if dtype == pl.Date:
+            casts.append(col.str.to_date("%Y-%m-%d"))
+        elif isinstance(dtype, pl.Datetime):
+            casts.append(col.str.to_datetime(time_unit="us"))
+        else:
+            casts.append(col.cast(dtype))
+    return frame.with_columns(casts)

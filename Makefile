@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO   ?= remission-demo
 
-.PHONY: demo test lint bench clean chromium
+.PHONY: demo test lint bench clean chromium postgresql
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,11 +28,19 @@ chromium:
 	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
 	  >/dev/null) || echo "chromium not installed: the browser tests will skip"; }
 
+# Debian's PostgreSQL for the OMOP tests and benchmark (each starts its own server with initdb
+# and pg_ctl in a temporary directory, socket only; as root it runs as the `postgres` user):
+# installed when absent and we may (root, apt-get); otherwise those tests skip and say why.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql \
+	  >/dev/null) || echo "postgresql not installed: the OMOP tests will skip"; }
+
 # Test files run in parallel on all cores (pytest-xdist); one file stays in one worker.
-test: $(STAMP) lint chromium
+test: $(STAMP) lint chromium postgresql
 	$(BIN)/python -m pytest -n auto --dist loadfile src tests
 
-bench: $(STAMP)
+bench: $(STAMP) postgresql
 	$(BIN)/python benchmarks/run_all.py
 
 clean:

@@ -13,6 +13,8 @@ from remission.cli import (  # noqa: F401
     _derive_cmd,
     _dose_cmd,
     _import_cmd,
+    _omop_cmd,
+    _redcap_cmd,
     _report_cmd,
     _screen_cmd,
     _study_cmds,

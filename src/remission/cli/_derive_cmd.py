@@ -11,14 +11,52 @@ import polars as pl
 import typer
 
 import remission
-from remission._io import atomic_folder, check_out, write_csv
+from remission._io import atomic_folder, build_time, check_out, write_csv
 from remission.cli._app import app
 from remission.cli._console import check_format, say, step
 from remission.derive import derive_study
-from remission.study import Study, load
+from remission.export._metadata import define_table
+from remission.study import Study, StudyError, load
 
-FORMATS = ("csv", "parquet")
+FORMATS = ("csv", "parquet", "xpt", "dataset-json")
 MANIFEST = "manifest.json"
+DEFINE = "define.csv"
+"""The define-style metadata table written beside the datasets (every format)."""
+_FILES = {
+    "csv": ("csv",),
+    "parquet": ("parquet",),
+    "xpt": ("xpt",),
+    "dataset-json": ("json", "ndjson"),
+}
+"""The file suffixes of each format (Dataset-JSON: both its JSON and NDJSON forms)."""
+
+
+def _write_one(frame: pl.DataFrame, tmp: Path, name: str, fmt: str, study: str) -> None:
+    if fmt == "csv":
+        write_csv(frame, tmp / f"{name}.csv")
+    elif fmt == "parquet":
+        frame.write_parquet(tmp / f"{name}.parquet")
+    elif fmt == "xpt":
+        from remission.export import write_xpt
+
+        write_xpt(frame, tmp / f"{name}.xpt", name)
+    else:
+        from remission.export import write_dataset_json
+
+        created = build_time().replace(tzinfo=None)
+        write_dataset_json(frame, tmp / f"{name}.json", name, study, created=created)
+        write_dataset_json(frame, tmp / f"{name}.ndjson", name, study, ndjson=True, created=created)
+
+
+def check_exportable(frames: dict[str, pl.DataFrame], fmt: str) -> None:
+    """Refuse (``StudyError``) datasets that SAS V5 transport cannot hold, before writing."""
+    if fmt != "xpt":
+        return
+    from remission.export import v5_problems
+
+    problems = [p for name, frame in frames.items() for p in v5_problems(frame, name)]
+    if problems:
+        raise StudyError(problems)
 
 
 def write_datasets(frames: Mapping[str, pl.DataFrame], study: Study, out: Path, fmt: str) -> None:
@@ -26,17 +64,20 @@ def write_datasets(frames: Mapping[str, pl.DataFrame], study: Study, out: Path, 
     inputs = [] if study.folder is None else [study.folder]
     with atomic_folder(out, "derived datasets", inputs=inputs) as tmp:
         for name, frame in frames.items():
-            if fmt == "csv":
-                write_csv(frame, tmp / f"{name}.csv")
-            else:
-                frame.write_parquet(tmp / f"{name}.parquet")
+            _write_one(frame, tmp, name, fmt, study.config.name)
+        write_csv(define_table(frames), tmp / DEFINE)
         manifest = {
             "study": study.config.name,
             "synthetic": study.config.synthetic,
             "regimen": study.config.regimen,
             "derived_by": f"remission {remission.__version__}",
+            "define": DEFINE,
             "datasets": {
-                name: {"file": f"{name}.{fmt}", "rows": frame.height}
+                name: {
+                    "file": f"{name}.{_FILES[fmt][0]}",
+                    "rows": frame.height,
+                    **({"ndjson": f"{name}.ndjson"} if fmt == "dataset-json" else {}),
+                }
                 for name, frame in frames.items()
             },
             "sources": [
@@ -51,17 +92,30 @@ def write_datasets(frames: Mapping[str, pl.DataFrame], study: Study, out: Path, 
 def derive(
     study: Annotated[Path, typer.Argument(help="The study folder (with study.toml).")],
     out: Annotated[Path, typer.Option("--out", help="Folder for the derived datasets.")],
-    fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="csv, parquet, xpt (SAS V5 transport, labelled) or dataset-json (CDISC v1.1 "
+            "JSON and NDJSON).",
+        ),
+    ] = "csv",
 ) -> None:
-    """Derive the analysis datasets (ADEX, ...) of a study and write them to one folder."""
+    """Derive the analysis datasets (ADEX, ...) of a study and write them to one folder.
+
+    Every format also writes define.csv (dataset, variable, label, type, length, origin,
+    derivation) and manifest.json.
+    """
     check_format(fmt, FORMATS)
     check_out(out, [study])
     with step("reading and checking the study"):
         loaded = load(study)
     with step("deriving the datasets"):
         frames = derive_study(loaded)
+        check_exportable(frames, fmt)
     with step(f"writing {out} ({fmt})"):
         write_datasets(frames, loaded, out.absolute(), fmt)
-    files = ", ".join(f"{name}.{fmt} ({frame.height:,} rows)" for name, frame in frames.items())
+    suffix = "/".join(_FILES[fmt])
+    files = ", ".join(f"{name}.{suffix} ({frame.height:,} rows)" for name, frame in frames.items())
     label = "SYNTHETIC study" if loaded.config.synthetic else "study"
     say(f"derived {label} {study}: wrote {files} to {out}")

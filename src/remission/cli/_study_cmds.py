@@ -12,6 +12,7 @@ from rich.text import Text
 from remission._io import atomic_folder, check_out
 from remission.cli._app import app
 from remission.cli._console import (
+    STUDY_FORMATS,
     check_format,
     console,
     print_problems,
@@ -53,22 +54,70 @@ def validate(
 
 @app.command("simulate")
 def simulate_cmd(
-    out: Annotated[Path, typer.Option("--out", help="Study folder to write.")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Study folder to write (with omop: the cohort file's folder)."),
+    ] = None,
     patients: Annotated[int, typer.Option("--patients", min=20, help="Number of patients.")] = 409,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
-    fmt: Annotated[str, typer.Option("--format", help="csv, parquet or xlsx.")] = "csv",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="csv, parquet or xlsx (a study folder); redcap (an export of the REDCap "
+            "template project, raw and labels, with its dictionary); omop (OMOP CDM 5.4 "
+            "tables loaded into --url).",
+        ),
+    ] = "csv",
+    url: Annotated[
+        str | None, typer.Option("--url", help="With --format omop: postgresql://USER@HOST/DB.")
+    ] = None,
+    schema: Annotated[
+        str, typer.Option("--schema", help="With --format omop: the schema to create.")
+    ] = "cdm",
 ) -> None:
-    """Write a synthetic high-dose IL-2 cohort (labelled synthetic) as a study folder."""
-    check_format(fmt)
-    check_out(out)
+    """Write a synthetic high-dose IL-2 cohort (labelled synthetic) as a study folder.
+
+    With --format redcap the folder holds what a REDCap project of the template would give:
+    redcap_export.csv (raw), redcap_export_labels.csv, the dictionary and layout, and a
+    study.toml with the settings `remission import redcap --settings` takes. With --format omop
+    the OMOP CDM tables are loaded into a new schema of the --url database (and, with --out,
+    the cohort definition and settings are written there).
+    """
+    check_format(fmt, (*STUDY_FORMATS, "redcap", "omop"))
+    if fmt == "omop" and url is None:
+        raise typer.BadParameter("--format omop needs --url postgresql://...", param_hint="--url")
+    if fmt != "omop" and out is None:
+        raise typer.BadParameter("give the folder to write", param_hint="--out")
+    if out is not None:
+        check_out(out)
     from remission.simulate import simulate  # numpy: loaded only by the commands using it
 
     with step(f"simulating {patients} patients"):
         sim = simulate(patients, seed)
     with step(f"writing {out} ({fmt})"):
-        write_study(sim.study, out, fmt)  # type: ignore[arg-type]
+        if fmt == "omop":
+            from remission.cli._omop_cmd import simulate_to_omop
+
+            assert url is not None
+            simulate_to_omop(sim.study, url, schema, out)
+        elif fmt == "redcap":
+            from remission.cli._redcap_cmd import write_redcap_simulation
+
+            assert out is not None
+            write_redcap_simulation(sim.study, out)
+        else:
+            write_study(sim.study, out, fmt)  # type: ignore[arg-type]
     rows = sum(t.height for t in sim.study.tables.values())
-    say(f"wrote SYNTHETIC study {out}: {patients} patients, {rows} records")
+    if fmt == "omop":
+        from remission.sources._omop_db import safe_url
+
+        assert url is not None
+        say(f"loaded SYNTHETIC study into OMOP CDM schema {schema} of {safe_url(url)}: "
+            f"{patients} patients, {rows} records")  # fmt: skip
+        return
+    kind = " as a REDCap export" if fmt == "redcap" else ""
+    say(f"wrote SYNTHETIC study {out}: {patients} patients, {rows} records{kind}")
 
 
 @app.command()

@@ -18,6 +18,18 @@ _ID = "patient_id"
 CYCLE = ["patient_id", "course", "cycle"]
 
 
+LAB_PARAMS = {
+    "LYMPH": "Lymphocytes, absolute count",
+    "LYMBL": "Lymphocytes at baseline",
+    "LYMNAD": "Lymphocyte nadir during IL-2",
+    "LYMMAX": "Maximal rebound lymphocyte count after IL-2",
+    "LYMMAXC1": "Maximal rebound lymphocyte count after IL-2, course 1",
+    "LYMFCBL": "Rebound: fold change from baseline",
+    "LYMFCNAD": "Rebound: fold change from nadir",
+}
+"""``PARAMCD`` -> ``PARAM`` of ADLB."""
+
+
 @dataclass(frozen=True)
 class ReboundWindows:
     """Time windows of the lymphocyte derivation (defaults documented in docs/derive.md).
@@ -153,7 +165,7 @@ def derive_adlb(
     return (
         out.with_columns(
             pl.lit(studyid).alias("STUDYID"),
-            pl.col("PARAMCD").replace_strict(_PARAMS, return_dtype=pl.String).alias("PARAM"),
+            pl.col("PARAMCD").replace_strict(LAB_PARAMS, return_dtype=pl.String).alias("PARAM"),
             pl.when(pl.col("PARAMCD").str.starts_with("LYMFC"))
             .then(pl.lit("ratio"))
             .otherwise(pl.lit("cells/uL"))
@@ -173,18 +185,6 @@ def derive_adlb(
         )
         .sort("USUBJID", "COURSE", "CYCLE", "PARAMCD", "ADTM", nulls_last=True)
     )
-
-
-_PARAMS = {
-    "LYMPH": "Lymphocytes, absolute count",
-    "LYMBL": "Lymphocytes at baseline",
-    "LYMNAD": "Lymphocyte nadir during IL-2",
-    "LYMMAX": "Maximal rebound lymphocyte count after IL-2",
-    "LYMMAXC1": "Maximal rebound lymphocyte count after IL-2, course 1",
-    "LYMFCBL": "Rebound: fold change from baseline",
-    "LYMFCNAD": "Rebound: fold change from nadir",
-}
-"""``PARAMCD`` -> ``PARAM`` of ADLB."""
 
 
 def _cycle_times(given: pl.DataFrame) -> pl.DataFrame:

@@ -1,4 +1,4 @@
-"""Importers into the study format: CDISC SDTM today (REDCap exports later).
+"""Importers into the study format: CDISC SDTM, REDCap exports (and OMOP CDM).
 
 ``read_sdtm(folder)`` reads the SDTM domains DM, DS, EX, TU, TR and RS (CSV or SAS XPT) and
 returns a ``Study``; ``remission.study.write_study`` writes it as a study folder, and
@@ -39,15 +39,55 @@ Examples
 (2, 'randomization')
 """
 
+from remission.sources._omop import OmopSettings, read_omop
+from remission.sources._omop_cohort import (
+    CohortDefinition,
+    default_cohort,
+    read_cohort_definition,
+)
+from remission.sources._omop_schema import CDM_TABLES
+from remission.sources._omop_write import load_omop, omop_tables
+from remission.sources._redcap import RedcapSettings, read_redcap
+from remission.sources._redcap_dictionary import (
+    DICTIONARY_COLUMNS,
+    FIELD_TYPES,
+    VALIDATIONS,
+    Field,
+    check_dictionary,
+    read_dictionary,
+)
+from remission.sources._redcap_template import EVENTS, INSTRUMENTS, redcap_template
+from remission.sources._redcap_write import redcap_export, write_redcap_csv
 from remission.sources._sdtm import ALIVE_DS_TERMS, EVALUATOR, HISTOLOGY, read_sdtm
 from remission.sources._sdtm_files import SDTM_DOMAINS
 from remission.sources._sdtm_tumor import ORGAN_PATTERNS
 
 __all__ = [
     "ALIVE_DS_TERMS",
+    "CDM_TABLES",
+    "DICTIONARY_COLUMNS",
     "EVALUATOR",
+    "EVENTS",
+    "FIELD_TYPES",
     "HISTOLOGY",
+    "INSTRUMENTS",
     "ORGAN_PATTERNS",
     "SDTM_DOMAINS",
+    "VALIDATIONS",
+    "CohortDefinition",
+    "Field",
+    "OmopSettings",
+    "RedcapSettings",
+    "check_dictionary",
+    "default_cohort",
+    "load_omop",
+    "omop_tables",
+    "read_cohort_definition",
+    "read_dictionary",
+    "read_omop",
+    "read_redcap",
     "read_sdtm",
+    "redcap_export",
+    "redcap_template",
+    "write_redcap_csv",
 ]

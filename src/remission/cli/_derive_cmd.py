@@ -14,7 +14,7 @@ import remission
 from remission._io import atomic_folder, check_out, write_csv
 from remission.cli._app import app
 from remission.cli._console import check_format, console, step
-from remission.derive import derive_study
+from remission.derive import DEFAULT_PARTITION_SIZE, derive_study
 from remission.study import Study, load
 
 FORMATS = ("csv", "parquet")
@@ -52,6 +52,14 @@ def derive(
     study: Annotated[Path, typer.Argument(help="The study folder (with study.toml).")],
     out: Annotated[Path, typer.Option("--out", help="Folder for the derived datasets.")],
     fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
+    partition_size: Annotated[
+        int,
+        typer.Option(
+            "--partition-size",
+            min=1,
+            help="Patients derived together; peak memory grows with it, not with the cohort.",
+        ),
+    ] = DEFAULT_PARTITION_SIZE,
 ) -> None:
     """Derive the analysis datasets (ADEX, ...) of a study and write them to one folder."""
     check_format(fmt, FORMATS)
@@ -59,7 +67,7 @@ def derive(
     with step("reading and checking the study"):
         loaded = load(study)
     with step("deriving the datasets"):
-        frames = derive_study(loaded)
+        frames = derive_study(loaded, partition_size=partition_size)
     with step(f"writing {out} ({fmt})"):
         write_datasets(frames, loaded, out.absolute(), fmt)
     files = ", ".join(f"{name}.{fmt} ({frame.height:,} rows)" for name, frame in frames.items())

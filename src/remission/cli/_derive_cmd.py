@@ -14,7 +14,7 @@ import remission
 from remission._io import atomic_folder, build_time, check_out, write_csv
 from remission.cli._app import app
 from remission.cli._console import check_format, say, step
-from remission.derive import derive_study
+from remission.derive import DEFAULT_PARTITION_SIZE, derive_study
 from remission.export._metadata import define_table
 from remission.study import Study, StudyError, load
 
@@ -100,6 +100,14 @@ def derive(
             "JSON and NDJSON).",
         ),
     ] = "csv",
+    partition_size: Annotated[
+        int,
+        typer.Option(
+            "--partition-size",
+            min=1,
+            help="Patients derived together; peak memory grows with it, not with the cohort.",
+        ),
+    ] = DEFAULT_PARTITION_SIZE,
 ) -> None:
     """Derive the analysis datasets (ADEX, ...) of a study and write them to one folder.
 
@@ -111,7 +119,7 @@ def derive(
     with step("reading and checking the study"):
         loaded = load(study)
     with step("deriving the datasets"):
-        frames = derive_study(loaded)
+        frames = derive_study(loaded, partition_size=partition_size)
         check_exportable(frames, fmt)
     with step(f"writing {out} ({fmt})"):
         write_datasets(frames, loaded, out.absolute(), fmt)

@@ -9,7 +9,8 @@
 - ``derive_adlb``: lymphocyte counts harmonised to cells/uL and the rebound after each cycle.
 - ``derive_adsl``: one row per patient for subject-level analyses.
 - ``derive_study``: every dataset a study supports, in one call, as a ``DerivedDatasets``
-  (typed fields, and a mapping by file stem) with the rule objects that computed them.
+  (typed fields, and a mapping by file stem) with the rule objects that computed them,
+  deriving ``DEFAULT_PARTITION_SIZE`` patients at a time (``patient_partitions``).
 
 Each ``derive_*`` takes the tables it reads and returns one table; ``derive_study``,
 ``overall_responses``, ``subject_dates`` and ``response_qc`` read them from a ``Study``.
@@ -47,9 +48,11 @@ from remission.derive._parameters import Parameter
 from remission.derive._rule import FirstMatch, Rule
 from remission.derive._study import (
     DATASETS,
+    DEFAULT_PARTITION_SIZE,
     DerivedDatasets,
     derive_study,
     overall_responses,
+    patient_partitions,
     response_qc,
     response_source,
     study_criteria,
@@ -89,6 +92,7 @@ __all__ = [
     "BURDEN",
     "CRITERIA",
     "DATASETS",
+    "DEFAULT_PARTITION_SIZE",
     "DISEASE_AFTER_CR",
     "NEW_LESION",
     "NEW_LESION_SEEN",
@@ -125,6 +129,7 @@ __all__ = [
     "nontarget_response",
     "nontarget_shows_disease",
     "overall_responses",
+    "patient_partitions",
     "reading_value",
     "reference_dates",
     "response_dates",

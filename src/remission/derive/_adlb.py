@@ -99,8 +99,9 @@ def lymphocytes_per_ul(labs: pl.DataFrame) -> pl.DataFrame:
     return lym.select(
         _ID,
         "drawn_at",
+        # times 1/100, not divided by 100: the same at any height (_PER_DAY_IN_YEARS, _adsl.py)
         pl.when(pl.col("unit") == "%")
-        .then(pl.col("value") / 100 * pl.col("_wbc"))
+        .then(pl.col("value") * (1 / 100) * pl.col("_wbc"))
         .otherwise(pl.col("_abs"))
         .alias("per_ul"),
     ).sort(_ID, "drawn_at")

@@ -59,6 +59,13 @@ ADSL_COLUMNS: dict[str, str] = {
 """Every ADSL column and its meaning (also in docs/derive.md)."""
 
 
+_PER_DAY_IN_YEARS = 1 / DAYS_PER_YEAR
+"""Days to years by multiplying: Polars divides a column of many rows by a number as a
+multiplication by its reciprocal but a one-row column by true division, which can differ in
+the last bit; multiplying is the same at any height, so one patient's ADSL row is the same
+derived alone (a partition of one, ``derive_study``) or with the cohort."""
+
+
 def _yn(expr: pl.Expr) -> pl.Expr:
     return pl.when(expr).then(pl.lit("Y")).otherwise(pl.lit("N"))
 
@@ -147,7 +154,7 @@ def _subjects(
     """One row per patient: identity, demography, dates and potential follow-up."""
     age = pl.coalesce(
         (
-            (pl.col("treatment_start") - pl.col("birth_date")).dt.total_days() / DAYS_PER_YEAR
+            (pl.col("treatment_start") - pl.col("birth_date")).dt.total_days() * _PER_DAY_IN_YEARS
         ).floor(),
         pl.col("age_at_start_years"),
     )
@@ -166,9 +173,9 @@ def _subjects(
         pl.col("death_date").alias("DTHDT"),
         pl.col("last_known_alive").alias("LSTALVDT"),
         _yn(pl.col("death_date").is_not_null()).alias("DTHFL"),
-        ((pl.lit(cutoff_date) - pl.col("treatment_start")).dt.total_days() / DAYS_PER_YEAR).alias(
-            "PFUYRS"
-        ),
+        (
+            (pl.lit(cutoff_date) - pl.col("treatment_start")).dt.total_days() * _PER_DAY_IN_YEARS
+        ).alias("PFUYRS"),
     )
 
 

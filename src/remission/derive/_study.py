@@ -7,8 +7,9 @@ in a ``DerivedDatasets``.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import polars as pl
@@ -19,7 +20,13 @@ from remission.derive._adrs import derive_adrs
 from remission.derive._adsl import derive_adsl
 from remission.derive._adtte import derive_adtte
 from remission.derive._criteria import CRITERIA, ResponseCriteria, ResponseRules
-from remission.derive._tumor import derive_adtr, reference_dates, tumor_assessments
+from remission.derive._tumor import (
+    MissingShortAxisWarning,
+    derive_adtr,
+    reference_dates,
+    tumor_assessments,
+    warn_missing_short_axis,
+)
 from remission.study import Study
 
 Source = Literal["auto", "recorded", "measurements"]
@@ -328,6 +335,14 @@ def response_qc(
     )
     if not study.assessments.height or not study.measurements.height:
         return empty
+    return _response_qc(study, criteria, assessments)
+
+
+def _response_qc(
+    study: Study, criteria: ResponseCriteria | None, assessments: pl.DataFrame | None
+) -> pl.DataFrame:
+    """``response_qc`` of a study (or a partition of one) that has both kinds of responses
+    (a partition may have only one kind, and its patients still belong in RSQC)."""
     recorded = (
         overall_responses(study, "recorded")
         .select("USUBJID", "ADT", pl.col("AVALC").alias("RECORDED"))
@@ -344,14 +359,27 @@ def response_qc(
     ).sort("USUBJID", "ADT")
 
 
+DEFAULT_PARTITION_SIZE = 100_000
+"""Patients derived together by ``derive_study`` (and ``remission derive``) unless told
+otherwise: peak memory grows with the partition, not with the cohort."""
+
+
 def derive_study(
-    study: Study, rules: ResponseRules | None = None, source: Source = "auto"
+    study: Study,
+    rules: ResponseRules | None = None,
+    source: Source = "auto",
+    partition_size: int | None = DEFAULT_PARTITION_SIZE,
 ) -> DerivedDatasets:
     """Every derived dataset a study supports, by file stem.
 
     ADEX when the study has a regimen; ADTR when it has lesion measurements; ADRS, ADTTE and
     ADSL always (ADRS from recorded or computed responses, see ``response_source``); ADLB when
     it has labs; RSQC (recorded vs computed disagreements) when it has both.
+
+    The patients are derived ``partition_size`` at a time (``patient_partitions``) and the
+    partitions' datasets concatenated: every derivation is independent across patients, and
+    what depends on the whole study (which datasets, which responses, the criteria) is decided
+    once, so the result is the same, row for row, as deriving all patients at once.
 
     Parameters
     ----------
@@ -361,6 +389,8 @@ def derive_study(
         Best-response windows; admiralonco's template defaults when omitted.
     source : {"auto", "recorded", "measurements"}
         Which overall responses ADRS uses.
+    partition_size : int or None
+        Patients per partition (``DEFAULT_PARTITION_SIZE``); None derives all at once.
 
     Returns
     -------
@@ -368,33 +398,148 @@ def derive_study(
         ``adsl``, ``adrs`` and ``adtte``, and ``adex``, ``adtr``, ``adlb`` and ``rsqc`` as
         available, with the criteria, rules and response source used.
 
+    Raises
+    ------
+    ValueError
+        When ``partition_size`` is below 1.
+
     Examples
     --------
     >>> from remission.simulate import simulate_study
-    >>> derived = derive_study(simulate_study(n_patients=30, seed=1))
+    >>> study = simulate_study(n_patients=30, seed=1)
+    >>> derived = derive_study(study)
     >>> list(derived), derived.rsqc is None
     (['adex', 'adtr', 'adrs', 'adtte', 'adlb', 'adsl'], True)
     >>> derived.adsl.height == derived["adsl"].height == 30
     True
+    >>> in_fours = derive_study(study, partition_size=4)
+    >>> all(in_fours[name].equals(derived[name]) for name in derived)
+    True
     """
+    if partition_size is not None and partition_size < 1:
+        raise ValueError(f"partition_size must be at least 1 patient, not {partition_size}")
     criteria = study_criteria(study)
     rules = rules or ResponseRules()
-    name, table = study.config.name, study.table
+    plan = _Plan(
+        criteria=criteria,
+        rules=rules,
+        source=response_source(study, source),
+        adex=study.regimen is not None,
+        adtr=bool(study.measurements.height),
+        adlb=bool(study.labs.height),
+        rsqc=bool(study.assessments.height and study.measurements.height),
+    )
+    parts = patient_partitions(study, partition_size)
+    if len(parts) == 1:
+        found = _derive_partition(parts[0], plan)
+    else:
+        if plan.adtr and criteria.node_normal_mm is not None:
+            # once for the study, not once per partition
+            warn_missing_short_axis(study.table("lesions"), study.table("measurements"))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MissingShortAxisWarning)
+            derived = [_derive_partition(part, plan) for part in parts]
+        found = {
+            name: pl.concat([d[name] for d in derived], how="vertical", rechunk=False)
+            for name in derived[0]
+        }
+    return DerivedDatasets.of(found, criteria, rules, plan.source)
+
+
+def patient_partitions(study: Study, partition_size: int | None) -> list[Study]:
+    """The study cut into studies of ``partition_size`` patients, in identifier order.
+
+    Every patient identifier of any table is taken (a record of a patient missing from the
+    ``patients`` table stays with its patient); partition ``k`` holds the ``k``-th run of
+    ``partition_size`` identifiers in sorted order and every table's records of them, in
+    their order in the table. A table already sorted by ``patient_id`` (as ``remission
+    simulate`` writes them) is sliced without a copy; another is sorted once (stably).
+    A study with a missing ``patient_id`` anywhere, or no more patients than
+    ``partition_size``, is one partition: itself.
+
+    Parameters
+    ----------
+    study : Study
+        The study.
+    partition_size : int or None
+        Patients per partition; None for one partition.
+
+    Returns
+    -------
+    list of Study
+        The partitions (settings, regimen and sources those of ``study``).
+
+    Examples
+    --------
+    >>> from remission.simulate import simulate_study
+    >>> study = simulate_study(n_patients=20, seed=1)
+    >>> parts = patient_partitions(study, 8)
+    >>> [p.patients.height for p in parts]
+    [8, 8, 4]
+    >>> sum(p.doses.height for p in parts) == study.doses.height
+    True
+    """
+    columns = {name: t["patient_id"] for name, t in study.tables.items() if "patient_id" in t}
+    if partition_size is None or any(c.null_count() for c in columns.values()):
+        return [study]
+    ids = pl.concat([c.unique() for c in columns.values()]).unique().sort()
+    if ids.len() <= partition_size:
+        return [study]
+    firsts = ids.gather_every(partition_size)
+    cuts: dict[str, tuple[pl.DataFrame, list[int]]] = {}
+    for name, column in columns.items():
+        table = study.tables[name]
+        if not column.is_sorted():
+            table = table.sort("patient_id", maintain_order=True)
+        starts = table["patient_id"].search_sorted(firsts, side="left").to_list()
+        cuts[name] = (table, [*starts, table.height])
+    return [
+        replace(
+            study,
+            tables={
+                name: (
+                    cuts[name][0].slice(cuts[name][1][k], cuts[name][1][k + 1] - cuts[name][1][k])
+                    if name in cuts
+                    else table
+                )
+                for name, table in study.tables.items()
+            },
+        )
+        for k in range(firsts.len())
+    ]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What ``derive_study`` decides once for the whole study, before any partition."""
+
+    criteria: ResponseCriteria
+    rules: ResponseRules
+    source: Literal["recorded", "measurements"]
+    adex: bool
+    adtr: bool
+    adlb: bool
+    rsqc: bool
+
+
+def _derive_partition(study: Study, plan: _Plan) -> dict[str, pl.DataFrame]:
+    """The datasets of ``plan`` for the patients of ``study`` (a partition, or the whole)."""
+    criteria, name, table = plan.criteria, study.config.name, study.table
     found: dict[str, pl.DataFrame] = {}
-    if study.regimen is not None:
+    if plan.adex and study.regimen is not None:
         max_doses = study.regimen.max_doses_per_cycle
         found["adex"] = derive_adex(table("doses"), table("patients"), max_doses, name)
     assessments = None
-    if study.measurements.height:
+    if plan.adtr:
         assessments = _tumor_assessments(study, criteria)
         found["adtr"] = derive_adtr(assessments, criteria, name)
     subjects = subject_dates(study, criteria, assessments)
-    responses = overall_responses(study, source, criteria, assessments)
-    adrs = derive_adrs(responses, subjects, rules, name)
-    adtte = derive_adtte(adrs, subjects, name)
-    if study.labs.height:
+    responses = overall_responses(study, plan.source, criteria, assessments)
+    adrs = found["adrs"] = derive_adrs(responses, subjects, plan.rules, name)
+    found["adtte"] = derive_adtte(adrs, subjects, name)
+    if plan.adlb:
         found["adlb"] = derive_adlb(table("labs"), table("doses"), studyid=name)
-    adsl = derive_adsl(
+    found["adsl"] = derive_adsl(
         table("patients"),
         _reference_dates(study),
         table("prior_therapies"),
@@ -407,11 +552,9 @@ def derive_study(
         synthetic=study.config.synthetic,
         studyid=name,
     )
-    if study.assessments.height and study.measurements.height:
-        found["rsqc"] = response_qc(study, criteria, assessments)
-    return DerivedDatasets(
-        adsl, adrs, adtte, criteria, rules, response_source(study, source), **found
-    )
+    if plan.rsqc:
+        found["rsqc"] = _response_qc(study, criteria, assessments)
+    return {n: found[n] for n in DATASETS if n in found}
 
 
 def _reference_dates(study: Study) -> pl.DataFrame:

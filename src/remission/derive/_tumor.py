@@ -689,6 +689,10 @@ def tumor_assessments(
     # may cut a frame into one-row pieces, and a one-row divisor is divided by as a scalar
     # (times its reciprocal), which can differ in the last bit
     out = _time_point(out.collect(), criteria)
+    # a partition of one patient holds its BASE (and maybe NADIR) as one value broadcast, which
+    # Polars divides by as a scalar (times its reciprocal); as whole columns they are divided
+    # by exactly, as in a partition of many (derive_study)
+    out = out.with_columns(out["BASE"], out["NADIR"])
     base, nadir, is_base = (
         pl.col("BASE"),
         pl.col("NADIR"),

@@ -33,6 +33,7 @@ from remission.app._filters import (
     filter_frames,
     response_summary,
 )
+from remission.app._serve import create_app, serve
 from remission.app._survival import ENDPOINTS, KMView, km_figure, km_view, strata_columns
 from remission.app._timeline import Timeline, patient_ids, patient_timeline, timeline_figure
 
@@ -44,6 +45,7 @@ __all__ = [
     "Timeline",
     "cache_dir",
     "cohort_counts",
+    "create_app",
     "dose_range",
     "filter_adsl",
     "filter_choices",
@@ -55,6 +57,7 @@ __all__ = [
     "patient_timeline",
     "read_derived",
     "response_summary",
+    "serve",
     "strata_columns",
     "study_data",
     "study_key",

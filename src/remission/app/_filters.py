@@ -50,7 +50,18 @@ class Filters:
     doses: tuple[float, float] | None = None
 
     def active(self) -> list[str]:
-        """The names of the filters that restrict the cohort."""
+        """The names of the filters that restrict the cohort.
+
+        Returns
+        -------
+        list of str
+            Filter names, in the sidebar's order.
+
+        Examples
+        --------
+        >>> Filters(sex=("F",), doses=(2.0, 9.0)).active()
+        ['sex', 'doses']
+        """
         names = [name for name in FILTER_COLUMNS if getattr(self, name)]
         return [*names, "doses"] if self.doses is not None else names
 
@@ -97,6 +108,16 @@ def filter_choices(adsl: pl.DataFrame) -> dict[str, list[str]]:
 
 def dose_range(adsl: pl.DataFrame) -> tuple[float, float]:
     """The smallest and largest number of course-1 doses (0, 0 when none is recorded).
+
+    Parameters
+    ----------
+    adsl : polars.DataFrame
+        The subject-level dataset.
+
+    Returns
+    -------
+    tuple of (float, float)
+        The range of ``C1DOSES``.
 
     Examples
     --------

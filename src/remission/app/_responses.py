@@ -126,8 +126,8 @@ def waterfall_view(
     for i, (pid, change, best, day) in enumerate(
         rows.select("USUBJID", "best_pchg", "best", "ADT").iter_rows()
     ):
-        top = min(max(change, -100.0), 200.0)
-        x, y, w, h = _pixels(fig, ax, i - half, 0.0, i + half, top)
+        low, high = ax.get_ylim()  # the whole column: a short bar is as easy to hover
+        x, y, w, h = _pixels(fig, ax, i - half, low, i + half, high)
         hover.append(Hover(x, y, w, h, pid, f"{pid}: {change:+.1f}% on {day} (best {best})"))
     return fig, hover
 

@@ -103,11 +103,35 @@ class KMView:
     ticks: list[float]
 
     def legend(self) -> list[str]:
-        """The names of the curves, in the order drawn."""
+        """The names of the curves, in the order drawn.
+
+        Returns
+        -------
+        list of str
+            One name per stratum (``All patients`` unstratified).
+
+        Examples
+        --------
+        >>> adtte = pl.DataFrame({"USUBJID": ["a"], "PARAMCD": ["OS"], "AVAL": [9.0], "CNSR": [1]})
+        >>> km_view({"adtte": adtte}, "OS").legend()
+        ['All patients']
+        """
         return list(self.labels.values())
 
     def p_text(self) -> str:
-        """``log-rank p = ...``, why it was not done, or empty when unstratified."""
+        """``log-rank p = ...``, why it was not done, or empty when unstratified.
+
+        Returns
+        -------
+        str
+            The test's p-value as the report prints it.
+
+        Examples
+        --------
+        >>> adtte = pl.DataFrame({"USUBJID": ["a"], "PARAMCD": ["OS"], "AVAL": [9.0], "CNSR": [1]})
+        >>> km_view({"adtte": adtte}, "OS").p_text()
+        ''
+        """
         from remission.report import format_p
 
         if self.logrank is None:

@@ -58,11 +58,35 @@ class Timeline:
     events: pl.DataFrame
 
     def doses_given(self) -> int:
-        """The number of doses given."""
+        """The number of doses given.
+
+        Returns
+        -------
+        int
+            Rows of ``doses`` with status ``given``.
+
+        Examples
+        --------
+        >>> doses = pl.DataFrame({"status": ["given", "held"]})
+        >>> Timeline("p", [], doses, *[None] * 3).doses_given()
+        1
+        """
         return int((self.doses["status"] == "given").sum())
 
     def doses_held(self) -> int:
-        """The number of doses held."""
+        """The number of doses held.
+
+        Returns
+        -------
+        int
+            Rows of ``doses`` with status ``held``.
+
+        Examples
+        --------
+        >>> doses = pl.DataFrame({"status": ["given", "held"]})
+        >>> Timeline("p", [], doses, *[None] * 3).doses_held()
+        1
+        """
         return int((self.doses["status"] == "held").sum())
 
 
@@ -88,6 +112,16 @@ def _outcomes(adtte: pl.DataFrame) -> list[tuple[str, str]]:
 
 def patient_ids(data: StudyData) -> list[str]:
     """Every patient of the study, in ADSL order.
+
+    Parameters
+    ----------
+    data : StudyData
+        The study and its derived datasets.
+
+    Returns
+    -------
+    list of str
+        The ``USUBJID`` of every patient.
 
     Examples
     --------

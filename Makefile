@@ -29,8 +29,10 @@ chromium:
 	  >/dev/null) || echo "chromium not installed: the browser tests will skip"; }
 
 # Test files run in parallel on all cores (pytest-xdist); one file stays in one worker.
+# The app's browser tests save their screenshots in $(ARTEFACTS)/app.
+ARTEFACTS ?= .artifacts
 test: $(STAMP) lint chromium
-	$(BIN)/python -m pytest -n auto --dist loadfile src tests
+	REMISSION_ARTEFACTS=$(ARTEFACTS) $(BIN)/python -m pytest -n auto --dist loadfile src tests
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

@@ -272,9 +272,14 @@ def test_no_patient_data_in_the_logs_and_nothing_written_to_the_study(
 ) -> None:
     from playwright.sync_api import expect
 
-    _view(page, "Patient")  # one more patient opened by typing, to have searched for one
-    page.locator("#patient-selectized").fill("SYN-0003")
-    page.keyboard.press("Enter")
+    _view(page, "Patient")  # patients found by typing, to have searched for them
+    page.locator("#patient_search").fill("syn-03")
+    matches = page.get_by_test_id("patient-matches").locator("button")
+    expect(matches).to_have_count(20)
+    expect(matches.first).to_have_text("SYN-0300")
+    matches.nth(1).click()
+    expect(page.get_by_test_id("patient-id")).to_have_text("SYN-0301")
+    page.locator("#patient_search").fill("SYN-0003")
     expect(page.get_by_test_id("patient-id")).to_have_text("SYN-0003")
     logs = server[2]
     text = (logs / "stdout.txt").read_text() + (logs / "stderr.txt").read_text()
@@ -306,8 +311,10 @@ def test_a_script_patient_identifier_is_shown_as_text(
         tab.locator("#cohort_table tbody tr").first.locator("td").first.click()
         expect(tab.get_by_test_id("patient-id")).to_have_text(XSS, timeout=TIMEOUT)
         expect(tab.locator("#patient-summary")).to_contain_text(XSS)
-        _view(tab, "Responses")
-        expect(tab.locator("#waterfall-figure")).to_be_visible(timeout=TIMEOUT)
+        expect(tab.locator("#patient-doses")).to_be_visible()
         _shot(tab, artefacts, "7-script-identifier")
+        _view(tab, "Responses")
+        bar = tab.locator(f'#waterfall-figure rect[data-patient="{XSS}"]')
+        expect(bar.locator("title")).to_contain_text(XSS)
         tab.close()
     assert dialogs == []

@@ -236,3 +236,40 @@ def test_datasets_written_by_remission_derive_read_back(tmp_path: Path, demo: St
         assert frames["adtte"].height == demo.frames["adtte"].height
     with pytest.raises(ValueError, match="adsl"):
         read_derived(tmp_path)
+
+
+@pytest.mark.parametrize(("k", "n"), [(0, 10), (12, 182), (10, 10), (33, 409), (1, 1)])
+def test_exact_interval_is_scipys_clopper_pearson(k: int, n: int) -> None:
+    from scipy.stats import binomtest
+
+    from remission.app._filters import clopper_pearson
+
+    ci = binomtest(k, n).proportion_ci(confidence_level=0.95, method="exact")
+    assert clopper_pearson(k, n) == pytest.approx((ci.low, ci.high), abs=1e-9)
+
+
+def _pixel(png: bytes, x: float, y: float) -> tuple[int, ...]:
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    return image.getpixel((round(x), round(y)))
+
+
+def test_hover_shapes_lie_over_what_is_drawn(demo: StudyData) -> None:
+    from remission.app._html import png_bytes
+
+    frames = _melanoma(demo)
+    fig, lanes = swimmer_view(frames)
+    png = png_bytes(fig)
+    drawn = [_pixel(png, h.x + h.width / 2, h.y + h.height / 2) for h in lanes]
+    assert all(colour != (255, 255, 255) for colour in drawn)
+    beside = [_pixel(png, h.x + h.width / 2, h.y - 2 * h.height) for h in lanes[:1]]
+    assert beside != drawn[:1]
+    fig, bars = waterfall_view(frames, "who")
+    png = png_bytes(fig)
+    first = bars[0]  # the largest increase: a progression bar well above zero
+    top_of_axes, bottom = first.y, first.y + first.height
+    inside = _pixel(png, first.x + first.width / 2, bottom - 0.4 * (bottom - top_of_axes))
+    assert inside != (255, 255, 255)

@@ -25,6 +25,7 @@ from remission.app._data import (
     study_key,
 )
 from remission.app._filters import (
+    FilteredFrames,
     Filters,
     cohort_counts,
     dose_range,
@@ -39,6 +40,7 @@ from remission.app._timeline import Timeline, patient_ids, patient_timeline, tim
 
 __all__ = [
     "ENDPOINTS",
+    "FilteredFrames",
     "Filters",
     "KMView",
     "StudyData",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import polars as pl
-from scipy.stats import binomtest
+from scipy.stats import beta
 
 MISSING = "missing"
 """How a filter choice names an unrecorded value (e.g. ECOG not recorded)."""
@@ -163,20 +164,65 @@ def filter_adsl(adsl: pl.DataFrame, filters: Filters) -> pl.DataFrame:
     return adsl.filter(keep)
 
 
-def filter_frames(frames: dict[str, pl.DataFrame], adsl: pl.DataFrame) -> dict[str, pl.DataFrame]:
+class FilteredFrames(Mapping[str, pl.DataFrame]):
+    """The derived datasets of the patients of a filtered ADSL, each filtered when first read.
+
+    A view reads two or three datasets; on 100,000 patients ADEX and ADLB hold millions of
+    rows, so a dataset is filtered only when a view asks for it, and then once.
+
+    Parameters
+    ----------
+    frames : mapping of str to polars.DataFrame
+        The derived datasets.
+    adsl : polars.DataFrame
+        The filtered ADSL.
+
+    Examples
+    --------
+    >>> frames = {"adsl": pl.DataFrame({"USUBJID": ["a", "b"]}),
+    ...           "adrs": pl.DataFrame({"USUBJID": ["b", "a"], "AVALC": ["PD", "CR"]})}
+    >>> filtered = FilteredFrames(frames, frames["adsl"].head(1))
+    >>> sorted(filtered), filtered["adrs"]["AVALC"].to_list()
+    (['adrs', 'adsl'], ['CR'])
+    """
+
+    def __init__(self, frames: Mapping[str, pl.DataFrame], adsl: pl.DataFrame) -> None:
+        self._frames = frames
+        self._ids = adsl.select("USUBJID")
+        self._done: dict[str, pl.DataFrame] = {"adsl": adsl}
+
+    def __getitem__(self, name: str) -> pl.DataFrame:
+        if name not in self._done:
+            frame = self._frames[name]
+            self._done[name] = frame.join(
+                self._ids, on="USUBJID", how="semi", maintain_order="left"
+            )
+        return self._done[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._frames)
+
+    def __len__(self) -> int:
+        return len(self._frames)
+
+
+def filter_frames(
+    frames: Mapping[str, pl.DataFrame], adsl: pl.DataFrame
+) -> Mapping[str, pl.DataFrame]:
     """Every derived dataset restricted to the patients of a filtered ADSL.
 
     Parameters
     ----------
-    frames : dict of str to polars.DataFrame
+    frames : mapping of str to polars.DataFrame
         The derived datasets.
     adsl : polars.DataFrame
         The filtered ADSL (``filter_adsl``).
 
     Returns
     -------
-    dict of str to polars.DataFrame
-        The same datasets with only those patients' rows; ``adsl`` is the one given.
+    mapping of str to polars.DataFrame
+        The same datasets with only those patients' rows (``FilteredFrames``: each is
+        filtered when first read); ``adsl`` is the one given.
 
     Examples
     --------
@@ -185,14 +231,7 @@ def filter_frames(frames: dict[str, pl.DataFrame], adsl: pl.DataFrame) -> dict[s
     >>> filter_frames(frames, frames["adsl"].head(1))["adrs"]["AVALC"].to_list()
     ['PR', 'CR']
     """
-    ids = adsl.select("USUBJID")
-    out = {}
-    for name, frame in frames.items():
-        if name == "adsl":
-            out[name] = adsl
-        else:
-            out[name] = frame.join(ids, on="USUBJID", how="semi", maintain_order="left")
-    return out
+    return FilteredFrames(frames, adsl)
 
 
 def cohort_counts(adsl: pl.DataFrame) -> pl.DataFrame:
@@ -232,6 +271,33 @@ def cohort_counts(adsl: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([by, total])
 
 
+def clopper_pearson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Exact (Clopper-Pearson) confidence interval of a proportion ``k / n``, from beta
+    quantiles (scipy's ``binomtest(k, n).proportion_ci(method="exact")``, 100 times faster).
+
+    Parameters
+    ----------
+    k, n : int
+        Successes and trials (``n`` > 0).
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    tuple of (float, float)
+        Lower and upper limits.
+
+    Examples
+    --------
+    >>> [round(v, 4) for v in clopper_pearson(12, 182)]
+    [0.0345, 0.1123]
+    """
+    alpha = (1 - level) / 2
+    low = float(beta.ppf(alpha, k, n - k + 1)) if k > 0 else 0.0
+    high = float(beta.ppf(1 - alpha, k + 1, n - k)) if k < n else 1.0
+    return low, high
+
+
 def response_summary(adsl: pl.DataFrame) -> pl.DataFrame:
     """Best confirmed response of the cohort: n, % and exact (Clopper-Pearson) 95% CI.
 
@@ -261,8 +327,8 @@ def response_summary(adsl: pl.DataFrame) -> pl.DataFrame:
     out = []
     for label, k in rows:
         if n:
-            ci = binomtest(k, n).proportion_ci(confidence_level=0.95, method="exact")
-            out.append((label, k, 100 * k / n, f"{100 * ci.low:.1f}–{100 * ci.high:.1f}"))
+            low, high = clopper_pearson(k, n)
+            out.append((label, k, 100 * k / n, f"{100 * low:.1f}–{100 * high:.1f}"))
         else:
             out.append((label, k, None, ""))
     return pl.DataFrame(

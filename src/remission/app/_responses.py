@@ -7,6 +7,7 @@ browser shows it as a tooltip, a click opens the patient).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import polars as pl
@@ -79,7 +80,7 @@ def who_thresholds(criteria: str) -> tuple[float, float]:
 
 
 def waterfall_view(
-    frames: dict[str, pl.DataFrame], criteria: str
+    frames: Mapping[str, pl.DataFrame], criteria: str
 ) -> tuple[plt.Figure, list[Hover]]:
     """The waterfall of the filtered cohort with a hover shape per bar.
 
@@ -132,7 +133,7 @@ def waterfall_view(
     return fig, hover
 
 
-def spider_view(frames: dict[str, pl.DataFrame]) -> tuple[plt.Figure, list[Hover]]:
+def spider_view(frames: Mapping[str, pl.DataFrame]) -> tuple[plt.Figure, list[Hover]]:
     """The spider plot of the filtered cohort with a hover shape per assessment.
 
     Parameters
@@ -183,7 +184,7 @@ def spider_view(frames: dict[str, pl.DataFrame]) -> tuple[plt.Figure, list[Hover
     return fig, hover
 
 
-def swimmer_view(frames: dict[str, pl.DataFrame]) -> tuple[plt.Figure, list[Hover]]:
+def swimmer_view(frames: Mapping[str, pl.DataFrame]) -> tuple[plt.Figure, list[Hover]]:
     """The swimmer plot of the filtered cohort's responders with a hover shape per lane.
 
     Parameters

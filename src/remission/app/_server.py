@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 import polars as pl
 from htmltools import Tag, TagList, tags
@@ -73,6 +73,34 @@ def csv_bytes(frame: pl.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
+def matching_patients(ids: pl.Series, typed: str, limit: int = 20) -> list[str]:
+    """The first ``limit`` patient identifiers containing ``typed`` (case-insensitive).
+
+    Parameters
+    ----------
+    ids : polars.Series
+        Every patient identifier.
+    typed : str
+        What the user typed (taken literally, not as a pattern).
+    limit : int
+        The most identifiers returned.
+
+    Returns
+    -------
+    list of str
+        The matches, exact match first.
+
+    Examples
+    --------
+    >>> matching_patients(pl.Series(["SYN-0001", "SYN-0010", "SYN-0100"]), "001")
+    ['SYN-0001', 'SYN-0010']
+    """
+    hits = ids.filter(ids.str.to_lowercase().str.contains(typed.lower(), literal=True))
+    exact = [typed] if (hits == typed).any() else []
+    rest = hits.filter(hits != typed).head(limit - len(exact)).to_list()
+    return exact + rest
+
+
 def parquet_bytes(frame: pl.DataFrame) -> bytes:
     """``frame`` as Parquet bytes.
 
@@ -110,17 +138,17 @@ def make_server(data: StudyData) -> Callable[[Inputs, Outputs, Session], None]:
     full_doses = dose_range(adsl_all)
     criteria = data.study.config.response_criteria
 
+    ids = adsl_all["USUBJID"]
+    known = set(ids.to_list())
+
     def server(input: Inputs, output: Outputs, session: Session) -> None:
-        ui.update_selectize(
-            "patient", choices=adsl_all["USUBJID"].to_list(), selected=None, server=True
-        )
+        current: reactive.Value[str | None] = reactive.value(None)
 
         @reactive.calc
         def filters() -> Filters:
             chosen = {}
-            for name in FILTER_COLUMNS:
-                value = getattr(input, name, None)
-                chosen[name] = tuple(value()) if value is not None and value() else ()
+            for name in FILTER_COLUMNS:  # a filter with no values has no input
+                chosen[name] = tuple(input[name]() or ()) if name in input else ()
             doses = None
             if "doses" in input and input.doses() is not None:
                 low, high = (float(v) for v in input.doses())
@@ -129,18 +157,15 @@ def make_server(data: StudyData) -> Callable[[Inputs, Outputs, Session], None]:
             return Filters(**chosen, doses=doses)
 
         @reactive.calc
-        def frames() -> dict[str, pl.DataFrame]:
+        def frames() -> Mapping[str, pl.DataFrame]:
             return filter_frames(data.frames, filter_adsl(adsl_all, filters()))
 
         @render.ui
         def filter_status() -> Tag:
             n = frames()["adsl"].height
             active = filters().active()
-            what = (
-                f"filtered by {', '.join(a.replace('_', ' ') for a in active)}"
-                if active
-                else ("no filter")
-            )
+            named = ", ".join(a.replace("_", " ") for a in active)
+            what = f"filtered by {named}" if active else "no filter"
             return tags.p(
                 tags.strong(f"{n} patients", data_testid="n-patients"),
                 f" of {adsl_all.height} ({what})",
@@ -161,7 +186,14 @@ def make_server(data: StudyData) -> Callable[[Inputs, Outputs, Session], None]:
                         html_table(response_summary(adsl), "response-summary"),
                     ),
                     col_widths=(6, 6),
+                ),
+                tags.p(
+                    f"The table below shows the first {TABLE_ROWS:,} of {adsl.height:,} "
+                    "patients; the downloads hold every patient.",
+                    class_="text-muted small",
                 )
+                if adsl.height > TABLE_ROWS
+                else None,
             )
 
         @render.data_frame
@@ -188,10 +220,36 @@ def make_server(data: StudyData) -> Callable[[Inputs, Outputs, Session], None]:
             _open(str(input.picked()))
 
         def _open(patient: str) -> None:
-            ui.update_selectize(
-                "patient", choices=adsl_all["USUBJID"].to_list(), selected=patient, server=True
+            if patient in known:
+                current.set(patient)
+                ui.update_navset("view", selected="patient")
+
+        @reactive.effect
+        def _typed_in_full() -> None:
+            typed = input.patient_search().strip()
+            if typed in known:
+                current.set(typed)
+
+        @render.ui
+        def patient_matches() -> Tag | None:
+            typed = input.patient_search().strip()
+            if not typed:
+                return None
+            found = matching_patients(ids, typed)
+            if not found:
+                return tags.p("No patient matches.", class_="text-muted small")
+            return tags.div(
+                *[
+                    tags.button(
+                        pid,
+                        type="button",
+                        class_="btn btn-sm btn-outline-secondary me-1 mb-1",
+                        data_patient=pid,
+                    )
+                    for pid in found
+                ],
+                data_testid="patient-matches",
             )
-            ui.update_navset("view", selected="patient")
 
         @reactive.calc
         def km_calc() -> KMView:
@@ -250,16 +308,16 @@ def make_server(data: StudyData) -> Callable[[Inputs, Outputs, Session], None]:
 
         @reactive.calc
         def timeline() -> object:
-            chosen = input.patient()
-            if not chosen or chosen not in set(adsl_all["USUBJID"].to_list()):
-                return None
-            return patient_timeline(data, chosen)
+            chosen = current()
+            return None if chosen is None else patient_timeline(data, chosen)
 
         @render.ui
         def patient_view() -> Tag | TagList:
             t = timeline()
             if t is None:
-                return tags.p("Choose a patient above, in the cohort table or on a plot.")
+                return tags.p(
+                    "Find a patient above, or click one in the cohort table or on a plot."
+                )
             summary = pl.DataFrame(t.summary, schema=["item", "value"], orient="row")
             return TagList(
                 tags.h4("Patient ", tags.span(t.patient, data_testid="patient-id")),
@@ -291,7 +349,7 @@ def make_server(data: StudyData) -> Callable[[Inputs, Outputs, Session], None]:
                 src = "data:image/png;base64," + base64.b64encode(view.forest.png).decode()
                 parts.append(
                     tags.div(
-                        tags.img(src=src, alt="Forest plot", style="max-width:100%"),
+                        tags.img(src=src, alt="Forest plot", style="max-width:100%; width:680px"),
                         data_testid="forest-figure",
                     )
                 )

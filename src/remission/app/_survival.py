@@ -6,6 +6,7 @@ report) and drawn by ``remission.figures.km_plot``, the report's figure code.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import polars as pl
@@ -151,7 +152,7 @@ def _nr(value: float | None) -> str:
     return "NR" if value is None else f"{value / DAYS_PER_MONTH:.1f}"
 
 
-def km_view(frames: dict[str, pl.DataFrame], endpoint: str, by: str | None = None) -> KMView:
+def km_view(frames: Mapping[str, pl.DataFrame], endpoint: str, by: str | None = None) -> KMView:
     """Fit KM curves of ``endpoint`` (overall, or by an ADSL column) with the log-rank test.
 
     Parameters

@@ -110,7 +110,10 @@ def _responses() -> ui.NavPanel:
 def _patient() -> ui.NavPanel:
     return ui.nav_panel(
         "Patient",
-        ui.input_selectize("patient", "Patient", choices=[], options={"maxOptions": 50}),
+        ui.input_text(
+            "patient_search", "Find a patient", placeholder="identifier, or a part of it"
+        ),
+        ui.output_ui("patient_matches"),
         ui.output_ui("patient_view"),
         value="patient",
     )
@@ -141,9 +144,11 @@ def _downloads(data: StudyData) -> ui.NavPanel:
         tags.ul(*buttons),
         tags.h5("A figure of the current view"),
         ui.input_select("figure", "Figure", FIGURES),
-        ui.download_button("download_figure_png", "PNG"),
-        " ",
-        ui.download_button("download_figure_svg", "SVG"),
+        tags.div(
+            ui.download_button("download_figure_png", "PNG"),
+            ui.download_button("download_figure_svg", "SVG"),
+            class_="d-flex gap-2",
+        ),
         value="downloads",
     )
 

@@ -158,8 +158,19 @@ def test_melanoma_filter_gives_182_patients_and_12_complete_responses(
     assert cells == ["all", "182", "12", "29"]
     summary = page.locator("#response-summary tbody tr").first.locator("td").all_inner_texts()
     assert summary[:2] == ["CR", "12"]
-    expect(page.locator("#cohort_table")).to_contain_text("Viewing rows 1 through")
+    rows = page.locator("#cohort-table tbody tr")
+    expect(rows).to_have_count(182)
+    expect(rows.first).to_have_attribute("data-patient", "SYN-0002")
     _shot(page, artefacts, "1-cohort-melanoma")
+    age = page.locator("#cohort-table th", has_text="AGE")
+    age.click()
+    expect(age).to_have_text("AGE ▲")
+    ages = [float(r.split("\t")[3]) for r in rows.all_inner_texts()]
+    assert ages == sorted(ages)
+    age.click()
+    expect(age).to_have_text("AGE ▼")
+    ages = [float(r.split("\t")[3]) for r in rows.all_inner_texts()]
+    assert ages == sorted(ages, reverse=True)
 
 
 def test_changing_the_km_stratification_changes_the_legend(page: object, artefacts: Path) -> None:
@@ -220,7 +231,7 @@ def test_a_patient_opened_from_the_table_shows_as_many_doses_as_adex(
         .select("USUBJID", "AVAL")
         .rows()
     )
-    page.locator("#cohort_table tbody tr").nth(1).locator("td").first.click()
+    page.locator("#cohort-table tbody tr").nth(1).locator("td").first.click()
     patient_id = page.get_by_test_id("patient-id")
     expect(patient_id).to_have_text("SYN-0002")
     doses = page.locator("#patient-doses tbody tr")
@@ -307,8 +318,8 @@ def test_a_script_patient_identifier_is_shown_as_text(
         tab = browser.new_page(viewport={"width": 1400, "height": 1000})
         tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         tab.goto(url)
-        expect(tab.locator("#cohort_table")).to_contain_text(XSS, timeout=TIMEOUT)
-        tab.locator("#cohort_table tbody tr").first.locator("td").first.click()
+        expect(tab.locator("#cohort-table")).to_contain_text(XSS, timeout=TIMEOUT)
+        tab.locator("#cohort-table tbody tr").first.locator("td").first.click()
         expect(tab.get_by_test_id("patient-id")).to_have_text(XSS, timeout=TIMEOUT)
         expect(tab.locator("#patient-summary")).to_contain_text(XSS)
         expect(tab.locator("#patient-doses")).to_be_visible()

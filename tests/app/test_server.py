@@ -273,3 +273,25 @@ def test_hover_shapes_lie_over_what_is_drawn(demo: StudyData) -> None:
     top_of_axes, bottom = first.y, first.y + first.height
     inside = _pixel(png, first.x + first.width / 2, bottom - 0.4 * (bottom - top_of_axes))
     assert inside != (255, 255, 255)
+
+
+def test_timeline_event_labels_do_not_overlap() -> None:
+    import polars as pl
+
+    from remission.figures import patient_timeline_plot
+
+    events = pl.DataFrame(
+        {"day": [40.0, 41.0, 42.0, 300.0], "label": ["first response", "first CR", "x", "death"]}
+    )
+    doses = pl.DataFrame({"day": [0.0], "status": ["given"]})
+    empty = pl.DataFrame(schema={"day": pl.Float64, "value": pl.Float64, "response": pl.String})
+    lymph = pl.DataFrame(
+        schema={"day": pl.Float64, "value": pl.Float64, "rebound": pl.Boolean, "peak": pl.Boolean}
+    )
+    fig = patient_timeline_plot(doses, empty, lymph, events)
+    fig.canvas.draw()
+    boxes = [t.get_window_extent() for t in fig.axes[0].texts]
+    assert len(boxes) == 4
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b)

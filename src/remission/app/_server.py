@@ -21,7 +21,14 @@ from remission.app._filters import (
     filter_frames,
     response_summary,
 )
-from remission.app._html import figure_html, html_table, png_bytes, svg_text, text_table
+from remission.app._html import (
+    cohort_table_html,
+    figure_html,
+    html_table,
+    png_bytes,
+    svg_text,
+    text_table,
+)
 from remission.app._predictors import predictors_view, table_cells
 from remission.app._responses import DPI, spider_view, swimmer_view, waterfall_view
 from remission.app._survival import KMView, km_figure, km_view
@@ -45,8 +52,8 @@ TABLE_COLUMNS = (
     "TRTSDT",
 )
 """The ADSL columns of the cohort table (the downloads hold every column)."""
-TABLE_ROWS = 10_000
-"""The cohort table shows at most this many patients (sortable in the browser)."""
+TABLE_ROWS = 500
+"""The cohort table shows at most this many patients, in the order chosen."""
 
 
 def _size(fig: object) -> tuple[float, float]:
@@ -142,7 +149,7 @@ def make_server(data: StudyData) -> Callable[[Inputs, Outputs, Session], None]:
     known = set(ids.to_list())
 
     def server(input: Inputs, output: Outputs, session: Session) -> None:
-        current: reactive.Value[str | None] = reactive.value(None)
+        current: reactive.Value[str | None] = reactive.value(None, name="current")
 
         @reactive.calc
         def filters() -> Filters:
@@ -187,32 +194,24 @@ def make_server(data: StudyData) -> Callable[[Inputs, Outputs, Session], None]:
                     ),
                     col_widths=(6, 6),
                 ),
-                tags.p(
-                    f"The table below shows the first {TABLE_ROWS:,} of {adsl.height:,} "
-                    "patients; the downloads hold every patient.",
-                    class_="text-muted small",
-                )
-                if adsl.height > TABLE_ROWS
-                else None,
             )
 
-        @render.data_frame
-        def cohort_table() -> render.DataGrid:
-            adsl = frames()["adsl"]
-            shown = adsl.select([c for c in TABLE_COLUMNS if c in adsl.columns]).head(TABLE_ROWS)
-            return render.DataGrid(
-                shown.with_columns(pl.col(pl.Date).cast(pl.String)),
-                selection_mode="row",
-                filters=True,
-                height="420px",
-                width="100%",
-            )
+        sort_by: reactive.Value[tuple[str, bool]] = reactive.value(
+            ("USUBJID", False), name="sort_by"
+        )
 
         @reactive.effect
-        def _open_selected_row() -> None:
-            rows = cohort_table.data_view(selected=True)
-            if len(rows):
-                _open(str(pl.DataFrame(rows)["USUBJID"][0]))
+        @reactive.event(input.cohort_sort)
+        def _sort() -> None:
+            column = str(input.cohort_sort())
+            if column in TABLE_COLUMNS:
+                now, descending = sort_by()
+                sort_by.set((column, not descending if column == now else False))
+
+        @render.ui
+        def cohort_table() -> Tag | TagList:
+            column, descending = sort_by()
+            return cohort_table_html(frames()["adsl"], TABLE_COLUMNS, column, descending)
 
         @reactive.effect
         @reactive.event(input.picked)

@@ -29,6 +29,9 @@ CSS = """
 .remission-hover { fill: #000; fill-opacity: 0; cursor: pointer; pointer-events: all; }
 .remission-hover:hover { fill-opacity: 0.25; }
 .remission-table { width: auto; font-size: 0.85rem; }
+.remission-scroll { max-height: 28rem; overflow: auto; }
+.remission-cohort th { cursor: pointer; position: sticky; top: 0; background: white; }
+.remission-cohort tbody tr { cursor: pointer; }
 .remission-legend span { display: inline-block; margin-right: 1rem; }
 .remission-swatch { display: inline-block; width: 1.2em; height: 0.4em; margin-right: 0.3em;
   vertical-align: middle; }
@@ -36,13 +39,19 @@ CSS = """
 
 SCRIPT = """
 document.addEventListener('click', function (event) {
+  var head = event.target.closest('th[data-sort]');
+  if (head && window.Shiny) {
+    Shiny.setInputValue('cohort_sort', head.getAttribute('data-sort'), {priority: 'event'});
+    return;
+  }
   var shape = event.target.closest('[data-patient]');
   if (shape && window.Shiny) {
     Shiny.setInputValue('picked', shape.getAttribute('data-patient'), {priority: 'event'});
   }
 });
 """
-"""A click on a hover shape opens its patient (static code; the patient is an attribute)."""
+"""A click on a table header sorts the cohort; a click on a row or a hover shape opens its
+patient (static code: the column and the patient are attributes, read as text)."""
 
 
 def _filters(data: StudyData) -> list[Tag]:
@@ -64,8 +73,8 @@ def _cohort() -> ui.NavPanel:
     return ui.nav_panel(
         "Cohort",
         ui.output_ui("cohort_summary"),
-        tags.h5("Patients (ADSL): click a row to open the patient"),
-        ui.output_data_frame("cohort_table"),
+        tags.h5("Patients (ADSL): click a header to sort, a row to open the patient"),
+        ui.output_ui("cohort_table"),
         value="cohort",
     )
 

@@ -125,12 +125,17 @@ def patient_timeline_plot(
             ax.axvline(day, ls=":", lw=0.8, color="#777777")
     for ax in axes[:2]:
         ax.tick_params(labelbottom=False)
-    for day, label in events.select("day", "label").iter_rows():
+    # labels of events closer than a label's height are set side by side, not over each other
+    step_days = (hi - lo + 2 * margin) * (line_height(SMALL_PT) / width)
+    last, shift = None, 0
+    for day, label in events.sort("day").select("day", "label").iter_rows():
+        shift = shift + 1 if last is not None and day - last < step_days * (shift + 1) else 0
+        last = day if shift == 0 else last
         ax_d.annotate(
             label,
             (day, 1.6),
             textcoords="offset points",
-            xytext=(2, -2),
+            xytext=(2 + shift * SMALL_PT * 1.25, -2),
             ha="left",
             va="top",
             rotation=90,

@@ -295,3 +295,24 @@ def test_timeline_event_labels_do_not_overlap() -> None:
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             assert not a.overlaps(b)
+
+
+def test_timeline_labels_a_response_where_it_changes() -> None:
+    import polars as pl
+
+    from remission.figures import patient_timeline_plot
+
+    burden = pl.DataFrame(
+        {
+            "day": [0.0, 60.0, 120.0, 180.0, 240.0, 300.0],
+            "value": [500.0, 200.0, 0.0, 0.0, 0.0, 300.0],
+            "response": [None, "PR", "CR", "CR", "CR", "PD"],
+        }
+    )
+    doses = pl.DataFrame({"day": [0.0], "status": ["given"]})
+    lymph = pl.DataFrame(
+        schema={"day": pl.Float64, "value": pl.Float64, "rebound": pl.Boolean, "peak": pl.Boolean}
+    )
+    events = pl.DataFrame(schema={"day": pl.Float64, "label": pl.String})
+    fig = patient_timeline_plot(doses, burden, lymph, events)
+    assert [t.get_text() for t in fig.axes[1].texts] == ["PR", "CR", "PD"]

@@ -35,9 +35,10 @@ def patient_timeline_plot(
     """Three panels sharing the time axis: IL-2 doses, tumor burden, lymphocyte counts.
 
     Doses given are ticks, doses held crosses (the reasons are the table's job); the tumor
-    burden at each assessment is labelled with its time-point response; the lymphocyte
-    series marks the counts of the rebound phase and each cycle's peak. Events (first
-    response, progression, death, last contact) are dotted vertical lines through all panels.
+    burden at each assessment, labelled with its time-point response where it changes; the
+    lymphocyte series marks the counts of the rebound phase and each cycle's peak. Events
+    (first response, progression, death, last contact) are dotted vertical lines through all
+    panels.
 
     Parameters
     ----------
@@ -94,8 +95,10 @@ def patient_timeline_plot(
     ax_d.set_ylabel("IL-2 doses")
     if burden.height:
         ax_b.plot(burden["day"], burden["value"], color="#444444", lw=0.8, marker="o", ms=3)
+        shown = None  # a response is labelled where it changes (years of CR: one label)
         for day, value, response in burden.select("day", "value", "response").iter_rows():
-            if response:
+            if response and response != shown:
+                shown = response
                 ax_b.annotate(
                     response,
                     (day, value),

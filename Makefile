@@ -37,8 +37,10 @@ postgresql:
 	  >/dev/null) || echo "postgresql not installed: the OMOP tests will skip"; }
 
 # Test files run in parallel on all cores (pytest-xdist); one file stays in one worker.
+# The app's browser tests save their screenshots in $(ARTEFACTS)/app.
+ARTEFACTS ?= .artifacts
 test: $(STAMP) lint chromium postgresql
-	$(BIN)/python -m pytest -n auto --dist loadfile src tests
+	REMISSION_ARTEFACTS=$(ARTEFACTS) $(BIN)/python -m pytest -n auto --dist loadfile src tests
 
 bench: $(STAMP) postgresql
 	$(BIN)/python benchmarks/run_all.py

@@ -10,6 +10,7 @@ Examples
 # importing the command modules registers their commands on the app
 from remission.cli import (  # noqa: F401
     _antigens_cmd,
+    _app_cmd,
     _derive_cmd,
     _dose_cmd,
     _import_cmd,

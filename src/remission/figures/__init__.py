@@ -1,5 +1,5 @@
 """Figures of a study (matplotlib, Agg): Kaplan-Meier, swimmer, waterfall, spider, forest,
-and of a recognition screen: heatmap and titrations.
+a patient's timeline, and of a recognition screen: heatmap and titrations.
 
 Every figure function returns the figure and, where numbers are printed on it, the table of
 those numbers; writing files is the report's job. Figures are laid out in inches for print:
@@ -27,6 +27,7 @@ from remission.figures._response_plots import (
 )
 from remission.figures._screen_plots import screen_heatmap, screen_heatmap_pages, titration_plot
 from remission.figures._style import OKABE_ITO, RESPONSE_COLOURS
+from remission.figures._timeline import patient_timeline_plot
 
 __all__ = [
     "OKABE_ITO",
@@ -36,6 +37,7 @@ __all__ = [
     "flow_diagram",
     "forest_plot",
     "km_plot",
+    "patient_timeline_plot",
     "screen_heatmap",
     "screen_heatmap_pages",
     "spider_plot",

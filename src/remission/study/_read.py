@@ -17,19 +17,18 @@ from pathlib import Path
 
 import polars as pl
 
+from remission.study._excel import excel_error_cells, with_error_cells
+from remission.study._paths import inside_folder, outside_problem
 from remission.study._problems import Problem, ProblemLog
 from remission.study._schema import POLARS_TYPES, TABLES, Table
 from remission.study._shape import (
+    ROW_COLUMN,
     column_letters,
     csv_header,
-    excel_error_cells,
     field_counts,
     report_duplicate_headers,
     report_field_counts,
 )
-
-ROW_COLUMN = "_row"
-"""Name of the provenance column: the row of the source file (header = row 1)."""
 
 _FORMATS = (".csv", ".parquet")
 
@@ -84,53 +83,6 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def inside_folder(folder: Path, name: str) -> bool:
-    """Whether the file ``name`` (as study.toml gives it) lies inside ``folder``.
-
-    A name is relative to the folder, without ``..``, and stays inside it once symbolic links
-    are followed: a study never reads (and ``write_study`` never writes) outside its folder.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> folder = Path(tempfile.mkdtemp())
-    >>> inside_folder(folder, "regimen.toml"), inside_folder(folder, "sub/regimen.toml")
-    (True, True)
-    >>> inside_folder(folder, "../regimen.toml"), inside_folder(folder, "/etc/passwd")
-    (False, False)
-    >>> (folder / "link.toml").symlink_to("/etc/passwd")
-    >>> inside_folder(folder, "link.toml")
-    False
-    """
-    path = Path(name)
-    if not name or path.is_absolute() or path.drive or ".." in path.parts:
-        return False
-    base = folder.resolve()
-    return (base / path).resolve().is_relative_to(base)
-
-
-def outside_problem(key: str, name: str) -> Problem:
-    """The problem of a file named in study.toml that lies outside the study folder."""
-    path = Path(name)
-    if path.is_absolute() or ".." in path.parts:
-        fix = f'copy the file into the study folder and give its name alone ({key} = "{path.name}")'
-    else:  # a name in the folder, leading out of it through a symbolic link
-        fix = (
-            "replace the symbolic link by a copy of the file: a link out of the folder is not "
-            "followed"
-        )
-    return Problem(
-        "error",
-        "config.path_outside",
-        "study.toml",
-        None,
-        key,
-        name,
-        "the name of a file inside the study folder",
-        fix,
-    )
 
 
 def _find_workbook(folder: Path, named: str | None, log: ProblemLog) -> Path | None:
@@ -527,7 +479,7 @@ def _read_sheet(book: Path, sheet: str, log: ProblemLog) -> pl.DataFrame | None:
     frame = frame.with_row_index(ROW_COLUMN, offset=2).with_columns(
         pl.col(ROW_COLUMN).cast(pl.Int64)
     )
-    frame = _with_error_cells(frame, excel_error_cells(book, sheet), file, log)
+    frame = with_error_cells(frame, excel_error_cells(book, sheet), file, log)
     # columns without a name or a value (polars calls them __UNNAMED__n) are not columns
     empty = [
         c
@@ -536,45 +488,6 @@ def _read_sheet(book: Path, sheet: str, log: ProblemLog) -> pl.DataFrame | None:
     ]
     frame = frame.drop(empty)
     return frame.rename({c: str(c).strip() for c in frame.columns})
-
-
-def _with_error_cells(
-    frame: pl.DataFrame, errors: pl.DataFrame, file: str, log: ProblemLog
-) -> pl.DataFrame:
-    """The sheet with its Excel error cells (read as empty) holding their error text again.
-
-    The cells are then refused as such (``value.excel_error``) with the others; an error
-    outside the table's cells (in the header, or without a position) is recorded here.
-    """
-    if errors.is_empty():
-        return frame
-    data = [c for c in frame.columns if c != ROW_COLUMN]
-    inside = pl.col("row").is_between(2, frame.height + 1) & pl.col("column").is_between(
-        0, len(data) - 1
-    )
-    elsewhere = errors.filter(~inside.fill_null(False))
-    for row, column, value in elsewhere.rows()[:1]:
-        cell = "" if row is None or column is None else f" (cell {column_letters(column)}{row})"
-        log.add(
-            Problem(
-                "error",
-                "value.excel_error",
-                file,
-                row,
-                None,
-                value,
-                f"a value or a column name, not a spreadsheet error{cell}",
-                "correct the formula or clear the cell; paste values, not formulas",
-                more_rows=elsewhere.height - 1,
-            )
-        )
-    cells = errors.filter(inside.fill_null(False))
-    if cells.is_empty():
-        return frame
-    patch = cells.pivot(on="column", index="row", values="value", aggregate_function="first")
-    patch = patch.rename({str(i): data[int(i)] for i in patch.columns if i != "row"})
-    patch = patch.rename({"row": ROW_COLUMN})
-    return frame.update(patch, on=ROW_COLUMN, how="left")
 
 
 def _sheet_names(book: Path, log: ProblemLog) -> list[str] | None:

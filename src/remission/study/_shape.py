@@ -1,21 +1,20 @@
-"""The shape of a table file: fields per CSV record, repeated headers, Excel's error cells.
+"""The shape of a table file: fields per CSV record, repeated column names.
 
-Each check looks at the whole file at once with polars (or one regular expression over a sheet's
-XML), so a file of millions of rows costs a scan, not a Python loop over its rows.
+Each check looks at the whole file at once with polars, so a file of millions of rows costs a
+scan, not a Python loop over its rows.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
-import zipfile
-from pathlib import Path, PurePosixPath
-from xml.etree import ElementTree
 
 import polars as pl
 
 from remission.study._problems import Problem, ProblemLog, row_problems
+
+ROW_COLUMN = "_row"
+"""Name of the provenance column: the row of the source file (header = row 1)."""
 
 _SEPARATORS = (b"\x00", b"\x1f", b"\x1e", b"\x1d", b"\x1c", b"\x01", b"\x02")
 """Bytes that split no line when the lines of a CSV file are read as one column: the first
@@ -36,14 +35,6 @@ def column_letters(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return letters
-
-
-def _column_index(letters: str) -> int:
-    """The 0-based index of a spreadsheet column (``A`` is 0)."""
-    index = 0
-    for char in letters:
-        index = index * 26 + ord(char) - ord("A") + 1
-    return index - 1
 
 
 def csv_header(body: bytes) -> list[str]:
@@ -242,61 +233,3 @@ def report_field_counts(
             )
         )
     return bool(rows)
-
-
-_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*)>')
-_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
-_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
-_ERROR_TYPE = re.compile(rb'\bt="e"')
-_FIRST_VALUE_CELL = re.compile(
-    rb'<(?:\w+:)?c\b[^>]*\br="([A-Z]+)(\d+)"[^>]*>(?:<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>))?'
-    rb"<(?:\w+:)?(?:v|is)\b"
-)
-
-
-def _sheet_xml(book: Path, sheet: str) -> bytes | None:
-    """The XML of the worksheet named ``sheet`` in ``book`` (None if not found)."""
-    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-    try:
-        with zipfile.ZipFile(book) as z:
-            workbook = ElementTree.fromstring(z.read("xl/workbook.xml"))
-            rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-            sheets = (el for el in workbook.iter() if el.tag.endswith("}sheet"))
-            rid = next((el.get(rel_ns) for el in sheets if el.get("name") == sheet), None)
-            target = next(
-                (el.get("Target") for el in rels.iter() if el.get("Id") == rid and rid), None
-            )
-            if not target:
-                return None
-            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            return z.read(str(PurePosixPath(path)))
-    except (KeyError, OSError, zipfile.BadZipFile, ElementTree.ParseError):
-        return None
-
-
-def excel_error_cells(book: Path, sheet: str) -> pl.DataFrame:
-    """The cells of ``sheet`` holding one of Excel's error values (a formula that failed).
-
-    The reader gives such a cell as empty; the sheet's XML says what it held. Positions are
-    counted as the table's: the header is the first row with a value (row 1), and the
-    columns start at the header's first cell. Returns ``row`` (None for a cell without a
-    position), ``column`` (0-based index) and ``value`` (e.g. ``#DIV/0!``).
-    """
-    schema = {"row": pl.Int64, "column": pl.Int64, "value": pl.String}
-    xml = _sheet_xml(book, sheet)
-    if xml is None or not _ERROR_TYPE.search(xml):
-        return pl.DataFrame(schema=schema)
-    first = _FIRST_VALUE_CELL.search(xml)
-    top = int(first.group(2)) if first else 1
-    left = _column_index(first.group(1).decode()) if first else 0
-    found = []
-    for cell in _ERROR_CELL.finditer(xml):  # the error cells only
-        ref = _REF.search(cell.group(1))
-        value = _VALUE.match(xml, cell.end()) or _VALUE.search(xml, cell.end(), cell.end() + 4000)
-        text = value.group(1).decode("utf-8", "replace") if value else "#error"
-        if ref:
-            column = _column_index(ref.group(1).decode()) - left
-            found.append((int(ref.group(2)) - top + 1, column, text))
-        else:
-            found.append((None, None, text))
-    return pl.DataFrame(found, schema=schema, orient="row")

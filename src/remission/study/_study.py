@@ -32,14 +32,9 @@ from remission.study._parse import (
     out_of_range,
     type_table,
 )
+from remission.study._paths import inside_folder, outside_problem
 from remission.study._problems import Problem, ProblemLog, StudyError, shown
-from remission.study._read import (
-    ROW_COLUMN,
-    SourceFile,
-    inside_folder,
-    outside_problem,
-    read_tables,
-)
+from remission.study._read import ROW_COLUMN, SourceFile, read_tables
 from remission.study._schema import HISTOLOGY_CHARS, TABLES, Column
 
 

@@ -14,7 +14,8 @@ import polars as pl
 import tomli_w
 
 from remission._io import atomic_folder, workbook_time, write_csv
-from remission.study._read import ROW_COLUMN, inside_folder
+from remission.study._paths import inside_folder
+from remission.study._read import ROW_COLUMN
 from remission.study._schema import TABLES
 from remission.study._study import Study
 

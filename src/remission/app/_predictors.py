@@ -65,9 +65,20 @@ def predictors_view(study: Study, adsl: pl.DataFrame) -> Predictors:
     >>> [t.key for t in view.tables], view.forest is not None
     (['factors', 'regression'], True)
     """
+    from remission.derive import DerivedDatasets, ResponseRules
+    from remission.derive._study import study_criteria
     from remission.report._predictors import factors_section
 
-    section = factors_section(study, {"adsl": adsl})
+    empty = pl.DataFrame()
+    frames = DerivedDatasets(
+        adsl=adsl,
+        adrs=empty,
+        adtte=empty,
+        criteria=study_criteria(study),
+        rules=ResponseRules(),
+        source="measurements",
+    )
+    section = factors_section(study, frames)
     forest = next((f for f in section.figures if f.key == "forest"), None)
     return Predictors(section.paragraphs, section.tables, forest, section.notes)
 

@@ -238,16 +238,6 @@ def test_datasets_written_by_remission_derive_read_back(tmp_path: Path, demo: St
         read_derived(tmp_path)
 
 
-@pytest.mark.parametrize(("k", "n"), [(0, 10), (12, 182), (10, 10), (33, 409), (1, 1)])
-def test_exact_interval_is_scipys_clopper_pearson(k: int, n: int) -> None:
-    from scipy.stats import binomtest
-
-    from remission.app._filters import clopper_pearson
-
-    ci = binomtest(k, n).proportion_ci(confidence_level=0.95, method="exact")
-    assert clopper_pearson(k, n) == pytest.approx((ci.low, ci.high), abs=1e-9)
-
-
 def _pixel(png: bytes, x: float, y: float) -> tuple[int, ...]:
     import io
 

@@ -14,6 +14,7 @@
 - What cannot be estimated (no events, one group, separation, a constant covariate) comes
   back as a ``Result`` whose ``not_estimable`` gives the reason, not as an exception.
 - Follow-up: ``potential_followup``, ``reverse_km_followup``, ``duration_range``.
+- Proportions: ``clopper_pearson`` (exact interval, as R's ``binom.test``).
 - Association: ``fisher_test`` (2 x 2 with R's conditional odds ratio; Freeman-Halton r x c),
   ``chisq_test``, ``wilcoxon_test``, ``p_adjust`` (R's ``fisher.test``, ``chisq.test``,
   ``wilcox.test``, ``p.adjust``).
@@ -45,6 +46,7 @@ from remission.analysis._followup import (
     reverse_km_followup,
 )
 from remission.analysis._km import KaplanMeier, event_observed, kaplan_meier, median_not_reached
+from remission.analysis._proportion import clopper_pearson
 from remission.analysis._regression import logistic_regression
 from remission.analysis._result import Result, format_p, frame_to_html
 from remission.analysis._tables import Factor, factor_table, table_one
@@ -54,6 +56,7 @@ __all__ = [
     "KaplanMeier",
     "Result",
     "chisq_test",
+    "clopper_pearson",
     "cox_regression",
     "duration_range",
     "event_observed",

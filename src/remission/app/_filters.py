@@ -6,7 +6,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import polars as pl
-from scipy.stats import beta
+
+from remission.analysis import clopper_pearson
 
 MISSING = "missing"
 """How a filter choice names an unrecorded value (e.g. ECOG not recorded)."""
@@ -269,33 +270,6 @@ def cohort_counts(adsl: pl.DataFrame) -> pl.DataFrame:
     )
     total = adsl.select(pl.lit("all").alias("histology"), *count(adsl))
     return pl.concat([by, total])
-
-
-def clopper_pearson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
-    """Exact (Clopper-Pearson) confidence interval of a proportion ``k / n``, from beta
-    quantiles (scipy's ``binomtest(k, n).proportion_ci(method="exact")``, 100 times faster).
-
-    Parameters
-    ----------
-    k, n : int
-        Successes and trials (``n`` > 0).
-    level : float
-        Confidence level.
-
-    Returns
-    -------
-    tuple of (float, float)
-        Lower and upper limits.
-
-    Examples
-    --------
-    >>> [round(v, 4) for v in clopper_pearson(12, 182)]
-    [0.0345, 0.1123]
-    """
-    alpha = (1 - level) / 2
-    low = float(beta.ppf(alpha, k, n - k + 1)) if k > 0 else 0.0
-    high = float(beta.ppf(1 - alpha, k + 1, n - k)) if k < n else 1.0
-    return low, high
 
 
 def response_summary(adsl: pl.DataFrame) -> pl.DataFrame:

@@ -54,7 +54,8 @@ def write_checked(study: Study, out: Path, fmt: str = "csv") -> list[Problem]:
     return problems
 
 
-def _cutoff(value: str | None) -> dt.date | None:
+def cutoff_option(value: str | None) -> dt.date | None:
+    """The ``--cutoff`` option of the import commands as a date (YYYY-MM-DD), or None."""
     if value is None:
         return None
     try:
@@ -122,7 +123,7 @@ def sdtm(
 ) -> None:
     """Import CDISC SDTM domains (CSV or XPT) as a study folder, validated before it is kept."""
     check_format(fmt)
-    cutoff_date = _cutoff(cutoff)
+    cutoff_date = cutoff_option(cutoff)
     check_out(out, [folder] if adsl is None else [folder, adsl])
     with step(f"reading SDTM {folder}"):
         study = read_sdtm(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -10,18 +9,7 @@ import typer
 
 from remission._io import check_out
 from remission.cli._console import check_format, err_console, print_problems, say, step
-from remission.cli._import_cmd import _notes, import_app
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{value!r} is not a date; write YYYY-MM-DD", param_hint=option
-        ) from None
+from remission.cli._import_cmd import _notes, cutoff_option, import_app
 
 
 @import_app.command("omop")
@@ -57,7 +45,7 @@ def import_omop(
     check_format(fmt)
     if criteria not in ("who", "recist1.1"):
         raise typer.BadParameter("use who or recist1.1", param_hint="--criteria")
-    cut = _date(cutoff, "--cutoff")
+    cut = cutoff_option(cutoff)
     check_out(out, [cohort_definition])
     cohort = read_cohort_definition(cohort_definition)
     settings = OmopSettings(synthetic, cut, criteria, regimen, name)

@@ -169,6 +169,23 @@ def _with_rules(
     return DerivedDatasets.of(frames, study_criteria(study), rules, response_source(study))
 
 
+def write_documents(report: Report, folder: Path) -> None:
+    """Write ``report`` into ``folder`` (one being built by ``atomic_folder``): ``index.html``,
+    ``report.pdf``, ``tables.xlsx`` and ``figures/`` (each figure as SVG and PNG).
+
+    The study report and the screen report (``remission antigens screen analyse``) write
+    their documents here, so both folders hold the same files for the same report.
+    """
+    (folder / "index.html").write_text(render_html(report), encoding="utf-8")
+    (folder / "report.pdf").write_bytes(render_pdf(report))
+    (folder / "tables.xlsx").write_bytes(render_xlsx(report))
+    figures = folder / "figures"
+    figures.mkdir()
+    for fig in report.figures():
+        (figures / f"{fig.key}.svg").write_text(fig.svg, encoding="utf-8")
+        (figures / f"{fig.key}.png").write_bytes(fig.png)
+
+
 def write_report(report: Report, frames: Mapping[str, pl.DataFrame], out: str | Path) -> Path:
     """Write ``index.html``, ``report.pdf``, ``tables.xlsx``, ``figures/`` and ``data/``.
 
@@ -204,14 +221,7 @@ def write_report(report: Report, frames: Mapping[str, pl.DataFrame], out: str | 
     """
     out = Path(out)
     with atomic_folder(out, "report") as tmp:
-        (tmp / "index.html").write_text(render_html(report), encoding="utf-8")
-        (tmp / "report.pdf").write_bytes(render_pdf(report))
-        (tmp / "tables.xlsx").write_bytes(render_xlsx(report))
-        figures = tmp / "figures"
-        figures.mkdir()
-        for fig in report.figures():
-            (figures / f"{fig.key}.svg").write_text(fig.svg, encoding="utf-8")
-            (figures / f"{fig.key}.png").write_bytes(fig.png)
+        write_documents(report, tmp)
         data = tmp / "data"
         data.mkdir()
         for name, frame in frames.items():

@@ -15,12 +15,10 @@ import remission
 from remission._io import atomic_folder, write_csv
 from remission.antigens.screens import ScreenResult, ScreenTables, analyse_screen
 from remission.report._antigens import antigen_section
-from remission.report._html import render_html
+from remission.report._build import write_documents
 from remission.report._methods import generated_at, git_commit
 from remission.report._model import Report, Section
-from remission.report._pdf import render_pdf
 from remission.report._render import rendering_batch
-from remission.report._xlsx import render_xlsx
 
 #: The result tables written as CSV, in ``tables/``: file stem -> ScreenResult attribute.
 SCREEN_TABLES = {
@@ -177,14 +175,7 @@ def write_screen_report(
     """
     out = Path(out)
     with atomic_folder(out, "screen analysis", inputs=inputs) as tmp:
-        (tmp / "index.html").write_text(render_html(report), encoding="utf-8")
-        (tmp / "report.pdf").write_bytes(render_pdf(report))
-        (tmp / "tables.xlsx").write_bytes(render_xlsx(report))
-        figures = tmp / "figures"
-        figures.mkdir()
-        for fig in report.figures():
-            (figures / f"{fig.key}.svg").write_text(fig.svg, encoding="utf-8")
-            (figures / f"{fig.key}.png").write_bytes(fig.png)
+        write_documents(report, tmp)
         tables = tmp / "tables"
         tables.mkdir()
         for name, frame in screen_tables(result).items():

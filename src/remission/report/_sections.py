@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import polars as pl
-from scipy.stats import binomtest
 
 from remission._units import DAYS_PER_MONTH, DAYS_PER_YEAR
 from remission.analysis import (
+    clopper_pearson,
     duration_range,
     event_observed,
     kaplan_meier,
@@ -195,8 +195,8 @@ def exposure_section(study: Study, frames: DerivedDatasets) -> Section:
 def _ci(k: int, n: int) -> tuple[float | None, float | None]:
     if n == 0:
         return None, None
-    ci = binomtest(k, n).proportion_ci(confidence_level=0.95, method="exact")
-    return 100 * ci.low, 100 * ci.high
+    low, high = clopper_pearson(k, n)
+    return 100 * low, 100 * high
 
 
 def _best_response_table(adsl: pl.DataFrame) -> pl.DataFrame:

@@ -91,6 +91,21 @@ def test_replaces_its_own_folder_whole(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
+def test_another_commands_folder_is_refused_untouched(tmp_path: Path) -> None:
+    """A report never replaces a study folder that another command wrote (and so on)."""
+    out = write(tmp_path / "study", patients="1,2")
+    before = snapshot(out)
+    refused = pytest.raises(OutputError, match=r"another command's output \(test, written by")
+    with refused as e, atomic_folder(out, "report") as tmp:
+        (tmp / "index.html").write_text("<p>")
+    assert "replaces only its own" in str(e.value) and "Choose a new or empty folder" in str(
+        e.value
+    )
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["study"]
+    assert check_out(out).name == "study"  # the early check, kind unknown, lets it pass
+
+
 def test_empty_folder_is_used(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()

@@ -90,12 +90,13 @@ def _not_ours(folder: Path, files: dict) -> list[str]:
     return strange
 
 
-def check_out(out: str | Path, inputs: Iterable[str | Path] = ()) -> Path:
+def check_out(out: str | Path, inputs: Iterable[str | Path] = (), kind: str | None = None) -> Path:
     """Check that ``out`` may be written (or replaced) without losing anything of the user's.
 
     ``out`` may be new, an empty folder, or a folder remission wrote (its marker lists every
-    entry, unchanged since). It may not be a link, a file, or be, contain or lie inside one of
-    ``inputs`` (compared as resolved real paths).
+    entry, unchanged since) of the same ``kind``: a report replaces a report, never a study
+    folder another command wrote. It may not be a link, a file, or be, contain or lie inside
+    one of ``inputs`` (compared as resolved real paths).
 
     Parameters
     ----------
@@ -103,6 +104,9 @@ def check_out(out: str | Path, inputs: Iterable[str | Path] = ()) -> Path:
         The output folder.
     inputs : iterable of str or pathlib.Path
         The files and folders the command reads.
+    kind : str, optional
+        What the command writes (``atomic_folder``'s ``kind``); a remission folder of another
+        kind is refused. None accepts any kind (a command's early check, before it knows).
 
     Returns
     -------
@@ -174,6 +178,13 @@ def check_out(out: str | Path, inputs: Iterable[str | Path] = ()) -> Path:
         raise OutputError(
             f"--out {out} was written by remission but now holds files it did not write or "
             f"that were changed since ({_listed(strange)}). {_FIX}"
+        )
+    written = marker.get("kind")
+    if kind is not None and written is not None and written != kind:
+        raise OutputError(
+            f"--out {out} holds another command's output ({written}, written by: "
+            f"{marker.get('command', '?')}); this command ({kind}) replaces only its own. "
+            f"{_FIX}"
         )
     return out
 
@@ -325,8 +336,13 @@ def atomic_folder(
     ...     _ = (tmp / "other.csv").write_text("c\\n")
     >>> sorted(p.name for p in out.iterdir())
     ['.remission-output.json', 'other.csv']
+    >>> with atomic_folder(out, "report") as tmp:  # another command's folder: refused
+    ...     pass
+    Traceback (most recent call last):
+    ...
+    remission._io.OutputError: --out ... holds another command's output (example, ...); ...
     """
-    out = check_out(out, inputs)
+    out = check_out(out, inputs, kind)
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale(out)
     pid = os.getpid()
@@ -350,7 +366,7 @@ def atomic_folder(
             },
         )
         _fsync_tree(tmp)
-        check_out(out, inputs)  # it may have appeared, or changed, while we worked
+        check_out(out, inputs, kind)  # it may have appeared, or changed, while we worked
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.remission-old-{pid}-", dir=out.parent))
             old.rmdir()  # a free name of our pattern, for the old folder

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -12,17 +11,6 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import pytest
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-def chromium_or_skip() -> str:
-    """Debian's chromium, or skip the test saying why."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed and could not be (make test installs it)")
-    return CHROMIUM
 
 
 def free_port() -> int:

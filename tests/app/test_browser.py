@@ -19,7 +19,8 @@ import pytest
 
 from remission.simulate import demo_study, simulate_study
 from remission.study import load, write_study
-from tests.app.browser import chromium_or_skip, running_app
+from tests.app.browser import running_app
+from tests.chromium import chromium_or_skip
 
 TIMEOUT = 60_000  # ms: the shared test machine can be slow
 XSS = "<script>alert(1)</script>"

@@ -13,7 +13,6 @@ a 40-patient study whose every text is as long as validation allows.
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from remission.simulate import demo_study, simulate_study
 from remission.study import Study, load, write_study
 from remission.study._config import DESCRIPTION_CHARS, NAME_CHARS
 from remission.study._schema import FREE_TEXT_CHARS, HISTOLOGY_CHARS, IDENTIFIER_CHARS
+from tests.chromium import CHROMIUM, chromium_or_skip
 from tests.report.documents import (
     MARGIN_MM,
     MM,
@@ -40,7 +40,6 @@ from tests.report.documents import (
 )
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / ".artifacts" / "report"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def one_responder_study() -> Study:
@@ -203,14 +202,9 @@ def test_workbook_has_no_formula_and_a_readme(written: Path) -> None:
         assert sheet.auto_filter.ref, sheet.title
 
 
-def _chromium_or_skip() -> None:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed and could not be (make test installs it)")
-
-
 @pytest.mark.parametrize("width", [1200, 390])
 def test_html_in_chromium(written: Path, width: int) -> None:
-    _chromium_or_skip()
+    chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

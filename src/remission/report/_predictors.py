@@ -352,7 +352,7 @@ def factors_section(study: Study, frames: DerivedDatasets) -> Section:
         s.notes.append("Not tested, one value for every patient: " + "; ".join(single) + ".")
     s.paragraphs.append(
         f"{n_cr} complete responders compared with the other {adsl.height - n_cr} patients. "
-        "Two-sided tests named beside each p-value; p_holm and p_bh adjust over the factors."
+        "Two-sided tests named beside each p-value; p (Holm) and p (BH) adjust over the factors."
     )
     if factors:
         table = factor_table(

@@ -158,11 +158,14 @@ def test_the_refusal_comes_before_reading_anything(name: str, tmp_path: Path) ->
     assert "holds files remission did not write" in message  # not "no study folder"
 
 
-def test_report_replaces_a_folder_remission_wrote(tmp_path: Path) -> None:
-    # 60 patients, seed 2: the report of the 20-patient study stops in the forest plot
-    study, out = tmp_path / "study", tmp_path / "out"
-    assert run("simulate", "--patients", "60", "--seed", "2", "--out", study).returncode == 0
-    assert run("simulate", *SMALL, "--out", out).returncode == 0
+def test_report_replaces_an_earlier_report(tmp_path: Path) -> None:
+    # 60 patients: enough complete responses for every section; seeds 2 and 3 differ
+    first, study, out = tmp_path / "first", tmp_path / "study", tmp_path / "out"
+    for seed, folder in (("2", first), ("3", study)):
+        made = run("simulate", "--patients", "60", "--seed", seed, "--out", folder)
+        assert made.returncode == 0, made.stderr
+    assert run("report", first, "--out", out).returncode == 0
+    before = (out / "index.html").read_bytes()
     result = run("report", study, "--out", out)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == [
@@ -170,7 +173,8 @@ def test_report_replaces_a_folder_remission_wrote(tmp_path: Path) -> None:
     ]  # fmt: skip
     marker = json.loads((out / MARKER).read_text())
     assert marker["kind"] == "report" and marker["command"].startswith("remission report ")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "study"]
+    assert (out / "index.html").read_bytes() != before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["first", "out", "study"]
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import tomllib
 from pathlib import Path
 from typing import Annotated
@@ -100,13 +101,40 @@ def read_settings(path: Path | None) -> dict[str, object]:
     return study
 
 
-@import_app.command("redcap")
+@import_app.command(
+    "redcap",
+    help="Import a REDCap export of the template project as a study folder, validated first."
+    "\n\nGive the CSV export and its --dictionary, or --api-url and --token-file to pull both "
+    "from the server (the token is never printed or written).",
+    epilog="Example: remission import redcap export.csv --dictionary dictionary.csv --out "
+    "study/  or  remission import redcap --api-url https://redcap.example.org/api/ "
+    "--token-file ~/.redcap_token --out study/",
+)
 def import_redcap(
-    export: Annotated[Path, typer.Argument(help="The REDCap CSV export (raw or labels).")],
-    dictionary: Annotated[
-        Path, typer.Option("--dictionary", help="The project's data dictionary (CSV).")
-    ],
     out: Annotated[Path, typer.Option("--out", help="Study folder to write.")],
+    export: Annotated[
+        Path | None,
+        typer.Argument(help="The REDCap CSV export (raw or labels); not with --api-url."),
+    ] = None,
+    dictionary: Annotated[
+        Path | None,
+        typer.Option(
+            "--dictionary",
+            help="The project's data dictionary (CSV); with --api-url, pulled when not given.",
+        ),
+    ] = None,
+    api_url: Annotated[
+        str | None,
+        typer.Option(
+            "--api-url",
+            help="Pull the records through the REDCap API instead (https://HOST/api/; needs "
+            "the extra remission\\[redcap]).",
+        ),
+    ] = None,
+    token_file: Annotated[
+        Path | None,
+        typer.Option("--token-file", help="File holding the project's API token (with --api-url)."),
+    ] = None,
     settings: Annotated[
         Path | None,
         typer.Option("--settings", help="A study.toml giving name, cut-off, criteria, regimen."),
@@ -124,13 +152,27 @@ def import_redcap(
         str, typer.Option("--format", help="Study folder files: csv, parquet or xlsx.")
     ] = "csv",
 ) -> None:
-    """Import a REDCap export of the template project as a study folder, validated first."""
+    """Import a REDCap export of the template project as a study folder, validated first.
+
+    Give the CSV export and its --dictionary, or --api-url and --token-file to pull both
+    from the server (the token is never printed or written).
+    """
     from remission.cli._import_cmd import _notes
     from remission.sources import RedcapSettings, read_redcap
     from remission.study import ROW_COLUMN, write_study
 
     check_format(fmt)
-    inputs = [export, dictionary, *([settings] if settings else [])]
+    if (export is None) == (api_url is None):
+        raise typer.BadParameter(
+            "give either the CSV export or --api-url (with --token-file), not both",
+            param_hint="EXPORT / --api-url",
+        )
+    if api_url is not None and token_file is None:
+        raise typer.BadParameter("--api-url needs the token's file", param_hint="--token-file")
+    if export is not None and dictionary is None:
+        raise typer.BadParameter("the export needs its data dictionary", param_hint="--dictionary")
+    given_files = [export, dictionary, token_file, settings]
+    inputs = [f for f in given_files if f is not None]
     check_out(out, inputs)
     given = read_settings(settings)
     cutoff = given.get("cutoff_date")
@@ -143,8 +185,15 @@ def import_redcap(
         reference_date=given.get("reference_date", "treatment_start"),  # type: ignore[arg-type]
         description=given.get("description"),  # type: ignore[arg-type]
     )
-    with step(f"reading and checking REDCap export {export}"):
-        study = read_redcap(export, dictionary, chosen)
+    with tempfile.TemporaryDirectory(prefix="remission-redcap-") as pulled:
+        if api_url is not None:
+            from remission.sources import pull_redcap
+
+            with step(f"pulling the records from {api_url}"):
+                export, got = pull_redcap(api_url, token_file, Path(pulled))  # type: ignore[arg-type]
+                dictionary = dictionary or got
+        with step(f"reading and checking REDCap export {export}"):
+            study = read_redcap(export, dictionary, chosen)  # type: ignore[arg-type]
     with step(f"writing {out}"):
         write_study(study, out, fmt)  # type: ignore[arg-type]
     notes = _notes(study.warnings, skip=lambda p: False)

@@ -48,6 +48,7 @@ from remission.sources._omop_cohort import (
 from remission.sources._omop_schema import CDM_TABLES
 from remission.sources._omop_write import load_omop, omop_tables
 from remission.sources._redcap import RedcapSettings, read_redcap
+from remission.sources._redcap_api import pull_redcap
 from remission.sources._redcap_dictionary import (
     DICTIONARY_COLUMNS,
     FIELD_TYPES,
@@ -82,6 +83,7 @@ __all__ = [
     "default_cohort",
     "load_omop",
     "omop_tables",
+    "pull_redcap",
     "read_cohort_definition",
     "read_dictionary",
     "read_omop",

@@ -11,6 +11,9 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# MHCnuggets' weights for the mhcnuggets backend, without the TensorFlow its metadata asks
+	# for (remission runs the network with numpy): 109 MB wheel, about 20 s (docs/antigens.md)
+	$(BIN)/python -m pip install --quiet --no-deps 'mhcnuggets==2.4.1'
 	@touch $(STAMP)
 
 demo: $(STAMP)

@@ -10,6 +10,7 @@ import pytest
 
 from remission.antigens import (
     AntigenError,
+    default_backend,
     design_constructs,
     design_minigenes,
     list_epitopes,
@@ -23,7 +24,7 @@ from remission.antigens import (
     shipped_proteins,
 )
 from remission.antigens._curate import curate
-from remission.antigens._predict import DEFAULT_BACKEND
+from remission.antigens._predict import DEFAULT_BACKENDS, installed_backends
 from tests.cli.test_cli import run
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -98,7 +99,7 @@ def test_unknown_allele_messages() -> None:
         "unknown HLA allele 'HLA-Q*99:99': mhcgnomes cannot parse it"
     )
     with pytest.raises(AntigenError) as exc:
-        predict_binding(["AAGIGILTV"], ["A*99:99"])
+        predict_binding(["AAGIGILTV"], ["A*99:99"], backend="consensus")
     assert str(exc.value) == (
         "unknown HLA allele 'A*99:99' (HLA-A*99:99): no installed binding backend has it; "
         "did you mean HLA-A*69:01, HLA-A*29:02, HLA-A*02:19?"
@@ -126,8 +127,8 @@ def test_non_standard_amino_acid() -> None:
 
 
 def test_unavailable_backend_and_length() -> None:
-    with pytest.raises(AntigenError, match="unknown binding backend 'netmhcpan'"):
-        predict_binding(["AAGIGILTV"], ["A2"], backend="netmhcpan")
+    with pytest.raises(AntigenError, match="unknown binding backend 'nosuch'; registered: "):
+        predict_binding(["AAGIGILTV"], ["A2"], backend="nosuch")
     with pytest.raises(AntigenError, match="cannot score 8-mers for HLA-A\\*02:01"):
         predict_binding(["AAGIGILT"], ["A2"], backend="syfpeithi")
 
@@ -143,15 +144,22 @@ def test_ranks_are_percentiles_and_order_is_kept() -> None:
 
 # --- acceptance: natural A2 epitopes rank high within their proteins -----------------------
 
-# The numbers are for SMMPMBEC; the default is the consensus (see docs/antigens.md).
-# MART-1 26-35/27-35 are known weak A2 binders (the reason for the ELAGIGILTV analog);
-# MART-1 32-40 is 22nd of 438 MLANA peptides, 5.02 %: just outside the line.
-OUTSIDE_TOP5 = {"AAGIGILTV", "EAAGIGILTV", "ILTVILGVL"}
+# The numbers are for SMMPMBEC. MART-1 26-35/27-35 are known weak A2 binders (the
+# reason for the ELAGIGILTV analog). Under the matrix consensus they and MART-1 32-40 (22nd of
+# 438 MLANA peptides, 5.02 %) are just outside the line; adding MHCnuggets brings MART-1
+# 26-35/27-35 inside and leaves MART-1 32-40 and NY-ESO-1 157-165 outside (docs/antigens.md).
+OUTSIDE_TOP5 = {
+    "consensus": {"AAGIGILTV", "EAAGIGILTV", "ILTVILGVL"},
+    "consensus-mhcnuggets": {"ILTVILGVL", "SLLMWITQC"},
+}
 
 
-def test_a2_catalogue_epitopes_top_five_percent_of_their_protein() -> None:
+@pytest.mark.parametrize("backend", list(OUTSIDE_TOP5))
+def test_a2_catalogue_epitopes_top_five_percent_of_their_protein(backend: str) -> None:
+    if backend not in installed_backends():
+        pytest.skip(f"{backend} is not installed here (mhcnuggets: pip install --no-deps)")
     cat = list_epitopes(hla="A2").filter(pl.col("kind") == "natural", pl.col("start").is_not_null())
-    scan = scan_proteins(cat["gene"].unique().to_list(), ["A2"])
+    scan = scan_proteins(cat["gene"].unique().to_list(), ["A2"], backend=backend)
     sizes = scan.group_by("gene").len()
     ranks = (
         cat.select("gene", "peptide", "start")
@@ -161,9 +169,12 @@ def test_a2_catalogue_epitopes_top_five_percent_of_their_protein() -> None:
     )
     assert ranks.height == cat.height == 16
     outside = set(ranks.filter(pl.col("pct") > 5)["peptide"])
-    assert outside == OUTSIDE_TOP5
+    assert outside == OUTSIDE_TOP5[backend]
     pct = dict(zip(ranks["peptide"], ranks["pct"], strict=True))
-    assert pct["AAGIGILTV"] < 10 and pct["EAAGIGILTV"] < 11 and pct["ILTVILGVL"] < 5.1
+    if backend == "consensus":
+        assert pct["AAGIGILTV"] < 10 and pct["EAAGIGILTV"] < 11 and pct["ILTVILGVL"] < 5.1
+    else:  # the target: MART-1 27-35 and 26-35 in the top 5 % of MART-1
+        assert pct["AAGIGILTV"] < 5 and pct["EAAGIGILTV"] < 5
 
 
 def test_scan_marks_known_epitopes_and_warns_on_missing_lengths() -> None:
@@ -304,7 +315,8 @@ def test_constructs_reorder_to_avoid_junction_binders() -> None:
             "minigene": ["KKKKKKKKKKKEL", "AGIGILTVKKKKK", "DDDDDDDDDDDDD"],
         }
     )
-    design = design_constructs(mg, ["A2"], per_construct=3)
+    # the matrix consensus calls ELAGIGILTV strong (rank <= 0.5 %); the test is of the reordering
+    design = design_constructs(mg, ["A2"], per_construct=3, backend="consensus")
     assert design.strong_before > 0 and design.strong_after == 0
     assert design.fasta.count(">construct_") == 1
 
@@ -339,5 +351,8 @@ def test_cli_neo_and_minigenes_write_outputs(tmp_path: Path) -> None:
     assert result.returncode == 0 and "KTWGQYWQV" in result.stdout
 
 
-def test_default_backend_is_the_documented_consensus() -> None:
-    assert DEFAULT_BACKEND == "consensus"
+def test_default_backend_is_the_best_installed_consensus() -> None:
+    assert DEFAULT_BACKENDS == ("consensus-mhcnuggets", "consensus")
+    expected = "consensus-mhcnuggets" if "mhcnuggets" in installed_backends() else "consensus"
+    assert default_backend() == expected
+    assert predict_binding(["AAGIGILTV"], ["A2"])["backend"].item() == expected

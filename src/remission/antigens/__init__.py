@@ -28,7 +28,9 @@ from remission.antigens._mutations import (
     parse_protein_change,
     predict_neoantigens,
 )
+from remission.antigens._netmhcpan import parse_netmhcpan_output
 from remission.antigens._predict import (
+    default_backend,
     installed_backends,
     predict_binding,
     register_backend,
@@ -42,12 +44,14 @@ __all__ = [
     "ConstructDesign",
     "NeoantigenResult",
     "ProteinChange",
+    "default_backend",
     "design_constructs",
     "design_minigenes",
     "installed_backends",
     "list_epitopes",
     "long_peptides",
     "normalize_allele",
+    "parse_netmhcpan_output",
     "parse_protein_change",
     "predict_binding",
     "predict_neoantigens",

@@ -20,13 +20,16 @@ import polars as pl
 
 from remission.antigens._errors import AntigenError
 from remission.antigens._hla import normalize_allele
+from remission.antigens._netmhcpan import NetmhcpanBackend
+from remission.antigens._nuggets import MhcnuggetsBackend
 from remission.antigens._sequences import AMINO_ACIDS, _shipped, encode_peptides
 
 LENGTHS = (8, 9, 10, 11)
 """Peptide lengths scanned by default (HLA class I ligands)."""
 
-DEFAULT_BACKEND = "consensus"
-"""The default backend; chosen by ``benchmarks/bench_antigens.py`` (see docs/antigens.md)."""
+DEFAULT_BACKENDS = ("consensus-mhcnuggets", "consensus")
+"""The default backend is the first of these that is installed; chosen by
+``benchmarks/bench_antigens.py`` (HPV16 AUC, see docs/antigens.md)."""
 
 
 @runtime_checkable
@@ -91,6 +94,12 @@ class MatrixBackend:
                 self._files[(f"HLA-{locus}*{f1}:{f2}", int(length))] = module
         return self._files
 
+    def missing(self) -> str:
+        """Why the backend cannot run here ('' when it can)."""
+        if not _epytope_dir(self.method):
+            return "the epytope package is not installed (pip install epytope)"
+        return ""
+
     def alleles(self) -> list[str]:
         """Normalised names of the alleles with at least one matrix."""
         return sorted({a for a, _ in self._index()})
@@ -135,8 +144,9 @@ class MatrixBackend:
 class ConsensusBackend:
     """The median percentile rank of several backends, as the IEDB consensus method.
 
-    IC50 is taken from the first component that has an affinity scale; the rank is the median
-    of the components' ranks that cover the allele and length.
+    The rank is the median of the ranks of the components that cover the allele and length.
+    Alleles and lengths are those of the components with an affinity scale (IC50); the IC50
+    is the first such component's that covers the allele and length.
     """
 
     name: str
@@ -146,13 +156,38 @@ class ConsensusBackend:
     def _parts(self) -> list[BindingBackend]:
         return [get_backend(c) for c in self.components]
 
+    def missing(self) -> str:
+        """Why the backend cannot run here: the first missing component ('' when none)."""
+        for component in self.components:
+            reason = _missing(_BACKENDS[component]) if component in _BACKENDS else "unknown"
+            if reason:
+                return f"its component {component!r} is not available: {reason}"
+        return ""
+
+    def _affinity_parts(self) -> list[BindingBackend]:
+        return [p for p in self._parts() if getattr(p, "affinity", True)]
+
     def alleles(self) -> list[str]:
-        """Alleles covered by the affinity component (the others join where they can)."""
-        return self._parts()[0].alleles()
+        """Alleles covered by an affinity component (the others join where they can)."""
+        return sorted({a for part in self._affinity_parts() for a in part.alleles()})
 
     def lengths(self, allele: str) -> list[int]:
-        """Lengths of the affinity component for ``allele``."""
-        return self._parts()[0].lengths(allele)
+        """Lengths an affinity component scores for ``allele``."""
+        return sorted(
+            {
+                n
+                for part in self._affinity_parts()
+                if allele in part.alleles()
+                for n in part.lengths(allele)
+            }
+        )
+
+    def affinity_part(self, allele: str, length: int) -> BindingBackend:
+        """The component whose IC50 is reported for ``allele`` and ``length``."""
+        for part in self._affinity_parts():
+            if allele in part.alleles() and length in part.lengths(allele):
+                return part
+        raise AntigenError(f"backend {self.name!r} cannot score {length}-mers for {allele}")
 
     def raw(self, peptides: list[str], length: int, allele: str) -> np.ndarray:
         """Median of the components' percentile ranks (already a rank)."""
@@ -164,7 +199,7 @@ class ConsensusBackend:
         return np.median(np.vstack(ranks), axis=0)
 
     def ic50(self, raw: np.ndarray) -> np.ndarray:  # pragma: no cover - not used
-        """Unused: IC50 comes from the affinity component."""
+        """Unused: IC50 comes from ``affinity_part``."""
         return np.full(raw.shape, np.nan)
 
 
@@ -175,14 +210,17 @@ class MhcflurryBackend:
     name: str = "mhcflurry"
     description: str = "MHCflurry class I affinity predictor (needs `mhcflurry-downloads fetch`)"
 
+    def missing(self) -> str:
+        """Why the backend cannot run here ('' when it can)."""
+        if importlib.util.find_spec("mhcflurry") is None:
+            return (
+                "the mhcflurry package is not installed "
+                "(pip install mhcflurry, then mhcflurry-downloads fetch)"
+            )
+        return ""
+
     @functools.cached_property
     def _predictor(self):  # pragma: no cover - needs the optional package
-        if importlib.util.find_spec("mhcflurry") is None:
-            raise AntigenError(
-                "backend 'mhcflurry' is not available: the mhcflurry package is not installed "
-                "(pip install mhcflurry, then mhcflurry-downloads fetch); "
-                f"installed backends: {', '.join(installed_backends())}"
-            )
         from mhcflurry import Class1AffinityPredictor
 
         try:
@@ -247,8 +285,23 @@ for _backend in (
         "median rank of SMMPMBEC, SMM and SYFPEITHI; IC50 from SMMPMBEC",
     ),
     MhcflurryBackend(),
+    MhcnuggetsBackend(),
+    # chosen over the four-method median (MHCnuggets with all three matrices) and over
+    # MHCnuggets + SMMPMBEC by the HPV16 AUC and the A*02:01 catalogue (docs/antigens.md)
+    ConsensusBackend(
+        "consensus-mhcnuggets",
+        ("mhcnuggets", "smmpmbec", "syfpeithi"),
+        "median rank of MHCnuggets, SMMPMBEC and SYFPEITHI; IC50 from MHCnuggets",
+    ),
+    NetmhcpanBackend(),
 ):
     _BACKENDS[_backend.name] = _backend
+
+
+def _missing(backend: BindingBackend) -> str:
+    """Why ``backend`` cannot run here; '' when it can (or when it does not say)."""
+    check = getattr(backend, "missing", None)
+    return check() if callable(check) else ""
 
 
 def installed_backends() -> list[str]:
@@ -264,27 +317,40 @@ def installed_backends() -> list[str]:
     >>> "smmpmbec" in installed_backends()
     True
     """
-    names = []
-    for name, backend in _BACKENDS.items():
-        if isinstance(backend, MhcflurryBackend):
-            if importlib.util.find_spec("mhcflurry") is None:
-                continue
-        elif isinstance(backend, MatrixBackend) and not _epytope_dir(backend.method):
-            continue
-        names.append(name)
-    return names
+    return [name for name, backend in _BACKENDS.items() if not _missing(backend)]
+
+
+def default_backend() -> str:
+    """The backend ``'default'`` stands for: the first installed of ``DEFAULT_BACKENDS``.
+
+    ``consensus-mhcnuggets`` where MHCnuggets is installed (``remission[mhcnuggets]``),
+    otherwise ``consensus`` (the three matrices). Every prediction names the backend it used.
+
+    Returns
+    -------
+    str
+        A backend name.
+
+    Examples
+    --------
+    >>> default_backend() in ("consensus-mhcnuggets", "consensus")
+    True
+    """
+    installed = installed_backends()
+    return next(name for name in DEFAULT_BACKENDS if name in installed)
 
 
 def get_backend(name: str) -> BindingBackend:
-    """The registered backend called ``name`` (``'default'`` is ``DEFAULT_BACKEND``)."""
-    key = DEFAULT_BACKEND if name == "default" else name
+    """The registered backend called ``name`` (``'default'`` is ``default_backend()``)."""
+    key = default_backend() if name == "default" else name
     backend = _BACKENDS.get(key)
     if backend is None:
         raise AntigenError(f"unknown binding backend {name!r}; registered: {', '.join(_BACKENDS)}")
-    if isinstance(backend, MatrixBackend) and not _epytope_dir(backend.method):
+    reason = _missing(backend)
+    if reason:
         raise AntigenError(
-            f"backend {name!r} is not available: the epytope package is not installed "
-            "(pip install epytope)"
+            f"backend {key!r} is not available: {reason}; "
+            f"installed backends: {', '.join(installed_backends())}"
         )
     return backend
 
@@ -345,7 +411,8 @@ def predict_binding(
     alleles : sequence of str
         HLA alleles as users write them (``A2``, ``A*02:01``, ``HLA-A0201``).
     backend : str, default ``'default'``
-        A registered backend (``installed_backends()``); ``'default'`` is ``DEFAULT_BACKEND``.
+        A registered backend (``installed_backends()``); ``'default'`` is
+        ``default_backend()``.
 
     Returns
     -------
@@ -384,7 +451,7 @@ def predict_binding(
                     f"(e.g. {group[0]!r}); it scores lengths {have} for this allele"
                 )
             if isinstance(chosen, ConsensusBackend):
-                affinity = chosen._parts()[0]
+                affinity = chosen.affinity_part(allele, length)
                 ic50[idx] = affinity.ic50(affinity.raw(group, length, allele))
             else:
                 ic50[idx] = chosen.ic50(chosen.raw(group, length, allele))

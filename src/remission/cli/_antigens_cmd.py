@@ -29,7 +29,13 @@ HlaOpt = Annotated[
     list[str], typer.Option("--hla", help="HLA allele (repeatable): A*02:01, A2, HLA-A0201.")
 ]
 BackendOpt = Annotated[
-    str, typer.Option("--backend", help="Binding backend: consensus, smmpmbec, smm, syfpeithi.")
+    str,
+    typer.Option(
+        "--backend",
+        help="Binding backend: consensus-mhcnuggets (the default where MHCnuggets is "
+        "installed), consensus (the default otherwise), mhcnuggets, smmpmbec, smm, syfpeithi, "
+        "netmhcpan (your netMHCpan on PATH), mhcflurry.",
+    ),
 ]
 
 

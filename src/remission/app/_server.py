@@ -63,7 +63,9 @@ def _size(fig: object) -> tuple[float, float]:
 
 def _shown(fig: object, hover: list, figure_id: str, alt: str) -> Tag:
     size = _size(fig)
-    return figure_html(png_bytes(fig), size, hover, figure_id, alt)  # type: ignore[arg-type]
+    # SVG, text as text like the report's figures: 0.07 s of CPU for the KM figure with its
+    # risk table against 0.18 s for a PNG (the largest part of a filter change's redraw)
+    return figure_html(svg_text(fig).encode(), size, hover, figure_id, alt)  # type: ignore[arg-type]
 
 
 def csv_bytes(frame: pl.DataFrame) -> bytes:

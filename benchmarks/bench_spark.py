@@ -31,7 +31,8 @@ from bench_scale import measured
 CHILD = """
 import json, sys, time
 t0 = time.perf_counter()
-from remission.derive._spark import _read_tables, _union, derive_spark, spark_session
+from remission.derive import derive_spark, spark_session
+from remission.derive._spark import _read_tables, _union
 folder, out, size, master, memory = sys.argv[1:6]
 spark = spark_session(master, **{"spark.driver.memory": memory})
 t1 = time.perf_counter()

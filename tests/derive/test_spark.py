@@ -78,7 +78,7 @@ def test_the_demo_through_the_command(spark: object, tmp_path: Path) -> None:
 
 
 def test_twenty_thousand_patients(spark: object, tmp_path: Path) -> None:
-    """4 partitions of at most 5,000 patients (two per core): the in-process datasets."""
+    """4 partitions of about 5,000 patients (two per core): the in-process datasets."""
     from remission.derive import derive_spark
 
     study = simulate_study(n_patients=20_000, seed=16)

@@ -17,7 +17,7 @@ def _is_url(path: str) -> bool:
 def derive_on_spark(study: str, out: str, partition_size: int, master: str) -> None:
     """Derive ``study`` on Spark into ``out``: a local folder written atomically (with the
     marker and ``manifest.json``), or a URL Spark writes to directly."""
-    from remission.derive._spark import derive_spark, spark_session
+    from remission.derive import derive_spark, spark_session
 
     inputs = [] if _is_url(study) else [Path(study)]
     if not _is_url(out):

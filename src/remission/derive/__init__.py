@@ -46,12 +46,8 @@ from remission.derive._adtte import EventSource, derive_adtte
 from remission.derive._criteria import CRITERIA, RECIST_1_1, WHO, ResponseCriteria, ResponseRules
 from remission.derive._parameters import Parameter
 from remission.derive._rule import FirstMatch, Rule
-from remission.derive._spark import (
-    SparkDerived,
-    SparkUnavailableError,
-    derive_spark,
-    spark_session,
-)
+from remission.derive._spark import SparkDerived, derive_spark
+from remission.derive._spark_session import SparkUnavailableError, spark_session
 from remission.derive._study import (
     DATASETS,
     DEFAULT_PARTITION_SIZE,

@@ -18,10 +18,6 @@ import io
 import itertools
 import json
 import math
-import os
-import re
-import shutil
-import sys
 import tempfile
 import time
 import warnings
@@ -56,27 +52,10 @@ if TYPE_CHECKING:
     import pyarrow as pa
     from pyspark.sql import DataFrame, SparkSession
 
-_MASTER = re.compile(
-    r"local(\[(\d+|\*)(,\d+)?\])?|local-cluster\[\d+,\d+,\d+\]|yarn"
-    r"|(spark|k8s|mesos)://\S+"
-)
-"""The master URLs Spark accepts (``local[2]``, ``spark://host:7077``, ``yarn``, ...)."""
 _CHUNK_ROWS = 65_536
 """Rows per Arrow IPC chunk of a derived dataset (one Spark row each; Spark's limit is 2 GB)."""
 _PROBLEMS = "_problems"
 """The tag of a partition's validation errors in the derived stream."""
-
-
-class SparkUnavailableError(ValueError):
-    """The Spark engine cannot run here: pyspark or Java is missing, or the master is wrong.
-
-    A ``ValueError``, so that ``remission`` prints it on one line without a traceback.
-
-    Examples
-    --------
-    >>> str(SparkUnavailableError("no Java"))
-    'no Java'
-    """
 
 
 @dataclass(frozen=True)
@@ -112,88 +91,6 @@ class SparkDerived:
     seconds: dict[str, float]
 
 
-def spark_session(master: str = "local[2]", **config: str) -> SparkSession:
-    """A Spark session whose Python workers run this Python (and see this ``remission``).
-
-    Checks first, with a clear message, that pyspark and pyarrow import, that Java can be
-    found (``JAVA_HOME`` or ``java`` on the ``PATH``, as pyspark looks) and that ``master`` is
-    a Spark master URL. ``PYSPARK_PYTHON`` is set to this interpreter unless set already, and
-    the workers get this process's ``PYTHONPATH``. An active session is returned as it is.
-
-    Parameters
-    ----------
-    master : str
-        ``local[N]``, ``local[*]``, ``spark://HOST:PORT``, ``yarn``, ``k8s://...``.
-    **config : str
-        Further Spark settings (``spark.driver.memory="4g"``).
-
-    Returns
-    -------
-    pyspark.sql.SparkSession
-        The session.
-
-    Raises
-    ------
-    SparkUnavailableError
-        When pyspark, pyarrow or Java is missing, ``master`` is not a master URL, or Spark
-        does not start.
-
-    Examples
-    --------
-    >>> spark_session("local[two]")
-    Traceback (most recent call last):
-    ...
-    remission.derive._spark.SparkUnavailableError: --master 'local[two]' is not a Spark ...
-    >>> spark = spark_session("local[2]")  # doctest: +SKIP
-    """
-    if not _MASTER.fullmatch(master):
-        raise SparkUnavailableError(
-            f"--master {master!r} is not a Spark master URL; use local[2] (two cores of this "
-            "machine), local[*], spark://HOST:7077, yarn or k8s://https://HOST:PORT"
-        )
-    try:
-        import pyarrow  # noqa: F401
-        from pyspark.sql import SparkSession
-    except ImportError as exc:
-        raise SparkUnavailableError(
-            f"the Spark engine needs pyspark and pyarrow ({exc.name} is not installed): "
-            "pip install 'remission[spark]'"
-        ) from None
-    home = os.environ.get("JAVA_HOME")
-    java = Path(home, "bin", "java") if home else shutil.which("java")
-    if java is None or not os.access(java, os.X_OK):
-        where = f"JAVA_HOME={home} has no bin/java" if home else "no java on the PATH"
-        raise SparkUnavailableError(
-            f"the Spark engine needs Java 17 ({where}): on Debian, "
-            "apt-get install openjdk-17-jre-headless"
-        )
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    builder = (
-        SparkSession.builder.master(master)
-        .appName("remission derive")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false")
-        .config("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false")
-    )
-    path = os.environ.get("PYTHONPATH")
-    if path:
-        builder = builder.config("spark.executorEnv.PYTHONPATH", path)
-    builder = builder.config("spark.executorEnv.PYSPARK_PYTHON", os.environ["PYSPARK_PYTHON"])
-    for key, value in config.items():
-        builder = builder.config(key, value)
-    try:
-        spark = builder.getOrCreate()
-        spark.sparkContext.setLogLevel("ERROR")
-        return spark
-    except Exception as exc:  # Py4J and pyspark errors: say what failed in one line
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise SparkUnavailableError(
-            f"Spark did not start with --master {master}: {first}"
-        ) from None
-
-
 def derive_spark(
     spark: SparkSession,
     study: str | Path,
@@ -220,7 +117,7 @@ def derive_spark(
         Where to write ``out/<dataset>/part-*.parquet``; nothing is written when a partition
         has an error. Spark refuses an ``out/<dataset>`` that exists.
     partition_size : int
-        Patients per partition at most (more partitions when there are more cores).
+        Patients per partition, about (a hash spreads them; more partitions with more cores).
 
     Returns
     -------

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO   ?= remission-demo
 
-.PHONY: demo test lint bench clean chromium postgresql
+.PHONY: demo test lint bench clean chromium postgresql java
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,10 +39,17 @@ postgresql:
 	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql \
 	  >/dev/null) || echo "postgresql not installed: the OMOP tests will skip"; }
 
+# Debian's Java 17 for the Spark engine's tests (pyspark comes with the spark extra):
+# installed when absent and we may (root, apt-get); otherwise those tests skip and say why.
+java:
+	@command -v java >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	  openjdk-17-jre-headless >/dev/null) || echo "java not installed: the Spark tests will skip"; }
+
 # Test files run in parallel on all cores (pytest-xdist); one file stays in one worker.
 # The app's browser tests save their screenshots in $(ARTEFACTS)/app.
 ARTEFACTS ?= .artifacts
-test: $(STAMP) lint chromium postgresql
+test: $(STAMP) lint chromium postgresql java
 	REMISSION_ARTEFACTS=$(ARTEFACTS) $(BIN)/python -m pytest -n auto --dist loadfile src tests
 
 bench: $(STAMP) postgresql

@@ -16,13 +16,13 @@ ENV = {"COLUMNS": "200", "PATH": "", "PYTHONPATH": str(Path(remission.__file__).
 tree under test, not whichever copy the virtualenv has installed)."""
 
 
-def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+def run(*args: str | Path, env: dict[str, str] = ENV) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "remission", *map(str, args)],
         capture_output=True,
         text=True,
         check=False,
-        env=ENV,
+        env=env,
     )
 
 

@@ -16,9 +16,10 @@ from remission.cli._app import app
 from remission.cli._console import check_format, say, step
 from remission.derive import DEFAULT_PARTITION_SIZE, derive_study
 from remission.export._metadata import define_table
-from remission.study import Study, StudyError, load
+from remission.study import Study, StudyConfig, StudyError, load
 
 FORMATS = ("csv", "parquet", "xpt", "dataset-json")
+ENGINES = ("polars", "spark")
 MANIFEST = "manifest.json"
 DEFINE = "define.csv"
 """The define-style metadata table written beside the datasets (every format)."""
@@ -59,6 +60,16 @@ def check_exportable(frames: dict[str, pl.DataFrame], fmt: str) -> None:
         raise StudyError(problems)
 
 
+def manifest_head(config: StudyConfig) -> dict[str, object]:
+    """The manifest's first entries: the study, whether synthetic, its regimen, the writer."""
+    return {
+        "study": config.name,
+        "synthetic": config.synthetic,
+        "regimen": config.regimen,
+        "derived_by": f"remission {remission.__version__}",
+    }
+
+
 def write_datasets(frames: Mapping[str, pl.DataFrame], study: Study, out: Path, fmt: str) -> None:
     """Write every frame (and a manifest) into ``out`` atomically: all files or none."""
     inputs = [] if study.folder is None else [study.folder]
@@ -67,10 +78,7 @@ def write_datasets(frames: Mapping[str, pl.DataFrame], study: Study, out: Path, 
             _write_one(frame, tmp, name, fmt, study.config.name)
         write_csv(define_table(frames), tmp / DEFINE)
         manifest = {
-            "study": study.config.name,
-            "synthetic": study.config.synthetic,
-            "regimen": study.config.regimen,
-            "derived_by": f"remission {remission.__version__}",
+            **manifest_head(study.config),
             "define": DEFINE,
             "datasets": {
                 name: {
@@ -90,16 +98,28 @@ def write_datasets(frames: Mapping[str, pl.DataFrame], study: Study, out: Path, 
 
 @app.command()
 def derive(
-    study: Annotated[Path, typer.Argument(help="The study folder (with study.toml).")],
-    out: Annotated[Path, typer.Option("--out", help="Folder for the derived datasets.")],
-    fmt: Annotated[
+    study: Annotated[
         str,
+        typer.Argument(
+            help="The study folder (with study.toml); with --engine spark any path Spark reads "
+            "(hdfs://, s3a://)."
+        ),
+    ],
+    out: Annotated[
+        str,
+        typer.Option(
+            "--out",
+            help="Folder for the derived datasets; with --engine spark also a URL Spark writes.",
+        ),
+    ],
+    fmt: Annotated[
+        str | None,
         typer.Option(
             "--format",
             help="csv, parquet, xpt (SAS V5 transport, labelled) or dataset-json (CDISC v1.1 "
-            "JSON and NDJSON).",
+            "JSON and NDJSON). Default csv; parquet (the only one) with --engine spark.",
         ),
-    ] = "csv",
+    ] = None,
     partition_size: Annotated[
         int,
         typer.Option(
@@ -108,13 +128,41 @@ def derive(
             help="Patients derived together; peak memory grows with it, not with the cohort.",
         ),
     ] = DEFAULT_PARTITION_SIZE,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="polars (in this process) or spark (Apache Spark: pip install "
+            "'remission[spark]' and Java 17).",
+        ),
+    ] = "polars",
+    master: Annotated[
+        str | None,
+        typer.Option("--master", help="With --engine spark: local[2], spark://HOST:7077, yarn."),
+    ] = None,
 ) -> None:
     """Derive the analysis datasets (ADEX, ...) of a study and write them to one folder.
 
     Every format also writes define.csv (dataset, variable, label, type, length, origin,
-    derivation) and manifest.json.
+    derivation) and manifest.json. With --engine spark each dataset is a folder of Parquet
+    part files, beside manifest.json (docs/scale.md).
     """
-    check_format(fmt, FORMATS)
+    if engine not in ENGINES:
+        raise typer.BadParameter(f"use one of {', '.join(ENGINES)}", param_hint="--engine")
+    if engine == "spark":
+        from remission.cli._derive_spark import derive_on_spark
+
+        check_format(fmt or "parquet", ("parquet",))
+        derive_on_spark(study, out, partition_size, master or "local[2]")
+        return
+    if master is not None:
+        raise typer.BadParameter("--master is for --engine spark", param_hint="--master")
+    fmt = check_format(fmt or "csv", FORMATS)
+    _derive_here(Path(study), Path(out), fmt, partition_size)
+
+
+def _derive_here(study: Path, out: Path, fmt: str, partition_size: int) -> None:
+    """``derive`` in this process (the polars engine)."""
     check_out(out, [study])
     with step("reading and checking the study"):
         loaded = load(study)

@@ -46,6 +46,8 @@ from remission.derive._adtte import EventSource, derive_adtte
 from remission.derive._criteria import CRITERIA, RECIST_1_1, WHO, ResponseCriteria, ResponseRules
 from remission.derive._parameters import Parameter
 from remission.derive._rule import FirstMatch, Rule
+from remission.derive._spark import SparkDerived, derive_spark
+from remission.derive._spark_session import SparkUnavailableError, spark_session
 from remission.derive._study import (
     DATASETS,
     DEFAULT_PARTITION_SIZE,
@@ -112,6 +114,8 @@ __all__ = [
     "ResponseCriteria",
     "ResponseRules",
     "Rule",
+    "SparkDerived",
+    "SparkUnavailableError",
     "best_overall_response",
     "confirmations",
     "confirmed_best_overall_response",
@@ -121,6 +125,7 @@ __all__ = [
     "derive_adsl",
     "derive_adtr",
     "derive_adtte",
+    "derive_spark",
     "derive_study",
     "lesion_progressed",
     "lymphocytes_per_ul",
@@ -136,6 +141,7 @@ __all__ = [
     "response_qc",
     "response_source",
     "select_targets",
+    "spark_session",
     "study_criteria",
     "subject_dates",
     "target_gone",

@@ -27,7 +27,7 @@ from remission.derive._tumor import (
     tumor_assessments,
     warn_missing_short_axis,
 )
-from remission.study import Study
+from remission.study import Study, StudyConfig
 
 Source = Literal["auto", "recorded", "measurements"]
 
@@ -418,17 +418,9 @@ def derive_study(
     """
     if partition_size is not None and partition_size < 1:
         raise ValueError(f"partition_size must be at least 1 patient, not {partition_size}")
-    criteria = study_criteria(study)
-    rules = rules or ResponseRules()
-    plan = _Plan(
-        criteria=criteria,
-        rules=rules,
-        source=response_source(study, source),
-        adex=study.regimen is not None,
-        adtr=bool(study.measurements.height),
-        adlb=bool(study.labs.height),
-        rsqc=bool(study.assessments.height and study.measurements.height),
-    )
+    rows = {name: table.height for name, table in study.tables.items()}
+    plan = plan_derivations(study.config, study.regimen is not None, rows, rules, source)
+    criteria, rules = plan.criteria, plan.rules
     parts = patient_partitions(study, partition_size)
     if len(parts) == 1:
         found = _derive_partition(parts[0], plan)
@@ -520,6 +512,36 @@ class _Plan:
     adtr: bool
     adlb: bool
     rsqc: bool
+
+
+def plan_derivations(
+    config: StudyConfig,
+    has_regimen: bool,
+    rows: Mapping[str, int],
+    rules: ResponseRules | None = None,
+    source: Source = "auto",
+) -> _Plan:
+    """What is decided once for a whole study, from its settings and its tables' row counts.
+
+    Which datasets exist, which overall responses ADRS uses (``response_source``), the
+    criteria and the rules. ``derive_study`` and the Spark engine both decide here, before
+    deriving any partition.
+    """
+    recorded, measured = rows.get("assessments", 0) > 0, rows.get("measurements", 0) > 0
+    return _Plan(
+        criteria=CRITERIA[config.response_criteria],
+        rules=rules or ResponseRules(),
+        source=source if source != "auto" else "recorded" if recorded else "measurements",
+        adex=has_regimen,
+        adtr=measured,
+        adlb=rows.get("labs", 0) > 0,
+        rsqc=recorded and measured,
+    )
+
+
+def derived_names(plan: _Plan) -> list[str]:
+    """The datasets ``plan`` derives, by file stem, in the order of ``DATASETS``."""
+    return [n for n in DATASETS if n in ("adrs", "adtte", "adsl") or getattr(plan, n)]
 
 
 def _derive_partition(study: Study, plan: _Plan) -> dict[str, pl.DataFrame]:

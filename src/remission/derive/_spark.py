@@ -1,0 +1,381 @@
+"""The Spark engine: ``derive_study``'s per-partition derivation run by Spark executors.
+
+A study's Parquet tables are read by Spark (any path it reads: local, HDFS, S3), each
+table's columns packed into one struct column named as the table, tagged with the table's
+name and unioned into one frame, partitioned by ``patient_id`` (so every table's
+records of a patient meet in one partition), and ``mapInArrow`` calls
+``_derive_partition``, the in-process engine's own function, once per partition: the
+partition's tables become a ``Study``, are validated as ``validate_study`` checks a study and
+derived with the plan decided once on the driver. Each dataset comes back as Arrow IPC chunks
+tagged with its name; the driver checks for errors, then writes each dataset as a folder of
+Parquet part files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import itertools
+import json
+import math
+import tempfile
+import time
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from remission.derive._study import (
+    DEFAULT_PARTITION_SIZE,
+    _derive_partition,
+    _Plan,
+    derived_names,
+    plan_derivations,
+)
+from remission.protocol import Regimen
+from remission.study import (
+    ROW_COLUMN,
+    TABLES,
+    Problem,
+    SourceFile,
+    Study,
+    StudyConfig,
+    StudyError,
+    empty_table,
+    validate_study,
+)
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    from pyspark.sql import DataFrame, SparkSession
+
+_CHUNK_ROWS = 65_536
+"""Rows per Arrow IPC chunk of a derived dataset (one Spark row each; Spark's limit is 2 GB)."""
+_PROBLEMS = "_problems"
+"""The tag of a partition's validation errors in the derived stream."""
+
+
+@dataclass(frozen=True)
+class SparkDerived:
+    """What ``derive_spark`` wrote.
+
+    Parameters
+    ----------
+    config : StudyConfig
+        The study's settings (``study.toml``).
+    out : str
+        The folder (or URL) holding one folder of Parquet part files per dataset.
+    rows : dict of str to int
+        Rows written per dataset, in the order of ``DATASETS``.
+    partitions : int
+        Spark partitions the patients were spread over.
+    seconds : dict of str to float
+        Wall time of each step on the driver: ``plan`` (settings, table sizes), ``derive``
+        (read, shuffle by patient, validate and derive: one Spark job) and ``write``.
+
+    Examples
+    --------
+    >>> from remission.simulate import simulate_study
+    >>> config = simulate_study(n_patients=20, seed=1).config
+    >>> SparkDerived(config, "out", {"adsl": 20}, 2, {}).rows["adsl"]
+    20
+    """
+
+    config: StudyConfig
+    out: str
+    rows: dict[str, int]
+    partitions: int
+    seconds: dict[str, float]
+
+
+def derive_spark(
+    spark: SparkSession,
+    study: str | Path,
+    out: str | Path,
+    partition_size: int = DEFAULT_PARTITION_SIZE,
+) -> SparkDerived:
+    """Derive a study's datasets on Spark and write each as a folder of Parquet part files.
+
+    The study folder (``study.toml`` and typed Parquet tables ``<table>.parquet``, files or
+    folders of part files, as ``write_study(..., "parquet")`` and ``remission simulate
+    --format parquet`` write them) may be any path Spark reads. Its patients are spread over
+    ``max(cores, patients / partition_size)`` partitions by a hash of ``patient_id``; each
+    partition is validated and derived by the in-process engine's functions, so the datasets
+    hold the rows ``derive_study`` gives (in another order; an unsigned integer column as
+    ``Int64``, Spark having no unsigned types).
+
+    Parameters
+    ----------
+    spark : pyspark.sql.SparkSession
+        The session (``spark_session``).
+    study : str or pathlib.Path
+        The study folder, a local path or a URL (``hdfs://``, ``s3a://``).
+    out : str or pathlib.Path
+        Where to write ``out/<dataset>/part-*.parquet``; nothing is written when a partition
+        has an error. Spark refuses an ``out/<dataset>`` that exists.
+    partition_size : int
+        Patients per partition, about (a hash spreads them; more partitions with more cores).
+
+    Returns
+    -------
+    SparkDerived
+        Rows written per dataset.
+
+    Raises
+    ------
+    StudyError
+        When ``study.toml`` or a table is missing or a partition has errors (every one found).
+
+    Examples
+    --------
+    >>> derived = derive_spark(spark_session(), "demo-study", "/tmp/out")  # doctest: +SKIP
+    >>> derived.rows["adsl"]  # doctest: +SKIP
+    409
+    """
+    clock = [time.perf_counter()]
+    root = str(study).rstrip("/")
+    config, regimen = _read_settings(spark, root)
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    frames = _read_tables(spark, root)
+    union = _union(list(frames.values()))
+    sizes = union.groupBy("_table").agg(F.count("*"), F.count_distinct("_pid")).collect()
+    rows = {name: n for name, n, _ in sizes}
+    patients = max((ids for name, _, ids in sizes if name == "patients"), default=0)
+    plan = plan_derivations(config, regimen is not None, rows)
+    parts = max(spark.sparkContext.defaultParallelism, math.ceil(patients / partition_size), 1)
+    columns = {n: f.schema[n].dataType.fieldNames() for n, f in frames.items()}
+    derive = _partition_function(config, regimen, plan, columns)
+    union = union.repartition(parts, "_pid")
+
+    derived = union.mapInArrow(derive, "dataset string, rows long, chunk binary").persist(
+        StorageLevel.MEMORY_AND_DISK
+    )
+    clock.append(time.perf_counter())
+    try:
+        found = {
+            r.dataset: (r.rows, r.chunk)
+            for r in derived.groupBy("dataset")
+            .agg(F.sum("rows").alias("rows"), F.first("chunk").alias("chunk"))
+            .collect()
+        }
+        if _PROBLEMS in found:
+            chunks = derived.filter(derived.dataset == _PROBLEMS).select("chunk").collect()
+            problems = [Problem(**json.loads(r.chunk.decode())) for r in chunks]
+            raise StudyError(sorted(problems, key=_problem_order))
+        names = [name for name in derived_names(plan) if name in found]
+        clock.append(time.perf_counter())
+        for name in names:
+            path = f"{str(out).rstrip('/')}/{name}"
+            _write_dataset(derived.filter(derived.dataset == name), found[name][1], path)
+    finally:
+        derived.unpersist()
+    clock.append(time.perf_counter())
+    steps = ("plan", "derive", "write")
+    seconds = {step: b - a for step, (a, b) in zip(steps, itertools.pairwise(clock), strict=True)}
+    return SparkDerived(config, str(out), {n: int(found[n][0]) for n in names}, parts, seconds)
+
+
+def _problem_order(problem: Problem) -> tuple[str, str, int]:
+    return (problem.file, problem.code, problem.row or 0)
+
+
+def _read_settings(spark: SparkSession, root: str) -> tuple[StudyConfig, Regimen | None]:
+    """``study.toml`` (and a regimen file beside it) read through Spark, checked as ``load``
+    checks them, from a local copy."""
+    from remission.study._config import read_config
+    from remission.study._problems import ProblemLog
+    from remission.study._study import _regimen
+
+    files = (
+        spark.read.format("binaryFile")
+        .option("pathGlobFilter", "*.toml")
+        .option("recursiveFileLookup", "false")
+        .load(root)
+        .select("path", "content")
+        .collect()
+        if _exists(spark, f"{root}/study.toml")
+        else []
+    )
+    log = ProblemLog()
+    with tempfile.TemporaryDirectory(prefix="remission-spark-") as tmp:
+        for row in files:
+            Path(tmp, row.path.rsplit("/", 1)[-1]).write_bytes(bytes(row.content))
+        config = read_config(Path(tmp), log)
+        regimen = _regimen(config.regimen, Path(tmp), log) if config and config.regimen else None
+    if config is None or log.errors:
+        raise StudyError(log.problems)
+    return config, regimen
+
+
+def _exists(spark: SparkSession, path: str) -> bool:
+    """Whether ``path`` exists, on whatever file system Spark reaches it by."""
+    jvm = spark.sparkContext._jvm
+    hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
+    fs = hadoop_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    return bool(fs.exists(hadoop_path))
+
+
+def _read_tables(spark: SparkSession, root: str) -> dict[str, DataFrame]:
+    """Every table present, its columns of the study format in one struct column named as
+    the table (other tables' rows hold a null there: a narrow row to shuffle), with ``_pid``
+    (its ``patient_id``), ``_table``, ``_file`` and ``_row`` (the record's row in its file,
+    header = row 1, as ``load`` numbers them)."""
+    from pyspark.sql import functions as F
+
+    frames: dict[str, DataFrame] = {}
+    for name, table in TABLES.items():
+        path = f"{root}/{name}.parquet"
+        if not _exists(spark, path):
+            if not table.optional:
+                raise StudyError([_missing_table(name, root)])
+            continue
+        frame = spark.read.parquet(path)
+        present = [c.name for c in table.columns if c.name in frame.columns]
+        frames[name] = frame.select(
+            F.col("patient_id").alias("_pid")
+            if "patient_id" in present
+            else F.lit(None).cast("string").alias("_pid"),
+            F.lit(name).alias("_table"),
+            F.xxhash64("_metadata.file_path").alias("_file"),
+            (F.col("_metadata.row_index") + 2).alias("_row"),
+            F.struct(*present).alias(name),
+        )
+    return frames
+
+
+def _missing_table(name: str, root: str) -> Problem:
+    return Problem(
+        "error",
+        "file.missing_table",
+        f"{name}.parquet",
+        None,
+        None,
+        None,
+        f"the {name} table as Parquet in {root}",
+        "the Spark engine reads typed Parquet tables: write the study with "
+        "write_study(study, folder, 'parquet') or remission simulate --format parquet",
+    )
+
+
+def _union(frames: list[DataFrame]) -> DataFrame:
+    union = frames[0]
+    for frame in frames[1:]:
+        union = union.unionByName(frame, allowMissingColumns=True)
+    return union
+
+
+def _partition_function(
+    config: StudyConfig, regimen: Regimen | None, plan: _Plan, columns: dict[str, list[str]]
+) -> Any:
+    """The function ``mapInArrow`` calls once per partition (it pickles what it closes over:
+    settings, regimen, plan and column names)."""
+
+    def derive(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        yield from derive_arrow_partition(batches, config, regimen, plan, columns)
+
+    return derive
+
+
+def derive_arrow_partition(
+    batches: Iterator[pa.RecordBatch],
+    config: StudyConfig,
+    regimen: Regimen | None,
+    plan: _Plan,
+    columns: dict[str, list[str]],
+) -> Iterator[pa.RecordBatch]:
+    """One partition of the unioned tables in, its derived datasets out as tagged chunks."""
+    import pyarrow as pa
+
+    received = list(batches)
+    if not received or not sum(b.num_rows for b in received):
+        return
+    frame = pl.from_arrow(pa.Table.from_batches(received))
+    assert isinstance(frame, pl.DataFrame)
+    study = _partition_study(frame, config, regimen, columns)
+    errors = [p for p in validate_study(study) if p.severity == "error"]
+    if errors:
+        texts = [json.dumps(dataclasses.asdict(p), default=str).encode() for p in errors]
+        yield _tagged([_PROBLEMS] * len(texts), [1] * len(texts), texts)
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # given once for a study, not per partition
+        found = _derive_partition(study, plan)
+    for name, data in found.items():
+        chunks = [data.slice(i, _CHUNK_ROWS) for i in range(0, max(data.height, 1), _CHUNK_ROWS)]
+        yield _tagged([name] * len(chunks), [c.height for c in chunks], [_ipc(c) for c in chunks])
+
+
+def _partition_study(
+    frame: pl.DataFrame,
+    config: StudyConfig,
+    regimen: Regimen | None,
+    columns: dict[str, list[str]],
+) -> Study:
+    """The partition's records as a ``Study``: each table's columns under their own names, in
+    file order, with ``_row``; a table absent from the folder empty, an optional column absent
+    from its file all missing."""
+    by_table = frame.partition_by("_table", as_dict=True, include_key=False)
+    tables: dict[str, pl.DataFrame] = {}
+    for name, table in TABLES.items():
+        part = by_table.get((name,))
+        if part is None or name not in columns:
+            tables[name] = empty_table(name)
+            continue
+        found = part.sort("_file", ROW_COLUMN).select(ROW_COLUMN, pl.col(name).struct.unnest())
+        tables[name] = found.select(
+            ROW_COLUMN,
+            *[
+                c.name
+                if c.name in columns[name]
+                else pl.lit(None, dtype=empty_table(name).schema[c.name]).alias(c.name)
+                for c in table.columns
+                if c.name in columns[name] or not c.required
+            ],
+        )
+    sources = tuple(SourceFile(n, f"{n}.parquet", "", t.height) for n, t in tables.items())
+    return Study(config, tables, sources=sources, regimen=regimen)
+
+
+def _ipc(frame: pl.DataFrame) -> bytes:
+    """A dataset chunk as an Arrow IPC stream in types Spark takes: ``string`` (not
+    ``large_string``) and signed integers."""
+    unsigned = [c for c, t in frame.schema.items() if t.is_unsigned_integer()]
+    table = frame.with_columns(pl.col(unsigned).cast(pl.Int64)).to_arrow(
+        compat_level=pl.CompatLevel.oldest()
+    )
+    sink = io.BytesIO()
+    import pyarrow as pa
+
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue()
+
+
+def _tagged(names: list[str], rows: list[int], chunks: list[bytes]) -> pa.RecordBatch:
+    import pyarrow as pa
+
+    return pa.RecordBatch.from_arrays(
+        [pa.array(names, pa.string()), pa.array(rows, pa.int64()), pa.array(chunks, pa.binary())],
+        ["dataset", "rows", "chunk"],
+    )
+
+
+def _write_dataset(tagged: DataFrame, first: bytes, path: str) -> None:
+    """Write one dataset's chunks as Parquet part files, in the schema its ``first`` chunk
+    carries (every partition's chunks have the same)."""
+    import pyarrow as pa
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    schema = from_arrow_schema(pa.ipc.open_stream(first).schema)
+
+    def decode(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            for chunk in batch.column(0).to_pylist():
+                yield from pa.ipc.open_stream(chunk).read_all().to_batches()
+
+    tagged.select("chunk").mapInArrow(decode, schema).write.mode("errorifexists").parquet(path)

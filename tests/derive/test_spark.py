@@ -1,0 +1,124 @@
+"""The Spark engine gives the in-process engine's datasets (``local[2]``, one session).
+
+Marked ``spark``; skipped, saying why, only where pyspark, pyarrow or Java is missing (``make
+test`` installs the ``spark`` extra and Debian's ``openjdk-17-jre-headless``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+from typer.testing import CliRunner
+
+from remission.cli import app
+from remission.derive import DerivedDatasets, derive_study
+from remission.simulate import demo_study, simulate_study
+from remission.study import Study, StudyError, write_study
+
+pytestmark = pytest.mark.spark
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[object]:
+    from remission.derive import SparkUnavailableError, spark_session
+
+    try:
+        session = spark_session("local[2]")
+    except SparkUnavailableError as exc:
+        pytest.skip(f"the Spark engine cannot run here: {exc}")
+    yield session
+    session.stop()
+
+
+def assert_same_rows(out: Path, whole: DerivedDatasets) -> None:
+    """Every dataset of ``out`` (a folder of part files each) holds the in-process rows, with
+    the same columns and types (an unsigned column as Int64), compared after sorting."""
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == sorted(whole)
+    for name, frame in whole.items():
+        got = pl.read_parquet(out / name / "*.parquet")
+        want = frame.with_columns(
+            pl.col(c).cast(pl.Int64) for c, t in frame.schema.items() if t.is_unsigned_integer()
+        )
+        key = want.columns
+        assert_frame_equal(
+            got.sort(key, nulls_last=True), want.sort(key, nulls_last=True), check_exact=True
+        )
+
+
+def parquet_study(study: Study, folder: Path) -> Path:
+    write_study(study, folder, "parquet")
+    return folder
+
+
+def test_the_demo_through_the_command(spark: object, tmp_path: Path) -> None:
+    """``remission derive --engine spark`` (in this process, so on this session) writes the
+    demo's datasets as the in-process engine derives them, with its marker and manifest."""
+    study = demo_study().study
+    folder = parquet_study(study, tmp_path / "demo")
+    out = tmp_path / "derived"
+    result = CliRunner().invoke(
+        app, ["derive", str(folder), "--out", str(out), "--engine", "spark"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "on Spark: wrote adex/ (14,992 rows)" in result.output
+    whole = derive_study(study)  # what load(folder) gives: the round trip is tested in study/
+    assert_same_rows(out, whole)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert {n: d["rows"] for n, d in manifest["datasets"].items()} == {
+        n: f.height for n, f in whole.items()
+    }
+    assert manifest["engine"] == "spark (local[2], 2 partitions)"
+    assert not list(out.rglob("*.crc"))
+    assert (out / ".remission-output.json").is_file()
+
+
+def test_twenty_thousand_patients(spark: object, tmp_path: Path) -> None:
+    """4 partitions of about 5,000 patients (two per core): the in-process datasets."""
+    from remission.derive import derive_spark
+
+    study = simulate_study(n_patients=20_000, seed=16)
+    folder = parquet_study(study, tmp_path / "study")
+    derived = derive_spark(spark, folder, tmp_path / "out", partition_size=5_000)
+    whole = derive_study(study)
+    assert derived.partitions == 4
+    assert derived.rows == {name: frame.height for name, frame in whole.items()}
+    assert_same_rows(tmp_path / "out", whole)
+
+
+def test_a_study_with_errors_writes_nothing(spark: object, tmp_path: Path) -> None:
+    """Every partition is validated; the errors come back as a ``StudyError`` (as ``load``
+    would raise), found on the executors, and no dataset is written."""
+    from remission.derive import derive_spark
+
+    study = simulate_study(n_patients=30, seed=2)
+    patients = study.tables["patients"]
+    heavy = patients.with_columns(
+        pl.when(pl.int_range(pl.len()) % 10 == 3)
+        .then(450.0)
+        .otherwise(pl.col("weight_kg"))
+        .alias("weight_kg")
+    )
+    folder = parquet_study(study, tmp_path / "study")
+    heavy.drop("_row").write_parquet(folder / "patients.parquet")
+    with pytest.raises(StudyError) as caught:
+        derive_spark(spark, folder, tmp_path / "out")
+    found = [(p.code, p.file, p.column, p.value) for p in caught.value.errors]
+    assert found == [("value.out_of_range", "patients.parquet", "weight_kg", "450.0")] * 3
+    assert sorted(p.row for p in caught.value.errors) == [5, 15, 25]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_folder_without_parquet_tables(spark: object, tmp_path: Path) -> None:
+    from remission.derive import derive_spark
+
+    write_study(simulate_study(n_patients=20, seed=1), tmp_path / "csv", "csv")
+    with pytest.raises(StudyError) as caught:
+        derive_spark(spark, tmp_path / "csv", tmp_path / "out")
+    (problem,) = caught.value.errors
+    assert (problem.code, problem.file) == ("file.missing_table", "patients.parquet")
+    assert "write_study(study, folder, 'parquet')" in problem.fix

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import polars as pl
 import pytest
 
 from remission.study import check_study
+from remission.study._ledger import _in_order, _previous, _runs, _so_far
 from tests.study.bad_input_cases import copy_minimal
 from tests.study.ledger_cases import LEDGER_CASES
 
@@ -91,3 +94,71 @@ def test_demo_ledger_is_clean(tmp_path: Path) -> None:
     study, problems = check_study(folder)
     assert study is not None and problems == []
     assert study.regimen is not None and study.regimen.name == "nci-hd-il2-720k"
+
+
+def _runs_of(keys: list[int]) -> pl.DataFrame:
+    return _runs(pl.DataFrame({"k": keys}), ["k"])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_run_windows_equal_per_row_reference(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    keys = np.sort(rng.integers(0, 12, 60)).tolist()
+    values = rng.integers(0, 2, 60).tolist()
+    frame = _runs_of(keys).with_columns(pl.Series("x", values))
+    got = frame.select(
+        _previous(pl.col("x")).alias("previous"), _so_far(pl.col("x")).alias("so_far")
+    )
+    previous, so_far, total = [], [], 0
+    for i, (key, value) in enumerate(zip(keys, values, strict=True)):
+        first = i == 0 or keys[i - 1] != key
+        previous.append(None if first else values[i - 1])
+        total = value if first else total + value
+        so_far.append(total)
+    assert got["previous"].to_list() == previous
+    assert got["so_far"].to_list() == so_far
+
+
+def test_in_order_keeps_a_sorted_ledger_and_sorts_another() -> None:
+    frame = pl.DataFrame({"p": ["a", "a", "b", "b"], "n": [1, 2, 1, 3]})
+    assert _in_order(frame, ["p", "n"]) is frame
+    shuffled = frame[[2, 0, 3, 1]]
+    assert _in_order(shuffled, ["p", "n"]).equals(frame)
+    assert _in_order(frame[[0, 2, 1, 3]], ["p", "n"]).equals(frame)  # sorted by n alone
+
+
+def test_problems_do_not_depend_on_the_ledgers_order() -> None:
+    """A ledger with deviations of every kind tells the same rows, sorted or shuffled."""
+    from remission.simulate import simulate_study
+    from remission.study._ledger import check_ledger
+    from remission.study._problems import ProblemLog
+
+    study = simulate_study(n_patients=60, seed=4)
+    d = study.tables["doses"]
+    rng = np.random.default_rng(0)
+    picked = rng.choice(d.height, 40, replace=False)
+    minutes = pl.Series(rng.integers(-3000, 3000, 40) * 60_000_000).cast(pl.Duration("us"))
+    shift = pl.Series(np.zeros(d.height, dtype=np.int64)).cast(pl.Duration("us"))
+    shift = shift.scatter(picked, minutes)
+    flip = pl.Series(np.isin(np.arange(d.height), picked[:20]))
+    d = d.with_columns(
+        pl.col("scheduled_at") + shift,
+        pl.col("given_at") + shift.reverse(),
+        pl.when(flip)
+        .then(pl.when(pl.col("status") == "given").then(pl.lit("held")).otherwise(pl.lit("given")))
+        .otherwise(pl.col("status"))
+        .alias("status"),
+        pl.when(flip).then(None).otherwise(pl.col("hold_reason")).alias("hold_reason"),
+    )
+    files = {name: f"{name}.csv" for name in study.tables}
+
+    def told(doses: pl.DataFrame) -> list[tuple]:
+        log = ProblemLog()
+        assert study.regimen is not None
+        check_ledger({**study.tables, "doses": doses}, files, study.regimen, log)
+        return sorted((p.code, p.row, p.value) for p in log.problems)
+
+    sorted_told = told(d)
+    codes = {code for code, _, _ in sorted_told}
+    assert {"ledger.dose_order", "ledger.short_interval", "ledger.hold_without_reason"} <= codes
+    assert told(d.sample(fraction=1.0, shuffle=True, seed=1)) == sorted_told

@@ -100,6 +100,9 @@ def _retype(table: str, column: str, dtype: pl.DataType) -> Edit:
         (_retype("doses", "cycle", pl.Float64()), None),  # whole floats in an int column
         (_retype("patients", "ecog", pl.Int32()), None),  # another integer type
         (_retype("doses", "given_at", pl.Datetime("ms")), None),  # another time unit
+        (_set("doses", "status", 2, "Given", pl.String()), None),  # spelt in another case
+        (_set("doses", "status", 2, "gvien", pl.String()), "value.not_allowed"),
+        (_retype("doses", "status", pl.Categorical()), None),  # text as categories
     ],
     ids=[
         "range",
@@ -117,6 +120,9 @@ def _retype(table: str, column: str, dtype: pl.DataType) -> Edit:
         "float-for-int",
         "int32",
         "datetime-ms",
+        "enum-case",
+        "enum-unknown",
+        "enum-categorical",
     ],
 )
 def test_typed_parquet_problems_equal_csv(

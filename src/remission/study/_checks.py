@@ -259,8 +259,15 @@ def _check_randomization(p: pl.DataFrame, files: dict[str, str], log: ProblemLog
     )
 
 
-def _with_patient_dates(frame: pl.DataFrame, patients: pl.DataFrame) -> pl.DataFrame:
-    return frame.join(
+def _with_patient_dates(
+    frame: pl.DataFrame, patients: pl.DataFrame, columns: list[str]
+) -> pl.DataFrame:
+    """The row numbers and ``columns`` of ``frame`` beside the dates of their patient.
+
+    Only what the checks look at is joined: the whole table (a dose ledger of millions of
+    rows) need not be copied.
+    """
+    return frame.select(ROW_COLUMN, "patient_id", *columns).join(
         patients.select("patient_id", "birth_date", "death_date", "treatment_start"),
         on="patient_id",
         how="left",
@@ -306,7 +313,7 @@ def check_records(frames: Tables, files: dict[str, str], log: ProblemLog) -> Non
             "clear given_at, or set status to given",
         )
         if p is not None:
-            dp = _with_patient_dates(d, p)
+            dp = _with_patient_dates(d, p, ["scheduled_at", "given_at"])
             when = pl.coalesce("given_at", "scheduled_at")
             report_rows(
                 log,
@@ -356,7 +363,9 @@ def check_records(frames: Tables, files: dict[str, str], log: ProblemLog) -> Non
         )
         lesions = frames.get("lesions")
         if lesions is not None:
-            ml = m.join(
+            ml = m.select(
+                ROW_COLUMN, "patient_id", "lesion_id", "state", "longest_mm", "assessed_on"
+            ).join(
                 lesions.select("patient_id", "lesion_id", "target", "first_seen_on"),
                 on=["patient_id", "lesion_id"],
                 how="inner",
@@ -455,7 +464,7 @@ def check_records(frames: Tables, files: dict[str, str], log: ProblemLog) -> Non
                 "these rows are kept but not analysed; rename if one is meant",
             )
         if p is not None:
-            lp = _with_patient_dates(labs, p)
+            lp = _with_patient_dates(labs, p, ["drawn_at"])
             report_rows(
                 log,
                 "error",

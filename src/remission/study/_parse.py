@@ -392,6 +392,41 @@ def _report_column(
             add_out_of_range(log, file, col, out[ROW_COLUMN].to_list(), out["value"].to_list())
 
 
+def _canonical_enums(frame: pl.DataFrame, columns: list[Column]) -> set[str]:
+    """The ``enum`` columns of ``frame`` whose every value is already spelt as allowed.
+
+    Such a column is its own typed form (``_parsed`` maps each allowed value to itself), and
+    one membership test over it costs a twentieth of matching every value in lower case
+    (2.7 M doses' ``status``: 0.06 against 1.3 s). Only columns whose allowed values differ
+    in more than case are taken.
+
+    Examples
+    --------
+    >>> from remission.study import TABLES
+    >>> cols = [TABLES["doses"].column("status")]
+    >>> sorted(_canonical_enums(pl.DataFrame({"status": ["given", None]}), cols))
+    ['status']
+    >>> sorted(_canonical_enums(pl.DataFrame({"status": ["Given"]}), cols))
+    []
+    """
+    enums = [
+        col
+        for col in columns
+        if col.kind == "enum"
+        and frame.schema[col.name] == pl.String
+        and len({v.lower() for v in col.values}) == len(col.values)
+    ]
+    if not enums or frame.is_empty():
+        return {col.name for col in enums}
+    fits = frame.select(
+        (pl.col(col.name).is_in(list(col.values)) | pl.col(col.name).is_null())
+        .all()
+        .alias(col.name)
+        for col in enums
+    ).row(0, named=True)
+    return {name for name, ok in fits.items() if ok}
+
+
 def type_table(raw: RawTable, table: Table, log: ProblemLog) -> pl.DataFrame | None:
     """Type every column of ``raw`` by the schema ``table``.
 
@@ -451,12 +486,12 @@ def type_table(raw: RawTable, table: Table, log: ProblemLog) -> pl.DataFrame | N
     typed_name = {col.name: f"\x00typed {col.name}" for col in table.columns}
     columns = [col for col in table.columns if col.name in present]
     # a column read already typed (from Parquet) is taken as it is, but for a date outside
-    # years 1-9999, which its text form would not parse
+    # years 1-9999, which its text form would not parse; so is an enum column spelt as allowed
     already = {
         col.name
         for col in columns
         if col.kind not in ("str", "enum") and frame.schema[col.name] == POLARS_TYPES[col.kind]
-    }
+    } | _canonical_enums(frame, columns)
     work = frame.with_columns(
         (pl.col(col.name) if col.name in already else _parsed(col))
         .cast(POLARS_TYPES[col.kind])

@@ -10,7 +10,7 @@ size (100000 for the issue's large study). Measures, on a real server and browse
 - first page: a new browser tab until the cohort's counts are on the page;
 - filter change on the Durability view: ticking a histology until the KM figure, its
   legend, the medians table and the patient count have all been redrawn;
-- the same work inside one process, without the browser (filter, KM fit, figure, PNG), in
+- the same work inside one process, without the browser (filter, KM fit, figure, SVG), in
   wall-clock and CPU time (on a shared machine the CPU time is what an idle core would take).
 
 Prints the median and best of each. Needs Debian's chromium (`/usr/bin/chromium`).
@@ -129,7 +129,7 @@ def _in_process(study_dir: Path, cache: Path, repeat: int) -> tuple[list[float],
         km_view,
         load_study_data,
     )
-    from remission.app._html import png_bytes
+    from remission.app._html import svg_text
     from remission.study import load
 
     data = load_study_data(load(study_dir))
@@ -139,7 +139,7 @@ def _in_process(study_dir: Path, cache: Path, repeat: int) -> tuple[list[float],
         chosen = Filters(histology=("melanoma",)) if i % 2 == 0 else Filters()
         frames = filter_frames(data.frames, filter_adsl(data.frames["adsl"], chosen))
         view = km_view(frames, "OS", "HISTOL")
-        png_bytes(km_figure(view)[0])
+        svg_text(km_figure(view)[0])  # as the app sends it (SVG)
         times.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
     return times, cpu

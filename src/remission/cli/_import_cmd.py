@@ -124,7 +124,7 @@ def sdtm(
     """Import CDISC SDTM domains (CSV or XPT) as a study folder, validated before it is kept."""
     check_format(fmt)
     cutoff_date = cutoff_option(cutoff)
-    check_out(out, [folder] if adsl is None else [folder, adsl])
+    check_out(out, [folder] if adsl is None else [folder, adsl], kind="study")
     with step(f"reading SDTM {folder}"):
         study = read_sdtm(
             folder,

@@ -46,7 +46,7 @@ def import_omop(
     if criteria not in ("who", "recist1.1"):
         raise typer.BadParameter("use who or recist1.1", param_hint="--criteria")
     cut = cutoff_option(cutoff)
-    check_out(out, [cohort_definition])
+    check_out(out, [cohort_definition], kind="study")  # before the query
     cohort = read_cohort_definition(cohort_definition)
     settings = OmopSettings(synthetic, cut, criteria, regimen, name)
     with step(f"reading OMOP CDM {safe_url(url)} schema {schema}"):

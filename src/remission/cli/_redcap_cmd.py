@@ -173,7 +173,7 @@ def import_redcap(
         raise typer.BadParameter("the export needs its data dictionary", param_hint="--dictionary")
     given_files = [export, dictionary, token_file, settings]
     inputs = [f for f in given_files if f is not None]
-    check_out(out, inputs)
+    check_out(out, inputs, kind="study")  # before any pull
     given = read_settings(settings)
     cutoff = given.get("cutoff_date")
     chosen = RedcapSettings(

@@ -203,3 +203,16 @@ def test_the_sources_are_given_one_way(tmp_path: Path, args: list[str], expected
     result = run("import", "redcap", *args, "--out", tmp_path / "out")
     assert result.returncode == 2
     assert expected in result.stderr
+
+
+def test_another_commands_folder_is_refused_before_the_pull(project: dict, tmp_path: Path) -> None:
+    out = tmp_path / "template"
+    assert run("redcap", "template", "--out", out).returncode == 0
+    before = sorted(p.name for p in out.iterdir())
+    asked = len(project["asked"])
+    result = run("import", "redcap", "--api-url", project["url"], "--token-file",
+                 project["token"], "--out", out)  # fmt: skip
+    assert result.returncode == 1
+    assert "holds another command's output" in " ".join(result.stderr.split())
+    assert len(project["asked"]) == asked  # the server was never asked
+    assert sorted(p.name for p in out.iterdir()) == before

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -14,9 +15,18 @@ import remission
 from remission._io import atomic_folder, build_time, check_out, write_csv
 from remission.cli._app import app
 from remission.cli._console import check_format, say, step
-from remission.derive import DEFAULT_PARTITION_SIZE, derive_study
-from remission.export._metadata import define_table
-from remission.study import Study, StudyConfig, StudyError, load
+from remission.cli._part_writer import PartWriter, has_seconds
+from remission.derive import DEFAULT_PARTITION_SIZE, derive_parts, derive_study
+from remission.export._metadata import define_table, merge_define
+from remission.study import (
+    ParquetParts,
+    SourceFile,
+    Study,
+    StudyConfig,
+    StudyError,
+    load,
+    parquet_parts,
+)
 
 FORMATS = ("csv", "parquet", "xpt", "dataset-json")
 ENGINES = ("polars", "spark")
@@ -77,23 +87,29 @@ def write_datasets(frames: Mapping[str, pl.DataFrame], study: Study, out: Path, 
         for name, frame in frames.items():
             _write_one(frame, tmp, name, fmt, study.config.name)
         write_csv(define_table(frames), tmp / DEFINE)
-        manifest = {
-            **manifest_head(study.config),
-            "define": DEFINE,
-            "datasets": {
-                name: {
-                    "file": f"{name}.{_FILES[fmt][0]}",
-                    "rows": frame.height,
-                    **({"ndjson": f"{name}.ndjson"} if fmt == "dataset-json" else {}),
-                }
-                for name, frame in frames.items()
-            },
-            "sources": [
-                {"table": s.table, "file": s.file, "sha256": s.sha256, "rows": s.rows}
-                for s in study.sources
-            ],
-        }
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        rows = {name: frame.height for name, frame in frames.items()}
+        _write_manifest(tmp, study.config, fmt, rows, study.sources)
+
+
+def _write_manifest(
+    tmp: Path, config: StudyConfig, fmt: str, rows: Mapping[str, int], sources: Iterable[SourceFile]
+) -> None:
+    manifest = {
+        **manifest_head(config),
+        "define": DEFINE,
+        "datasets": {
+            name: {
+                "file": f"{name}.{_FILES[fmt][0]}",
+                "rows": n,
+                **({"ndjson": f"{name}.ndjson"} if fmt == "dataset-json" else {}),
+            }
+            for name, n in rows.items()
+        },
+        "sources": [
+            {"table": s.table, "file": s.file, "sha256": s.sha256, "rows": s.rows} for s in sources
+        ],
+    }
+    (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
 @app.command()
@@ -164,6 +180,12 @@ def derive(
 def _derive_here(study: Path, out: Path, fmt: str, partition_size: int) -> None:
     """``derive`` in this process (the polars engine)."""
     check_out(out, [study])
+    if fmt in ("csv", "parquet"):
+        with step("looking at the study's tables"):
+            parts = parquet_parts(study, partition_size)
+        if parts is not None and not (fmt == "csv" and has_seconds(parts)):
+            _derive_in_parts(parts, out, fmt, partition_size)
+            return
     with step("reading and checking the study"):
         loaded = load(study)
     with step("deriving the datasets"):
@@ -175,3 +197,33 @@ def _derive_here(study: Path, out: Path, fmt: str, partition_size: int) -> None:
     files = ", ".join(f"{name}.{suffix} ({frame.height:,} rows)" for name, frame in frames.items())
     label = "SYNTHETIC study" if loaded.config.synthetic else "study"
     say(f"derived {label} {study}: wrote {files} to {out}")
+
+
+def _derive_in_parts(parts: ParquetParts, out: Path, fmt: str, partition_size: int) -> None:
+    """``derive`` of a Parquet study a part at a time: each part read, checked, derived and
+    appended to the dataset files before the next (docs/scale.md)."""
+    rows: Counter[str] = Counter()
+    records: dict[str, SourceFile] = {}
+    defines = []
+    message = f"deriving {len(parts)} parts of {partition_size:,} patients, writing {out} ({fmt})"
+    with (
+        step(message),
+        atomic_folder(out.absolute(), "derived datasets", inputs=[parts.folder]) as tmp,
+        PartWriter(tmp, fmt) as writer,
+    ):
+        for part, frames in derive_parts(parts):
+            writer.write(frames)
+            defines.append(define_table(frames))
+            rows.update({name: frame.height for name, frame in frames.items()})
+            for s in part.sources:
+                seen = records.get(s.table)
+                records[s.table] = SourceFile(
+                    s.table, s.file, s.sha256, s.rows + (seen.rows if seen else 0)
+                )
+            del part, frames  # let the part go before the next is read
+        writer.close()
+        write_csv(merge_define(defines), tmp / DEFINE)
+        _write_manifest(tmp, parts.config, fmt, dict(rows), records.values())
+    files = ", ".join(f"{name}.{fmt} ({n:,} rows)" for name, n in rows.items())
+    label = "SYNTHETIC study" if parts.config.synthetic else "study"
+    say(f"derived {label} {parts.folder}: wrote {files} to {out}")

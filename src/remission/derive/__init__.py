@@ -45,6 +45,7 @@ from remission.derive._adsl import ADSL_COLUMNS, derive_adsl
 from remission.derive._adtte import EventSource, derive_adtte
 from remission.derive._criteria import CRITERIA, RECIST_1_1, WHO, ResponseCriteria, ResponseRules
 from remission.derive._parameters import Parameter
+from remission.derive._parts import derive_parts
 from remission.derive._rule import FirstMatch, Rule
 from remission.derive._spark import SparkDerived, derive_spark
 from remission.derive._spark_session import SparkUnavailableError, spark_session
@@ -125,6 +126,7 @@ __all__ = [
     "derive_adsl",
     "derive_adtr",
     "derive_adtte",
+    "derive_parts",
     "derive_spark",
     "derive_study",
     "lesion_progressed",

@@ -754,6 +754,20 @@ def warn_missing_short_axis(lesions: pl.DataFrame, measurements: pl.DataFrame) -
     >>> "1 reading" in str(w[0].message)
     True
     """
+    short_axis_warning(*missing_short_axis(lesions, measurements), stacklevel=4)
+
+
+def missing_short_axis(lesions: pl.DataFrame, measurements: pl.DataFrame) -> tuple[int, int]:
+    """Readings of nodes measured without a short axis, and their patients.
+
+    Examples
+    --------
+    >>> les = pl.DataFrame({"patient_id": ["A"], "lesion_id": ["N1"], "nodal": [True]})
+    >>> m = pl.DataFrame({"patient_id": ["A"], "lesion_id": ["N1"], "state": ["present"],
+    ...                   "short_axis_mm": [None]}, schema_overrides={"short_axis_mm": pl.Float64})
+    >>> missing_short_axis(les, m)
+    (1, 1)
+    """
     nodes = lesions.lazy().filter(pl.col("nodal")).select(_ID, "lesion_id")
     missing = (
         measurements.lazy()
@@ -764,6 +778,17 @@ def warn_missing_short_axis(lesions: pl.DataFrame, measurements: pl.DataFrame) -
         .collect()
     )
     n, patients = missing.row(0)
+    return n, patients
+
+
+def short_axis_warning(n: int, patients: int, stacklevel: int = 3) -> None:
+    """The ``MissingShortAxisWarning`` for ``n`` readings of ``patients`` patients (none when
+    ``n`` is 0).
+
+    Examples
+    --------
+    >>> short_axis_warning(0, 0)
+    """
     if n:
         warnings.warn(
             f"{n} reading{'s' if n != 1 else ''} of lymph nodes ({patients} patient"
@@ -771,7 +796,7 @@ def warn_missing_short_axis(lesions: pl.DataFrame, measurements: pl.DataFrame) -
             "by their short axis, and the perpendicular diameter is used in its place; record "
             "short_axis_mm to silence this warning",
             MissingShortAxisWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
 
 

@@ -35,6 +35,7 @@ from remission.export._metadata import (
     Variable,
     define_table,
     derivation,
+    merge_define,
     text_length,
     xpt_type,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "define_table",
     "derivation",
     "load_dataset_json",
+    "merge_define",
     "read_dataset_json",
     "read_xpt",
     "text_length",

@@ -338,3 +338,31 @@ def define_table(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
                 )
             )
     return pl.DataFrame(rows, schema=DEFINE_SCHEMA, orient="row")
+
+
+def merge_define(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    """One define table from those of datasets derived in parts, as of the whole.
+
+    Each text variable is as long as in its longest part: ``define_table`` of the
+    concatenated datasets.
+
+    Parameters
+    ----------
+    parts : list of polars.DataFrame
+        ``define_table`` of each part's datasets (the same datasets and variables).
+
+    Returns
+    -------
+    polars.DataFrame
+        The define table of the whole.
+
+    Examples
+    --------
+    >>> a, b = pl.DataFrame({"USUBJID": ["A"]}), pl.DataFrame({"USUBJID": ["BBB"]})
+    >>> merged = merge_define([define_table({"adsl": a}), define_table({"adsl": b})])
+    >>> merged.equals(define_table({"adsl": pl.concat([a, b])}))
+    True
+    """
+    keys = [c for c in DEFINE_SCHEMA if c != "length"]
+    merged = pl.concat(parts).group_by(keys, maintain_order=True).agg(pl.col("length").max())
+    return merged.select(list(DEFINE_SCHEMA))

@@ -13,6 +13,7 @@ Examples
 """
 
 from remission.study._config import StudyConfig
+from remission.study._parts import ParquetParts, parquet_parts
 from remission.study._problems import Problem, StudyError
 from remission.study._published import Published
 from remission.study._read import ROW_COLUMN, SourceFile
@@ -27,6 +28,7 @@ __all__ = [
     "ROW_COLUMN",
     "TABLES",
     "Column",
+    "ParquetParts",
     "Problem",
     "Published",
     "SourceFile",
@@ -37,6 +39,7 @@ __all__ = [
     "check_study",
     "empty_table",
     "load",
+    "parquet_parts",
     "summarize_study",
     "validate_study",
     "write_study",

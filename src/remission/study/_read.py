@@ -386,11 +386,22 @@ def _plain(dtype: pl.DataType) -> bool:
 
 
 def _read_parquet(
-    path: Path, log: ProblemLog, keep: dict[str, pl.DataType] | None = None
+    path: Path,
+    log: ProblemLog,
+    keep: dict[str, pl.DataType] | None = None,
+    where: pl.Expr | None = None,
 ) -> pl.DataFrame | None:
-    """Read a Parquet file as text, but for the columns already of their ``keep`` type."""
+    """Read a Parquet file as text, but for the columns already of their ``keep`` type; with
+    ``where``, only its rows that match (numbered as in the whole file)."""
     try:
-        frame = pl.read_parquet(path)
+        rows = None
+        if where is None:
+            frame = pl.read_parquet(path)
+        else:  # a file without a column named ROW_COLUMN (parquet_parts checks)
+            scan = pl.scan_parquet(path, row_index_name=ROW_COLUMN, row_index_offset=2)
+            frame = scan.filter(where).collect()
+            rows = frame.get_column(ROW_COLUMN).cast(pl.Int64)
+            frame = frame.drop(ROW_COLUMN)
     except pl.exceptions.DuplicateError as exc:
         named = re.search(r"name '(.*)' has more than one", str(exc))
         name = named.group(1) if named else None
@@ -432,6 +443,8 @@ def _read_parquet(
     frame = frame.with_columns(
         to_text(frame[c]).alias(c) for c in frame.columns if frame.schema[c] != keep.get(c)
     )
+    if rows is not None:
+        return frame.insert_column(0, rows)
     return frame.with_row_index(ROW_COLUMN, offset=2).with_columns(
         pl.col(ROW_COLUMN).cast(pl.Int64)
     )
@@ -524,12 +537,22 @@ def _warn_unknown(log: ProblemLog, code: str, file: str, name: str, known: list[
     )
 
 
-def read_tables(folder: Path, workbook: str | None, log: ProblemLog) -> dict[str, RawTable]:
+def read_tables(
+    folder: Path,
+    workbook: str | None,
+    log: ProblemLog,
+    part: pl.Expr | None = None,
+    digests: dict[str, str] | None = None,
+) -> dict[str, RawTable]:
     """Find and read every table of the study format in ``folder``.
 
     Each table may be ``NAME.csv``, ``NAME.parquet`` or the sheet ``NAME`` of the study's one
     workbook; two sources for one table is an error. Values come back as text, stripped, with
     empty values as missing and blank rows dropped (with a warning).
+
+    ``part`` (Parquet tables only) keeps the rows that match it, numbered as in the whole
+    file, and ``digests`` gives the files' SHA-256 already computed, by table: a part of a
+    study read at a time (``remission.study.parquet_parts``).
     """
     book = _find_workbook(folder, workbook, log)
     sheets = _sheet_names(book, log) if book is not None else []
@@ -583,8 +606,8 @@ def read_tables(folder: Path, workbook: str | None, log: ProblemLog) -> dict[str
                 nul, excel = b"\x00" in data, b"#" in data
                 digest = hashlib.sha256(data).hexdigest()
             else:
-                frame = _read_parquet(path, log, typed_columns(table))
-                digest = _sha256(path)
+                frame = _read_parquet(path, log, typed_columns(table), part)
+                digest = (digests or {}).get(name) or _sha256(path)
         else:
             assert book is not None
             frame = _read_sheet(book, name, log)

@@ -192,7 +192,20 @@ def check_study(path: str | Path) -> tuple[Study | None, list[Problem]]:
         return None, log.problems
     cfg = read_config(folder, log)
     regimen = _regimen(cfg.regimen, folder, log) if cfg is not None and cfg.regimen else None
-    raw = read_tables(folder, cfg.workbook if cfg else None, log)
+    return _check_tables(folder, cfg, regimen, log)
+
+
+def _check_tables(
+    folder: Path,
+    cfg: StudyConfig | None,
+    regimen: Regimen | None,
+    log: ProblemLog,
+    part: pl.Expr | None = None,
+    digests: dict[str, str] | None = None,
+) -> tuple[Study | None, list[Problem]]:
+    """``check_study`` once the settings are read; ``part`` and ``digests`` as for
+    ``read_tables`` (a part of the study's patients)."""
+    raw = read_tables(folder, cfg.workbook if cfg else None, log, part, digests)
     frames: dict[str, pl.DataFrame] = {}
     for name, table in raw.items():
         typed = type_table(table, TABLES[name], log)

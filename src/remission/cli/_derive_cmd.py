@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -193,9 +194,15 @@ def _derive_here(study: Path, out: Path, fmt: str, partition_size: int) -> None:
         check_exportable(frames, fmt)
     with step(f"writing {out} ({fmt})"):
         write_datasets(frames, loaded, out.absolute(), fmt)
+    _say_written(loaded.config, study, {name: f.height for name, f in frames.items()}, out, fmt)
+
+
+def _say_written(
+    config: StudyConfig, study: Path, rows: Mapping[str, int], out: Path, fmt: str
+) -> None:
     suffix = "/".join(_FILES[fmt])
-    files = ", ".join(f"{name}.{suffix} ({frame.height:,} rows)" for name, frame in frames.items())
-    label = "SYNTHETIC study" if loaded.config.synthetic else "study"
+    files = ", ".join(f"{name}.{suffix} ({n:,} rows)" for name, n in rows.items())
+    label = "SYNTHETIC study" if config.synthetic else "study"
     say(f"derived {label} {study}: wrote {files} to {out}")
 
 
@@ -203,7 +210,8 @@ def _derive_in_parts(parts: ParquetParts, out: Path, fmt: str, partition_size: i
     """``derive`` of a Parquet study a part at a time: each part read, checked, derived and
     appended to the dataset files before the next (docs/scale.md)."""
     rows: Counter[str] = Counter()
-    records: dict[str, SourceFile] = {}
+    records: Counter[str] = Counter()
+    sources: dict[str, SourceFile] = {}
     defines = []
     message = f"deriving {len(parts)} parts of {partition_size:,} patients, writing {out} ({fmt})"
     with (
@@ -215,15 +223,11 @@ def _derive_in_parts(parts: ParquetParts, out: Path, fmt: str, partition_size: i
             writer.write(frames)
             defines.append(define_table(frames))
             rows.update({name: frame.height for name, frame in frames.items()})
-            for s in part.sources:
-                seen = records.get(s.table)
-                records[s.table] = SourceFile(
-                    s.table, s.file, s.sha256, s.rows + (seen.rows if seen else 0)
-                )
+            records.update({source.table: source.rows for source in part.sources})
+            sources.update({source.table: source for source in part.sources})
             del part, frames  # let the part go before the next is read
         writer.close()
         write_csv(merge_define(defines), tmp / DEFINE)
-        _write_manifest(tmp, parts.config, fmt, dict(rows), records.values())
-    files = ", ".join(f"{name}.{fmt} ({n:,} rows)" for name, n in rows.items())
-    label = "SYNTHETIC study" if parts.config.synthetic else "study"
-    say(f"derived {label} {parts.folder}: wrote {files} to {out}")
+        counted = [replace(source, rows=records[name]) for name, source in sources.items()]
+        _write_manifest(tmp, parts.config, fmt, rows, counted)
+    _say_written(parts.config, parts.folder, rows, out, fmt)

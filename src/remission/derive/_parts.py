@@ -77,7 +77,7 @@ def derive_parts(
         study, found = parts.check(k)
         problems += found
         failed = failed or study is None
-        if failed or study is None:
+        if study is None or failed:
             continue
         if plan.adtr and plan.criteria.node_normal_mm is not None:
             n, p = missing_short_axis(study.table("lesions"), study.table("measurements"))

@@ -188,6 +188,11 @@ def parquet_parts(path: str | Path, partition_size: int) -> ParquetParts | None:
         files[name] = found[0]
     if any(p.suffix.lower() in (".xlsx", ".xlsm", ".xls") for p in folder.iterdir()):
         return None
+    try:  # a small study stops here, before any column is read: its row count is metadata
+        if pl.scan_parquet(files["patients"]).select(pl.len()).collect().item() <= partition_size:
+            return None
+    except (pl.exceptions.PolarsError, OSError, ValueError):
+        return None
     rows: dict[str, int] = dict.fromkeys(TABLES, 0)
     for name, file in files.items():
         try:

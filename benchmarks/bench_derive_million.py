@@ -1,17 +1,15 @@
-"""``remission derive`` of a Parquet study of up to millions of patients: wall time, input
-records/s and peak resident memory, each run in its own process under ``/usr/bin/time -v``.
+"""``remission simulate`` and ``remission derive`` of Parquet studies of up to millions of
+patients: wall time, records/s and peak resident memory, each run in its own process under
+``/usr/bin/time -v``.
 
-The study is ``--copies`` copies of one simulated cohort (``remission simulate --patients
-BASE --seed 1 --format parquet``), each copy's patient identifiers prefixed ``C<k>-`` so every
-patient is distinct and every table stays sorted by patient. It is written one copy at a time
-(pyarrow appends row groups), so building a 1,000,000-patient study needs the memory of one
-copy, not of the cohort. ``remission simulate`` itself still holds the whole cohort (about
-34 GB at 1,000,000 patients), which is why the copies: derivations never look across patients,
-so a copied patient costs what a simulated one does. SYNTHETIC data.
+For each size the cohort is simulated ``--runs`` times (``remission simulate --patients N
+--seed 1 --format parquet``: written a chunk of 50,000 patients at a time), then the last
+study is derived ``--runs`` times (``remission derive --format parquet``: read, checked and
+derived a part of ``--partition-size`` patients at a time). SYNTHETIC data.
 
 Usage::
 
-    PYTHONPATH=src python benchmarks/bench_derive_million.py --base 100000 --copies 10 \
+    PYTHONPATH=src python benchmarks/bench_derive_million.py --patients 100000 300000 1000000 \
         --runs 3 --partition-size 100000
 """
 
@@ -27,29 +25,6 @@ import tempfile
 from pathlib import Path
 
 import polars as pl
-import pyarrow.parquet as pq
-
-
-def build(base: Path, copies: int, out: Path) -> int:
-    """Write ``copies`` copies of the study ``base`` to ``out``; return the input records."""
-    out.mkdir(parents=True)
-    shutil.copy(base / "study.toml", out / "study.toml")
-    width = len(str(copies - 1))
-    records = 0
-    for path in sorted(base.glob("*.parquet")):
-        table = pl.read_parquet(path)
-        writer = None
-        for k in range(copies):
-            prefix = f"C{k:0{width}d}-"
-            copy = table.with_columns((prefix + pl.col("patient_id")).alias("patient_id"))
-            arrow = copy.to_arrow()
-            if writer is None:
-                writer = pq.ParquetWriter(out / path.name, arrow.schema, compression="zstd")
-            writer.write_table(arrow, row_group_size=131_072)
-            records += copy.height
-        assert writer is not None
-        writer.close()
-    return records
 
 
 def timed(args: list[str]) -> tuple[float, float]:
@@ -65,39 +40,55 @@ def timed(args: list[str]) -> tuple[float, float]:
     return hours * 3600 + minutes * 60 + seconds, int(rss.group(1)) / 1024**2
 
 
+def runs(name: str, commands: list[list[str]], records: int | None = None) -> tuple[float, float]:
+    """Run each command, print a row per run and the median; return (median s, max GB)."""
+    walls, peaks = [], []
+    for run, command in enumerate(commands, 1):
+        wall, peak = timed(command)
+        walls.append(wall)
+        peaks.append(peak)
+        rate = f"{records / wall:,.0f}" if records else "-"
+        print(f"| {name} | {run} | {wall:.1f} | {rate} | {peak:.2f} |", flush=True)
+    median = statistics.median(walls)
+    rate = f"{records / median:,.0f}" if records else "-"
+    print(f"| {name} | median | {median:.1f} | {rate} | {max(peaks):.2f} (max) |", flush=True)
+    return median, max(peaks)
+
+
 def main() -> None:
-    """Simulate the base cohort, copy it, derive it ``--runs`` times; print the rows."""
+    """Simulate and derive each size ``--runs`` times; print the rows and a summary."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base", type=int, default=100_000)
-    parser.add_argument("--copies", type=int, default=10)
+    parser.add_argument("--patients", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--partition-size", type=int, default=100_000)
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (deleted)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-million-", dir=args.work))
     remission = [sys.executable, "-m", "remission"]
+    summary = []
     try:
-        base = work / "base"
-        sim = [*remission, "simulate", "--patients", str(args.base), "--seed", "1"]
-        subprocess.run([*sim, "--format", "parquet", "--out", str(base)], check=True)
-        study = work / "study"
-        records = build(base, args.copies, study)
-        patients = args.base * args.copies
-        print(f"{patients:,} patients (SYNTHETIC), {records:,} input records, "
-              f"partition size {args.partition_size:,}")  # fmt: skip
-        print("| run | wall s | input records/s | peak RSS GB |")
-        print("|---|---|---|---|")
-        walls, peaks = [], []
-        for run in range(1, args.runs + 1):
-            out = work / f"derived{run}"
-            command = [*remission, "derive", str(study), "--out", str(out), "--format", "parquet"]
-            wall, peak = timed([*command, "--partition-size", str(args.partition_size)])
-            walls.append(wall)
-            peaks.append(peak)
-            print(f"| {run} | {wall:.1f} | {records / wall:,.0f} | {peak:.2f} |", flush=True)
+        print("| step | run | wall s | records/s | peak RSS GB |")
+        print("|---|---|---|---|---|")
+        for n in args.patients:
+            study = work / f"study{n}"
+            simulate = [*remission, "simulate", "--patients", str(n), "--seed", "1"]
+            simulate += ["--format", "parquet", "--out", str(study)]
+            # the same folder each run: simulate replaces its own earlier output
+            sim_s, sim_gb = runs(f"simulate {n:,}", [simulate] * args.runs)
+            records = sum(pl.scan_parquet(f).select(pl.len()).collect().item()
+                          for f in study.glob("*.parquet"))  # fmt: skip
+            out = work / "derived"
+            derive = [*remission, "derive", str(study), "--out", str(out), "--format", "parquet"]
+            derive += ["--partition-size", str(args.partition_size)]
+            der_s, der_gb = runs(f"derive {n:,}", [derive] * args.runs, records)
+            summary.append((n, records, sim_s, der_s, sim_gb, der_gb))
+            shutil.rmtree(study)
             shutil.rmtree(out)
-        median = statistics.median(walls)
-        print(f"| median | {median:.1f} | {records / median:,.0f} | {max(peaks):.2f} (max) |")
+        print("\n| patients | records | simulate | derive | peak memory |")
+        print("|---|---|---|---|---|")
+        for n, records, sim_s, der_s, sim_gb, der_gb in summary:
+            print(f"| {n:,} | {records / 1e6:.1f} M | {sim_s:.1f} s | {der_s:.1f} s | "
+                  f"simulate {sim_gb:.2f} GB, derive {der_gb:.2f} GB |")  # fmt: skip
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 
 import remission
+from remission.simulate import CHUNK_PATIENTS
 from tests.study.bad_input_cases import MINIMAL, copy_minimal
 
 ENV = {"COLUMNS": "200", "PATH": "", "PYTHONPATH": str(Path(remission.__file__).parents[1])}
@@ -72,6 +73,22 @@ def test_simulate_writes_a_valid_study(tmp_path: Path) -> None:
     assert "SYNTHETIC" in result.stdout
     assert pl.read_parquet(out / "patients.parquet").height == 60
     assert run("validate", out).returncode == 0
+
+
+def test_simulate_writes_a_large_cohort_in_chunks(tmp_path: Path) -> None:
+    # more patients than one chunk (CHUNK_PATIENTS): written a chunk at a time, one file each
+    out = tmp_path / "sim"
+    n = CHUNK_PATIENTS + 20
+    result = run("simulate", "--patients", str(n), "--out", out, "--format", "parquet")
+    assert result.returncode == 0, result.stderr
+    ids = pl.read_parquet(out / "patients.parquet")["patient_id"]
+    assert ids.len() == ids.n_unique() == n and ids.is_sorted()
+    doses = pl.scan_parquet(out / "doses.parquet").select("patient_id").collect()["patient_id"]
+    assert doses.is_sorted() and set(doses.unique()) <= set(ids)
+    records = sum(
+        pl.scan_parquet(f).select(pl.len()).collect().item() for f in out.glob("*.parquet")
+    )
+    assert f"{n} patients, {records} records" in result.stdout
 
 
 def test_simulate_rejects_unknown_format(tmp_path: Path) -> None:

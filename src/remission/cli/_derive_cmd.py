@@ -14,9 +14,9 @@ import typer
 
 import remission
 from remission._io import atomic_folder, build_time, check_out, write_csv
+from remission._part_writer import PartWriter
 from remission.cli._app import app
 from remission.cli._console import check_format, say, step
-from remission.cli._part_writer import PartWriter, has_seconds
 from remission.derive import DEFAULT_PARTITION_SIZE, derive_parts, derive_study
 from remission.export._metadata import define_table, merge_define
 from remission.study import (
@@ -184,7 +184,7 @@ def _derive_here(study: Path, out: Path, fmt: str, partition_size: int) -> None:
     if fmt in ("csv", "parquet"):
         with step("looking at the study's tables"):
             parts = parquet_parts(study, partition_size)
-        if parts is not None and not (fmt == "csv" and has_seconds(parts)):
+        if parts is not None and not (fmt == "csv" and parts.has_seconds()):
             _derive_in_parts(parts, out, fmt, partition_size)
             return
     with step("reading and checking the study"):

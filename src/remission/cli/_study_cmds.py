@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +21,7 @@ from remission.cli._console import (
     step,
     summary_table,
 )
-from remission.study import check_study, load, write_study
+from remission.study import Study, check_study, load, write_study, write_study_parts
 
 
 @app.command()
@@ -91,8 +92,22 @@ def simulate_cmd(
         raise typer.BadParameter("give the folder to write", param_hint="--out")
     if out is not None:
         check_out(out)
-    from remission.simulate import simulate  # numpy: loaded only by the commands using it
+    from remission.simulate import simulate, simulate_parts  # numpy: only for these commands
 
+    if fmt in ("csv", "parquet"):
+        # a chunk of patients at a time: memory stays that of one chunk at any cohort size
+        counts = []
+
+        def chunks() -> Iterator[Study]:
+            for part in simulate_parts(patients, seed):
+                counts.append(sum(t.height for t in part.study.tables.values()))
+                yield part.study
+
+        with step(f"simulating and writing {patients} patients to {out} ({fmt})"):
+            assert out is not None
+            write_study_parts(chunks(), out, fmt)  # type: ignore[arg-type]
+        say(f"wrote SYNTHETIC study {out}: {patients} patients, {sum(counts)} records")
+        return
     with step(f"simulating {patients} patients"):
         sim = simulate(patients, seed)
     with step(f"writing {out} ({fmt})"):

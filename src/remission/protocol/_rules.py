@@ -267,7 +267,22 @@ def _decide(frame: pl.DataFrame, rules: HoldRules) -> pl.DataFrame:
     absolute = [c for c in rules.criteria if c.kind == "absolute"]
     relative = [c for c in rules.criteria if c.kind == "relative"]
     flags = frame.select([c.expression().alias(f"__{c.name}") for c in rules.criteria])
-    names = [pl.when(pl.col(f"__{c.name}")).then(pl.lit(c.name)) for c in absolute + relative]
+    ordered = absolute + relative  # the order of ``fired``
+    # which criteria fired, as bits of one integer: the few combinations that occur become
+    # lists once, and each row takes its own (a join of names would cost ~20x more)
+    mask = flags.select(
+        pl.sum_horizontal(
+            [pl.col(f"__{c.name}").cast(pl.Int64) * (1 << i) for i, c in enumerate(ordered)]
+            or [pl.lit(0, dtype=pl.Int64)]
+        ).alias("mask")
+    ).to_series()
+    combos = mask.unique().sort()
+    lists = pl.Series(
+        "fired",
+        [[c.name for i, c in enumerate(ordered) if m >> i & 1] for m in combos],
+        dtype=pl.List(pl.String),
+    )
+    fired = lists.gather(combos.search_sorted(mask))
     n_abs = pl.sum_horizontal(
         [pl.col(f"__{c.name}").cast(pl.Int32) for c in absolute] or [pl.lit(0)]
     )
@@ -276,8 +291,7 @@ def _decide(frame: pl.DataFrame, rules: HoldRules) -> pl.DataFrame:
     )
     holds = pl.col("holds_so_far")
     decided = pl.concat([frame, flags], how="horizontal").with_columns(
-        # a string join then split is ~30x faster in Polars than a list of nullable names
-        pl.concat_str(names, separator=";", ignore_nulls=True).alias("fired"),
+        fired,
         pl.when(n_abs > 0)
         .then(pl.lit("stop"))
         .when(n_rel >= rules.relative_to_stop)
@@ -299,13 +313,7 @@ def _decide(frame: pl.DataFrame, rules: HoldRules) -> pl.DataFrame:
         .otherwise(pl.lit("no criterion fired"))
         .alias("reason"),
     )
-    fired = pl.col("fired")
-    return decided.drop([f"__{c.name}" for c in rules.criteria]).with_columns(
-        pl.when(fired.str.len_chars() > 0)
-        .then(fired.str.split(";"))
-        .otherwise(pl.lit([], dtype=pl.List(pl.String)))
-        .alias("fired")
-    )
+    return decided.drop([f"__{c.name}" for c in rules.criteria])
 
 
 def check_dose(

@@ -10,13 +10,22 @@ True
 
 from remission._units import DAYS_PER_MONTH
 from remission.simulate._calibration import Calibration
-from remission.simulate._simulate import Simulation, demo_study, simulate, simulate_study
+from remission.simulate._simulate import (
+    CHUNK_PATIENTS,
+    Simulation,
+    demo_study,
+    simulate,
+    simulate_parts,
+    simulate_study,
+)
 
 __all__ = [
+    "CHUNK_PATIENTS",
     "DAYS_PER_MONTH",
     "Calibration",
     "Simulation",
     "demo_study",
     "simulate",
+    "simulate_parts",
     "simulate_study",
 ]

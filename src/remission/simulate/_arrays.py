@@ -48,6 +48,16 @@ def patient_ids(n: int) -> np.ndarray:
     return np.char.add("SYN-", np.char.zfill(np.arange(1, n + 1).astype(str), width))
 
 
+def labels(names: tuple[str, ...] | pl.Series, codes: np.ndarray) -> pl.Series:
+    """``names[codes]`` as a polars String series (no numpy strings: ~10x faster).
+
+    >>> labels(("given", "held"), np.array([1, 0])).to_list()
+    ['held', 'given']
+    """
+    table = names if isinstance(names, pl.Series) else pl.Series(names, dtype=pl.String)
+    return table.gather(np.asarray(codes, dtype=np.int64))
+
+
 def group_cumsum(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Cumulative sum restarting at each owner's first record (records grouped by owner)."""
     cs = np.cumsum(values)

@@ -6,11 +6,13 @@ Python loop per patient.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
+import polars as pl
 
 from remission._units import DAYS_PER_MONTH, DAYS_PER_YEAR
+from remission.simulate._arrays import patient_ids
 from remission.simulate._calibration import Calibration
 
 # Outcome categories, as integer codes of the arrays below.
@@ -34,6 +36,7 @@ class Cohort:
     """Patient-level draws shared by every record generator."""
 
     n: int
+    ids: pl.Series  # patient identifiers, in order of treatment start
     start_day: np.ndarray  # days since the first possible start
     cutoff_day: int
     followup_days: np.ndarray  # potential follow-up: cut-off minus start
@@ -48,6 +51,15 @@ class Cohort:
     last_alive_day: np.ndarray
     weight_kg: np.ndarray
     sc_only: np.ndarray
+
+    def part(self, lo: int, hi: int) -> Cohort:
+        """Patients ``lo`` to ``hi - 1``: the record generators work within one patient."""
+        arrays = {
+            f.name: getattr(self, f.name)[lo:hi]
+            for f in fields(self)
+            if isinstance(getattr(self, f.name), np.ndarray)
+        }
+        return replace(self, n=hi - lo, ids=self.ids.slice(lo, hi - lo), **arrays)
 
 
 def _pick(
@@ -204,6 +216,7 @@ def build_cohort(cal: Calibration, rng: np.random.Generator) -> Cohort:
     sc_only = (histology == MELANOMA) & (rng.random(n) < sc_p)
     return Cohort(
         n=n,
+        ids=pl.Series("patient_id", patient_ids(n), dtype=pl.String),
         start_day=start_day,
         cutoff_day=cutoff_day,
         followup_days=fu_days,

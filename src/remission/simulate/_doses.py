@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from remission.protocol import Regimen, check_dose
-from remission.simulate._arrays import expand, group_cumsum, patient_ids, to_datetimes
+from remission.simulate._arrays import expand, group_cumsum, labels, to_datetimes
 from remission.simulate._calibration import Calibration
 from remission.simulate._cohort import CR_ONGOING, CR_RELAPSED, NE, PR, SD, Cohort
 
@@ -87,19 +87,25 @@ def build_doses(
     shape = (len(cp), slots)  # one row per cycle: cumulative counts along the slots
     held_first = (first["action"] == "hold").to_numpy().reshape(shape).astype(np.int64)
     holds_before = (np.cumsum(held_first, axis=1) - held_first).ravel()
-    obs = obs.with_columns(pl.Series("holds_so_far", holds_before))
-    decided = check_dose(obs, regimen.hold_rules)
-    action = decided["action"].to_numpy()
+    # the first pass counted no earlier holds: only the slots after a hold are checked again
+    again = np.flatnonzero(holds_before > 0)
+    rechecked = check_dose(
+        obs[again].with_columns(pl.Series("holds_so_far", holds_before[again])),
+        regimen.hold_rules,
+    )
+    action = first["action"].scatter(again, rechecked["action"])
 
     # the cycle ends at the first stop, or when the maximum number of doses has been given
-    give = (action == "give").reshape(shape)
-    ends = (action == "stop").reshape(shape) | (
+    give = (action == "give").to_numpy().reshape(shape)
+    ends = (action == "stop").to_numpy().reshape(shape) | (
         give & (np.cumsum(give, axis=1) >= regimen.max_doses_per_cycle)
     )
     keep = ((np.cumsum(ends, axis=1) - ends) == 0).ravel()
     dp, di = sp[keep], sk[keep]
     held = ~give.ravel()[keep]
-    reason = decided["fired"].list.first().filter(pl.Series(keep))  # the decisive criterion
+    # the decisive criterion
+    fired = first["fired"].list.first().scatter(again, rechecked["fired"].list.first())
+    reason = fired.filter(pl.Series(keep))
 
     interval_min = int(regimen.interval_hours * 60)
     sched = cycle_start_min[dp] + di * interval_min
@@ -107,17 +113,16 @@ def build_doses(
     weight = c.weight_kg[cp[dp]]
     dose_iu = np.round(weight * regimen.dose_iu_per_kg, -4)
 
-    pid = patient_ids(n)
     sched_dt = to_datetimes(cal.first_start, sched)
     given_dt = to_datetimes(cal.first_start, given_min)
     doses = pl.DataFrame(
         {
-            "patient_id": pid[cp[dp]],
+            "patient_id": c.ids.gather(cp[dp]),
             "course": course[dp] + 1,
             "cycle": cycle[dp] + 1,
             "dose_number": di + 1,
             "scheduled_at": sched_dt,
-            "status": np.where(held, "held", "given"),
+            "status": labels(("given", "held"), held),
             "given_at": given_dt,
             "dose_iu": dose_iu,
             "hold_reason": reason,

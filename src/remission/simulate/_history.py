@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from remission.simulate._arrays import patient_ids, text, to_dates
+from remission.simulate._arrays import text, to_dates
 from remission.simulate._calibration import Calibration
 from remission.simulate._cohort import CR_ONGOING, CR_RELAPSED, MELANOMA, Cohort
 
@@ -46,7 +46,6 @@ def build_history(
     surgery = rng.random(n) < np.where(mel, 0.95, 0.85)
     chemo = rng.random(n) < np.where(mel, 0.25, 0.10)
     radio = rng.random(n) < 0.12
-    pid = patient_ids(n)
     start = to_dates(cal.first_start, c.start_day)
     parts = []
     for flag, category, names in (
@@ -67,7 +66,7 @@ def build_history(
         parts.append(
             pl.DataFrame(
                 {
-                    "patient_id": pid[idx],
+                    "patient_id": c.ids.gather(idx),
                     "therapy": text(therapy),
                     "category": np.full(len(idx), category),
                     "ended_on": start[idx] - back.astype("timedelta64[D]"),

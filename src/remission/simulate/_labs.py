@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from remission.simulate._arrays import expand, patient_ids, to_datetimes
+from remission.simulate._arrays import expand, labels, to_datetimes
 from remission.simulate._calibration import Calibration
 from remission.simulate._cohort import CR_ONGOING, CR_RELAPSED, Cohort
 from remission.simulate._doses import DoseRecords
@@ -94,11 +94,11 @@ def build_labs(cal: Calibration, c: Cohort, d: DoseRecords, rng: np.random.Gener
 
     labs = pl.DataFrame(
         {
-            "patient_id": patient_ids(n)[patient],
+            "patient_id": c.ids.gather(patient),
             "drawn_at": to_datetimes(cal.first_start, minute),
-            "analyte": np.full(len(lc), "lymphocytes"),
+            "analyte": labels(("lymphocytes",), np.zeros(len(lc), dtype=np.int64)),
             "value": reported,
-            "unit": np.where(si, "10^9/L", "cells/uL"),
+            "unit": labels(("cells/uL", "10^9/L"), si),
         }
     ).sort(["patient_id", "drawn_at"])
     return LabRecords(labs, max_rebound, max_c1, base_seen)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -10,12 +11,13 @@ import polars as pl
 
 from remission._units import DAYS_PER_MONTH, DAYS_PER_YEAR
 from remission.protocol import NCI_720K
-from remission.simulate._arrays import patient_ids, to_dates
+from remission.simulate._arrays import labels, to_dates
 from remission.simulate._calibration import Calibration
 from remission.simulate._cohort import (
     BOR_OF_CATEGORY,
     CATEGORY_NAMES,
     HISTOLOGY_NAMES,
+    Cohort,
     build_cohort,
 )
 from remission.simulate._doses import build_doses
@@ -50,6 +52,14 @@ class Simulation:
     truth: pl.DataFrame
 
 
+CHUNK_PATIENTS = 50_000
+"""Patients whose records are built at a time. The cohort-wide draws (starts, the cut-off,
+histology and outcome categories with their exact counts) are made once for every patient;
+the records of each chunk then come from the chunk's own random stream (the first chunk's is
+the cohort's, continued; chunk ``k``'s is seeded ``[seed, k]``), so a cohort of up to 50,000
+patients is one chunk, and a larger one is the same study however it is held or written."""
+
+
 def simulate(
     n_patients: int = 409, seed: int = 0, calibration: Calibration | None = None
 ) -> Simulation:
@@ -58,7 +68,8 @@ def simulate(
     With the defaults this is the demo study: 409 patients calibrated to the 1998 NCI series
     (182 melanoma, 227 renal; 12 + 21 complete and 37 partial responses; 27 of 33 complete
     responses ongoing 39 to >148 months; median potential follow-up 7.1 years). Other sizes
-    keep the proportions. The same seed gives the same study.
+    keep the proportions. The same seed gives the same study. The whole study is held in
+    memory: ``simulate_parts`` gives it a chunk of patients at a time.
 
     Parameters
     ----------
@@ -80,44 +91,58 @@ def simulate(
     >>> sim.truth.filter(pl.col("bor") == "CR").height
     33
     """
+    return _joined(list(simulate_parts(n_patients, seed, calibration)))
+
+
+def simulate_parts(
+    n_patients: int = 409,
+    seed: int = 0,
+    calibration: Calibration | None = None,
+    chunk_patients: int = CHUNK_PATIENTS,
+) -> Iterator[Simulation]:
+    """Simulate a cohort a chunk of patients at a time (bounded memory at any size).
+
+    Each chunk is a ``Simulation`` of consecutive patients with the cohort's settings; the
+    chunks together are ``simulate``'s study (with the default ``chunk_patients``). Counts fixed
+    by the calibration (histology, complete and partial responses, the ongoing complete
+    responses at the published extremes) hold for the cohort, not for each chunk; the share with
+    prior immunotherapy is exact within each chunk.
+
+    Parameters
+    ----------
+    n_patients : int
+        Number of patients.
+    seed : int
+        Seed of the random generator.
+    calibration : Calibration, optional
+        Targets; the 1998 series when omitted.
+    chunk_patients : int
+        Patients per chunk; the study depends on it (see ``CHUNK_PATIENTS``).
+
+    Yields
+    ------
+    Simulation
+        One chunk: its patients' records and truth, rows numbered as in the whole table.
+
+    Examples
+    --------
+    >>> chunks = list(simulate_parts(n_patients=120, seed=1, chunk_patients=50))
+    >>> [c.study.patients.height for c in chunks]
+    [50, 50, 20]
+    >>> chunks[0].study.config == chunks[2].study.config
+    True
+    """
     if n_patients < 20:
         raise ValueError("simulate at least 20 patients (the calibration needs room)")
+    if chunk_patients < 1:
+        raise ValueError("chunk_patients must be at least 1")
     cal = (calibration or Calibration()).scaled(n_patients)
     rng = np.random.default_rng(seed)
     cohort = build_cohort(cal, rng)
-    tumors = build_tumors(cal, cohort, rng)
-    doses = build_doses(cal, cohort, NCI_720K, rng)
-    labs = build_labs(cal, cohort, doses, rng)
-    history, prior_it = build_history(cal, cohort, rng)
-
     n = cohort.n
-    pid = patient_ids(n)
-    start = to_dates(cal.first_start, cohort.start_day)
-    male_p = np.where(cohort.histology == 0, 0.62, 0.70)
-    age = np.clip(rng.normal(46, 11, n), 18, 72)
-    birth = start - np.round(age * DAYS_PER_YEAR).astype("timedelta64[D]")
-    death = np.where(
-        cohort.death_day >= 0,
-        start + cohort.death_day.astype("timedelta64[D]"),
-        np.datetime64("NaT"),
-    )
-    patients = pl.DataFrame(
-        {
-            "patient_id": pid,
-            "histology": np.asarray(HISTOLOGY_NAMES)[cohort.histology],
-            "sex": np.where(rng.random(n) < male_p, "M", "F"),
-            "birth_date": birth,
-            "weight_kg": cohort.weight_kg,
-            "ecog": rng.choice([0, 1, 2], size=n, p=[0.70, 0.28, 0.02]),
-            "treatment_start": start,
-            "last_known_alive": start + cohort.last_alive_day.astype("timedelta64[D]"),
-            "death_date": death,
-        }
-    )
-    cutoff = cal.first_start + dt.timedelta(days=cohort.cutoff_day)
     config = StudyConfig(
         name=DEMO_NAME if n_patients == 409 else f"Synthetic high-dose IL-2 cohort, {n} patients",
-        cutoff_date=cutoff,
+        cutoff_date=cal.first_start + dt.timedelta(days=cohort.cutoff_day),
         histologies=HISTOLOGY_NAMES,
         response_criteria="who",
         regimen=NCI_720K.name,
@@ -128,6 +153,53 @@ def simulate(
             f"{seed}); calibrated to Rosenberg SA et al., Ann Surg 1998;228:307-19. "
             "No real patient is described."
         ),
+    )
+    rows = dict.fromkeys(TABLES, 0)
+    for k, lo in enumerate(range(0, n, chunk_patients)):
+        part = cohort.part(lo, min(lo + chunk_patients, n))
+        chunk_rng = rng if k == 0 else np.random.default_rng([seed, k])
+        sim = _records(cal, part, config, chunk_rng, rows)
+        rows = {name: rows[name] + sim.study.tables[name].height for name in TABLES}
+        yield sim
+
+
+def _records(
+    cal: Calibration,
+    cohort: Cohort,
+    config: StudyConfig,
+    rng: np.random.Generator,
+    rows: dict[str, int],
+) -> Simulation:
+    """The records and truth of ``cohort``'s patients (``rows``: rows of earlier chunks)."""
+    tumors = build_tumors(cal, cohort, rng)
+    doses = build_doses(cal, cohort, NCI_720K, rng)
+    labs = build_labs(cal, cohort, doses, rng)
+    history, prior_it = build_history(cal, cohort, rng)
+
+    n = cohort.n
+    pid = cohort.ids
+    start = to_dates(cal.first_start, cohort.start_day)
+    male_p = np.where(cohort.histology == 0, 0.62, 0.70)
+    age = np.clip(rng.normal(46, 11, n), 18, 72)
+    birth = start - np.round(age * DAYS_PER_YEAR).astype("timedelta64[D]")
+    death = np.where(
+        cohort.death_day >= 0,
+        start + cohort.death_day.astype("timedelta64[D]"),
+        np.datetime64("NaT"),
+    )
+    histology = labels(HISTOLOGY_NAMES, cohort.histology)
+    patients = pl.DataFrame(
+        {
+            "patient_id": pid,
+            "histology": histology,
+            "sex": labels(("F", "M"), rng.random(n) < male_p),
+            "birth_date": birth,
+            "weight_kg": cohort.weight_kg,
+            "ecog": rng.choice([0, 1, 2], size=n, p=[0.70, 0.28, 0.02]),
+            "treatment_start": start,
+            "last_known_alive": start + cohort.last_alive_day.astype("timedelta64[D]"),
+            "death_date": death,
+        }
     )
     tables = {
         "patients": patients,
@@ -141,7 +213,7 @@ def simulate(
     for name in TABLES:
         template = empty_table(name)
         if name in tables:
-            frame = tables[name].with_row_index(ROW_COLUMN, offset=2)
+            frame = tables[name].with_row_index(ROW_COLUMN, offset=2 + rows[name])
             typed[name] = frame.select(
                 (pl.col(col) if col in frame.columns else pl.lit(None)).cast(dtype).alias(col)
                 for col, dtype in template.schema.items()
@@ -155,9 +227,9 @@ def simulate(
     truth = pl.DataFrame(
         {
             "patient_id": pid,
-            "histology": np.asarray(HISTOLOGY_NAMES)[cohort.histology],
-            "category": np.asarray(CATEGORY_NAMES)[cat],
-            "bor": np.asarray(BOR_OF_CATEGORY)[cat],
+            "histology": histology,
+            "category": labels(CATEGORY_NAMES, cat),
+            "bor": labels(BOR_OF_CATEGORY, cat),
             "cr_ongoing": cat == 0,
             "cr_duration_days": cr_days,
             "first_cr_day": tumors.first_cr_day,
@@ -183,6 +255,16 @@ def simulate(
         (pl.col("cr_duration_days") / DAYS_PER_MONTH).alias("cr_duration_months")
     )
     return Simulation(study=study, truth=truth)
+
+
+def _joined(chunks: list[Simulation]) -> Simulation:
+    """The chunks of one cohort as one simulation."""
+    if len(chunks) == 1:
+        return chunks[0]
+    first = chunks[0].study
+    tables = {name: pl.concat([c.study.tables[name] for c in chunks]) for name in first.tables}
+    study = replace(first, tables=tables)
+    return Simulation(study=study, truth=pl.concat([c.truth for c in chunks]))
 
 
 def simulate_study(n_patients: int = 409, seed: int = 0) -> Study:

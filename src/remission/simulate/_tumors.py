@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from remission.simulate._arrays import choose, expand, patient_ids, text, to_dates
+from remission.simulate._arrays import choose, expand, labels, text, to_dates
 from remission.simulate._calibration import Calibration
 from remission.simulate._cohort import (
     CR_ONGOING,
@@ -65,6 +65,13 @@ NON_TARGET_ORGANS = (
     ("brain", 0.1),
 )
 CUTANEOUS = (("subcutaneous", 0.7), ("skin", 0.3))
+# up to five target and two non-target lesions at baseline; N1 is a lesion new at progression
+MAX_TARGETS, MAX_NON_TARGETS = 5, 2
+LESION_IDS = (
+    *(f"T{k}" for k in range(1, MAX_TARGETS + 1)),
+    *(f"NT{k}" for k in range(1, MAX_NON_TARGETS + 1)),
+    "N1",
+)
 
 SITES = {
     "lung": (
@@ -196,11 +203,8 @@ def build_tumors(cal: Calibration, c: Cohort, rng: np.random.Generator) -> Tumor
     longest0 = np.clip(np.exp(rng.normal(np.log(26), 0.4, len(lp))), 12, 90)
     longest0 = np.where(nodal, np.maximum(longest0, 20), longest0)
     perp0 = longest0 * rng.uniform(np.where(nodal, 0.8, 0.6), 0.95)
-    lesion_id = np.where(
-        is_target,
-        np.char.add("T", (li + 1).astype(str)),
-        np.char.add("NT", (li - n_target[lp] + 1).astype(str)),
-    )
+    # codes into LESION_IDS: T1..T5 for targets, NT1.. after them, N1 (new lesion) last
+    lesion_code = np.where(is_target, li, MAX_TARGETS + li - n_target[lp])
 
     # --- measurements: every lesion at baseline and at every scan ----------------------
     m_les, m_k = expand(n_scans[lp] + 1)
@@ -216,7 +220,7 @@ def build_tumors(cal: Calibration, c: Cohort, rng: np.random.Generator) -> Tumor
     jp = rng.uniform(0.98, 1.02, len(m_les))
     longest = np.round(longest0[m_les] * m_level * jl, 1)
     perp = np.minimum(np.round(perp0[m_les] * m_level * jp, 1), longest)
-    state = np.where(gone, "absent", "present")
+    state = np.where(gone, 1, 0)  # codes into ("present", "absent")
     keep_size = tgt & ~gone
     m_nodal = nodal[m_les]
 
@@ -231,11 +235,11 @@ def build_tumors(cal: Calibration, c: Cohort, rng: np.random.Generator) -> Tumor
     new_long = np.maximum(new_long, new_perp)
     new_day = aday[new_scan]
 
-    pid = patient_ids(n)
+    new_code = np.full(len(new_scan), len(LESION_IDS) - 1)
     lesions = pl.DataFrame(
         {
-            "patient_id": np.concatenate([pid[lp], pid[new_pat]]),
-            "lesion_id": np.concatenate([lesion_id, np.full(len(new_scan), "N1")]),
+            "patient_id": c.ids.gather(np.concatenate([lp, new_pat])),
+            "lesion_id": labels(LESION_IDS, np.concatenate([lesion_code, new_code])),
             "site": text(np.concatenate([_sites(rng, organ), _sites(rng, new_organ)])),
             "organ": text(np.concatenate([organ, new_organ])),
             "nodal": np.concatenate([nodal, new_nodal]),
@@ -252,8 +256,8 @@ def build_tumors(cal: Calibration, c: Cohort, rng: np.random.Generator) -> Tumor
     size_p = np.where(keep_size, perp, np.nan)
     measurements = pl.DataFrame(
         {
-            "patient_id": np.concatenate([pid[m_pat], pid[new_pat]]),
-            "lesion_id": np.concatenate([lesion_id[m_les], np.full(len(new_scan), "N1")]),
+            "patient_id": c.ids.gather(np.concatenate([m_pat, new_pat])),
+            "lesion_id": labels(LESION_IDS, np.concatenate([lesion_code[m_les], new_code])),
             "assessed_on": np.concatenate(
                 [
                     start[m_pat] + m_day.astype("timedelta64[D]"),
@@ -265,9 +269,8 @@ def build_tumors(cal: Calibration, c: Cohort, rng: np.random.Generator) -> Tumor
             "short_axis_mm": np.concatenate(
                 [np.where(m_nodal & keep_size, perp, np.nan), np.where(new_nodal, new_perp, np.nan)]
             ),
-            "state": np.concatenate([state, np.full(len(new_scan), "present")]),
+            "state": labels(("present", "absent"), np.concatenate([state, new_code * 0])),
         },
-        schema_overrides={"state": pl.String},
     ).with_columns(pl.col(["longest_mm", "perpendicular_mm", "short_axis_mm"]).fill_nan(None))
     measurements = measurements.sort(["patient_id", "lesion_id", "assessed_on"])
     lesions = lesions.sort(["patient_id", "lesion_id"])

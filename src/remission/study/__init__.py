@@ -20,7 +20,7 @@ from remission.study._read import ROW_COLUMN, SourceFile
 from remission.study._schema import LAB_UNITS, ORGANS, TABLES, Column, Table
 from remission.study._study import Study, check_study, empty_table, load, validate_study
 from remission.study._summary import summarize_study
-from remission.study._write import write_study
+from remission.study._write import write_study, write_study_parts
 
 __all__ = [
     "LAB_UNITS",
@@ -43,4 +43,5 @@ __all__ = [
     "summarize_study",
     "validate_study",
     "write_study",
+    "write_study_parts",
 ]

@@ -108,6 +108,45 @@ class ParquetParts:
             return lower | (pid < self.firsts[1]) if len(self.firsts) > 1 else pl.lit(True)
         return lower & (pid < self.firsts[k + 1]) if k + 1 < len(self.firsts) else lower
 
+    def has_seconds(self) -> bool:
+        """Whether any date-time of the study has seconds, or is stored as text.
+
+        A dataset written as CSV in parts might then print its date-times otherwise than
+        written whole, so it is written whole.
+
+        Returns
+        -------
+        bool
+            True when a date-time column has seconds, or is stored as text.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from remission.simulate import simulate_study
+        >>> from remission.study import write_study
+        >>> folder = write_study(simulate_study(n_patients=30, seed=1),
+        ...                      tempfile.mkdtemp() + "/s", "parquet")
+        >>> parquet_parts(folder, 10).has_seconds()
+        False
+        """
+        for name, table in TABLES.items():
+            path = self.folder / f"{name}.parquet"
+            columns = [c.name for c in table.columns if c.kind == "datetime"]
+            if not columns or not self.rows[name]:
+                continue
+            schema = pl.read_parquet_schema(path)
+            present = [c for c in columns if c in schema]
+            if any(not isinstance(schema[c], pl.Datetime) for c in present):
+                return True  # as text: load types it; written whole to be safe
+            if not present:
+                continue
+            odd = [
+                (pl.col(c).dt.second() != 0) | (pl.col(c).dt.microsecond() != 0) for c in present
+            ]
+            if pl.scan_parquet(path).select(pl.any_horizontal(odd).any()).collect().item():
+                return True
+        return False
+
     def check(self, k: int) -> tuple[Study | None, list[Problem]]:
         """Read and check part ``k`` as ``check_study`` checks a folder.
 

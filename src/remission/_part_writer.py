@@ -1,4 +1,4 @@
-"""Dataset files written a part of the patients at a time (``remission derive`` at scale)."""
+"""Table files written a part of the patients at a time (derive and simulate at scale)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,15 @@ from typing import IO, Any
 import polars as pl
 
 from remission._io import csv_frame
-from remission.study import TABLES, ParquetParts
 
 
 class PartWriter:
     """Append each part's datasets to one file per dataset: CSV or Parquet.
 
     A CSV file gets its header once and each part's rows after it: the bytes ``write_csv``
-    writes for the whole dataset (datetimes to the minute; ``has_seconds`` says when that
-    cannot hold). A Parquet file gets each part as row groups (``pyarrow``'s writer, zstd as
-    Polars compresses), so it reads back as the whole dataset.
+    writes for the whole dataset (datetimes to the minute; ``ParquetParts.has_seconds`` says
+    when that cannot hold). A Parquet file gets each part as row groups (``pyarrow``'s
+    writer, zstd as Polars compresses), so it reads back as the whole dataset.
 
     Parameters
     ----------
@@ -83,34 +82,3 @@ class PartWriter:
         trace: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def has_seconds(parts: ParquetParts) -> bool:
-    """Whether any date-time of the study has seconds (then a dataset written as CSV in parts
-    might print its date-times otherwise than written whole: it is written whole).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> from remission.simulate import simulate_study
-    >>> from remission.study import parquet_parts, write_study
-    >>> folder = write_study(simulate_study(n_patients=30, seed=1), tempfile.mkdtemp() + "/s",
-    ...                      "parquet")
-    >>> has_seconds(parquet_parts(folder, 10))
-    False
-    """
-    for name, table in TABLES.items():
-        path = parts.folder / f"{name}.parquet"
-        columns = [c.name for c in table.columns if c.kind == "datetime"]
-        if not columns or not parts.rows[name]:
-            continue
-        schema = pl.read_parquet_schema(path)
-        present = [c for c in columns if c in schema]
-        if any(not isinstance(schema[c], pl.Datetime) for c in present):
-            return True  # as text: load types it; written whole to be safe
-        if not present:
-            continue
-        odd = [(pl.col(c).dt.second() != 0) | (pl.col(c).dt.microsecond() != 0) for c in present]
-        if pl.scan_parquet(path).select(pl.any_horizontal(odd).any()).collect().item():
-            return True
-    return False

@@ -6,6 +6,7 @@ test`` installs the ``spark`` extra and Debian's ``openjdk-17-jre-headless``).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,8 +16,10 @@ import pytest
 from polars.testing import assert_frame_equal
 from typer.testing import CliRunner
 
+from remission._io import write_csv
 from remission.cli import app
-from remission.derive import DerivedDatasets, derive_study
+from remission.derive import RECIST_1_1, DerivedDatasets, derive_study
+from remission.export._metadata import define_table
 from remission.simulate import demo_study, simulate_study
 from remission.study import Study, StudyError, write_study
 
@@ -73,6 +76,10 @@ def test_the_demo_through_the_command(spark: object, tmp_path: Path) -> None:
         n: f.height for n, f in whole.items()
     }
     assert manifest["engine"] == "spark (local[2], 2 partitions)"
+    # define.csv: merged from the partitions', byte for byte the in-process engine's
+    assert manifest["define"] == "define.csv"
+    write_csv(define_table(whole), tmp_path / "define.csv")
+    assert (out / "define.csv").read_bytes() == (tmp_path / "define.csv").read_bytes()
     assert not list(out.rglob("*.crc"))
     assert (out / ".remission-output.json").is_file()
 
@@ -88,6 +95,36 @@ def test_twenty_thousand_patients(spark: object, tmp_path: Path) -> None:
     assert derived.partitions == 4
     assert derived.rows == {name: frame.height for name, frame in whole.items()}
     assert_same_rows(tmp_path / "out", whole)
+    assert derived.define is not None
+    assert_frame_equal(derived.define, define_table(whole))
+
+
+def test_the_short_axis_warning_once_for_the_study(spark: object, tmp_path: Path) -> None:
+    """RECIST nodes measured without a short axis, in every partition: one warning on the
+    driver, counting the study's readings and patients as the in-process engine does."""
+    from remission.derive import MissingShortAxisWarning, derive_spark
+
+    study = simulate_study(n_patients=60, seed=4)
+    config = dataclasses.replace(study.config, response_criteria=RECIST_1_1.name)
+    measurements = study.tables["measurements"].with_columns(
+        pl.when(pl.int_range(pl.len()) % 3 == 0)
+        .then(None)
+        .otherwise(pl.col("short_axis_mm"))
+        .alias("short_axis_mm")
+    )
+    study = dataclasses.replace(
+        study, config=config, tables={**study.tables, "measurements": measurements}
+    )
+    folder = parquet_study(study, tmp_path / "study")
+    with pytest.warns(MissingShortAxisWarning) as in_process:
+        derive_study(study)
+    with pytest.warns(MissingShortAxisWarning) as on_spark:
+        derive_spark(spark, folder, tmp_path / "out", partition_size=20)
+    # pytest.warns records every warning (pyspark's own too): the short-axis ones
+    given = [str(w.message) for w in on_spark if w.category is MissingShortAxisWarning]
+    expected = [str(w.message) for w in in_process if w.category is MissingShortAxisWarning]
+    assert len(expected) == 1
+    assert given == expected
 
 
 def test_a_study_with_errors_writes_nothing(spark: object, tmp_path: Path) -> None:

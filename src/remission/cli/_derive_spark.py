@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from remission._io import atomic_folder, check_out
+from remission._io import atomic_folder, check_out, write_csv
 from remission.cli._console import say, step
-from remission.cli._derive_cmd import MANIFEST, manifest_head
+from remission.cli._derive_cmd import DEFINE, MANIFEST, manifest_head
 
 
 def _is_url(path: str) -> bool:
@@ -32,8 +32,11 @@ def derive_on_spark(study: str, out: str, partition_size: int, master: str) -> N
                 derived = derive_spark(spark, study, tmp.as_uri(), partition_size)
                 for crc in tmp.rglob(".*.crc"):  # Hadoop's local checksums: not part of it
                     crc.unlink()
+                if derived.define is not None:
+                    write_csv(derived.define, tmp / DEFINE)
                 manifest = {
                     **manifest_head(derived.config),
+                    **({"define": DEFINE} if derived.define is not None else {}),
                     "engine": f"spark ({master}, {derived.partitions} partitions)",
                     "datasets": {
                         name: {"folder": name, "rows": rows} for name, rows in derived.rows.items()

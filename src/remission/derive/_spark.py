@@ -35,6 +35,7 @@ from remission.derive._study import (
     derived_names,
     plan_derivations,
 )
+from remission.derive._tumor import missing_short_axis, short_axis_warning
 from remission.protocol import Regimen
 from remission.study import (
     ROW_COLUMN,
@@ -54,8 +55,14 @@ if TYPE_CHECKING:
 
 _CHUNK_ROWS = 65_536
 """Rows per Arrow IPC chunk of a derived dataset (one Spark row each; Spark's limit is 2 GB)."""
+_CACHE_BATCH_CHUNKS = 4
+"""Chunks per column batch of the cached derived stream (Spark's default is 10,000 rows)."""
 _PROBLEMS = "_problems"
 """The tag of a partition's validation errors in the derived stream."""
+_DEFINE = "_define"
+"""The tag of a partition's ``define_table`` (merged on the driver: ``merge_define``)."""
+_SHORT_AXIS = "_short_axis"
+"""The tag of a partition's count of nodes measured without a short axis (warned once)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,9 @@ class SparkDerived:
     seconds : dict of str to float
         Wall time of each step on the driver: ``plan`` (settings, table sizes), ``derive``
         (read, shuffle by patient, validate and derive: one Spark job) and ``write``.
+    define : polars.DataFrame, optional
+        The define-style metadata of the datasets (``define_table`` of the whole, merged from
+        the partitions' own); None when nothing was derived.
 
     Examples
     --------
@@ -89,6 +99,7 @@ class SparkDerived:
     rows: dict[str, int]
     partitions: int
     seconds: dict[str, float]
+    define: pl.DataFrame | None = None
 
 
 def derive_spark(
@@ -152,9 +163,18 @@ def derive_spark(
     derive = _partition_function(config, regimen, plan, columns)
     union = union.repartition(parts, "_pid")
 
-    derived = union.mapInArrow(derive, "dataset string, rows long, chunk binary").persist(
-        StorageLevel.MEMORY_AND_DISK
-    )
+    derived = union.mapInArrow(derive, "dataset string, rows long, chunk binary")
+    # Spark caches a frame in column batches of 10,000 rows, each built whole on the heap; a
+    # row here is a chunk of up to 65,536 dataset rows, so a batch would be a partition's whole
+    # output (at 1,000,000 patients: Java heap space). Batches of a few chunks instead; the
+    # setting is read when the cache is declared, and the session's own is put back.
+    batch_key = "spark.sql.inMemoryColumnarStorage.batchSize"
+    batch_size = spark.conf.get(batch_key)
+    spark.conf.set(batch_key, str(_CACHE_BATCH_CHUNKS))
+    try:
+        derived = derived.persist(StorageLevel.MEMORY_AND_DISK)
+    finally:
+        spark.conf.set(batch_key, batch_size)
     clock.append(time.perf_counter())
     try:
         found = {
@@ -164,10 +184,16 @@ def derive_spark(
             .collect()
         }
         if _PROBLEMS in found:
-            chunks = derived.filter(derived.dataset == _PROBLEMS).select("chunk").collect()
-            problems = [Problem(**json.loads(r.chunk.decode())) for r in chunks]
+            problems = [Problem(**json.loads(c.decode())) for c in _chunks(derived, _PROBLEMS)]
             raise StudyError(sorted(problems, key=_problem_order))
         names = [name for name in derived_names(plan) if name in found]
+        # export describes derive's datasets (and imports derive): imported when used
+        from remission.export._metadata import merge_define
+
+        defines = [_from_ipc(c) for c in _chunks(derived, _DEFINE)]
+        define = merge_define(defines) if defines else None
+        counts = [json.loads(c.decode()) for c in _chunks(derived, _SHORT_AXIS)]
+        short_axis_warning(sum(n for n, _ in counts), sum(p for _, p in counts), stacklevel=2)
         clock.append(time.perf_counter())
         for name in names:
             path = f"{str(out).rstrip('/')}/{name}"
@@ -177,7 +203,19 @@ def derive_spark(
     clock.append(time.perf_counter())
     steps = ("plan", "derive", "write")
     seconds = {step: b - a for step, (a, b) in zip(steps, itertools.pairwise(clock), strict=True)}
-    return SparkDerived(config, str(out), {n: int(found[n][0]) for n in names}, parts, seconds)
+    rows_out = {n: int(found[n][0]) for n in names}
+    return SparkDerived(config, str(out), rows_out, parts, seconds, define)
+
+
+def _chunks(derived: DataFrame, tag: str) -> list[bytes]:
+    """The chunks tagged ``tag`` (a few small ones per partition), on the driver."""
+    return [
+        bytes(r.chunk) for r in derived.filter(derived.dataset == tag).select("chunk").collect()
+    ]
+
+
+def _from_ipc(chunk: bytes) -> pl.DataFrame:
+    return pl.read_ipc_stream(io.BytesIO(chunk))
 
 
 def _problem_order(problem: Problem) -> tuple[str, str, int]:
@@ -303,11 +341,17 @@ def derive_arrow_partition(
         yield _tagged([_PROBLEMS] * len(texts), [1] * len(texts), texts)
         return
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # given once for a study, not per partition
+        warnings.simplefilter("ignore")  # given once for a study, by the driver
         found = _derive_partition(study, plan)
     for name, data in found.items():
         chunks = [data.slice(i, _CHUNK_ROWS) for i in range(0, max(data.height, 1), _CHUNK_ROWS)]
         yield _tagged([name] * len(chunks), [c.height for c in chunks], [_ipc(c) for c in chunks])
+    from remission.export._metadata import define_table  # export imports derive: here
+
+    yield _tagged([_DEFINE], [1], [_ipc(define_table(found))])
+    if plan.adtr and plan.criteria.node_normal_mm is not None:
+        counts = missing_short_axis(study.table("lesions"), study.table("measurements"))
+        yield _tagged([_SHORT_AXIS], [1], [json.dumps(counts).encode()])
 
 
 def _partition_study(

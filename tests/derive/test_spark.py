@@ -90,7 +90,10 @@ def test_twenty_thousand_patients(spark: object, tmp_path: Path) -> None:
 
     study = simulate_study(n_patients=20_000, seed=16)
     folder = parquet_study(study, tmp_path / "study")
+    batch_key = "spark.sql.inMemoryColumnarStorage.batchSize"
+    batch_size = spark.conf.get(batch_key)  # type: ignore[attr-defined]
     derived = derive_spark(spark, folder, tmp_path / "out", partition_size=5_000)
+    assert spark.conf.get(batch_key) == batch_size  # type: ignore[attr-defined]  # put back
     whole = derive_study(study)
     assert derived.partitions == 4
     assert derived.rows == {name: frame.height for name, frame in whole.items()}

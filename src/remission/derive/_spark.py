@@ -164,19 +164,17 @@ def derive_spark(
     union = union.repartition(parts, "_pid")
 
     derived = union.mapInArrow(derive, "dataset string, rows long, chunk binary")
-    # Spark caches a frame in column batches of 10,000 rows, each built whole on the heap; a
-    # row here is a chunk of up to 65,536 dataset rows, so a batch would be a partition's whole
-    # output (at 1,000,000 patients: Java heap space). Batches of a few chunks instead; the
-    # setting is read when the cache is declared, and the session's own is put back.
+    # Spark caches a frame in column batches of 10,000 rows, each built whole on the heap and
+    # outside Spark's memory accounting; a row here is a chunk of up to 65,536 dataset rows, so
+    # a batch would be a partition's whole output, and kept in memory the batches add up (at
+    # 1,000,000 patients on a 4 GB driver: Java heap space). So: batches of a few chunks, on
+    # disk, for this call (the session's own setting is put back at the end).
     batch_key = "spark.sql.inMemoryColumnarStorage.batchSize"
     batch_size = spark.conf.get(batch_key)
     spark.conf.set(batch_key, str(_CACHE_BATCH_CHUNKS))
     try:
-        derived = derived.persist(StorageLevel.MEMORY_AND_DISK)
-    finally:
-        spark.conf.set(batch_key, batch_size)
-    clock.append(time.perf_counter())
-    try:
+        derived = derived.persist(StorageLevel.DISK_ONLY)
+        clock.append(time.perf_counter())
         found = {
             r.dataset: (r.rows, r.chunk)
             for r in derived.groupBy("dataset")
@@ -200,6 +198,7 @@ def derive_spark(
             _write_dataset(derived.filter(derived.dataset == name), found[name][1], path)
     finally:
         derived.unpersist()
+        spark.conf.set(batch_key, batch_size)
     clock.append(time.perf_counter())
     steps = ("plan", "derive", "write")
     seconds = {step: b - a for step, (a, b) in zip(steps, itertools.pairwise(clock), strict=True)}

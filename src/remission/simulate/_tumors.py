@@ -65,6 +65,7 @@ NON_TARGET_ORGANS = (
     ("brain", 0.1),
 )
 CUTANEOUS = (("subcutaneous", 0.7), ("skin", 0.3))
+STATES = ("present", "absent")  # a measured lesion's state, by code
 # up to five target and two non-target lesions at baseline; N1 is a lesion new at progression
 MAX_TARGETS, MAX_NON_TARGETS = 5, 2
 LESION_IDS = (
@@ -220,7 +221,7 @@ def build_tumors(cal: Calibration, c: Cohort, rng: np.random.Generator) -> Tumor
     jp = rng.uniform(0.98, 1.02, len(m_les))
     longest = np.round(longest0[m_les] * m_level * jl, 1)
     perp = np.minimum(np.round(perp0[m_les] * m_level * jp, 1), longest)
-    state = np.where(gone, 1, 0)  # codes into ("present", "absent")
+    state = np.where(gone, 1, 0)  # codes into STATES
     keep_size = tgt & ~gone
     m_nodal = nodal[m_les]
 
@@ -269,7 +270,7 @@ def build_tumors(cal: Calibration, c: Cohort, rng: np.random.Generator) -> Tumor
             "short_axis_mm": np.concatenate(
                 [np.where(m_nodal & keep_size, perp, np.nan), np.where(new_nodal, new_perp, np.nan)]
             ),
-            "state": labels(("present", "absent"), np.concatenate([state, new_code * 0])),
+            "state": labels(STATES, np.concatenate([state, np.zeros_like(new_code)])),
         },
     ).with_columns(pl.col(["longest_mm", "perpendicular_mm", "short_axis_mm"]).fill_nan(None))
     measurements = measurements.sort(["patient_id", "lesion_id", "assessed_on"])

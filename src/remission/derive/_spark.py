@@ -21,6 +21,7 @@ import math
 import tempfile
 import time
 import warnings
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,16 +182,18 @@ def derive_spark(
             .agg(F.sum("rows").alias("rows"), F.first("chunk").alias("chunk"))
             .collect()
         }
-        if _PROBLEMS in found:
-            problems = [Problem(**json.loads(c.decode())) for c in _chunks(derived, _PROBLEMS)]
+        # the small tagged chunks (errors, defines, counts), in one job over the cached stream
+        small = _chunks(derived, [tag for tag in (_PROBLEMS, _DEFINE, _SHORT_AXIS) if tag in found])
+        if small[_PROBLEMS]:
+            problems = [Problem(**json.loads(c.decode())) for c in small[_PROBLEMS]]
             raise StudyError(sorted(problems, key=_problem_order))
         names = [name for name in derived_names(plan) if name in found]
         # export describes derive's datasets (and imports derive): imported when used
         from remission.export._metadata import merge_define
 
-        defines = [_from_ipc(c) for c in _chunks(derived, _DEFINE)]
+        defines = [_from_ipc(c) for c in small[_DEFINE]]
         define = merge_define(defines) if defines else None
-        counts = [json.loads(c.decode()) for c in _chunks(derived, _SHORT_AXIS)]
+        counts = [json.loads(c.decode()) for c in small[_SHORT_AXIS]]
         short_axis_warning(sum(n for n, _ in counts), sum(p for _, p in counts), stacklevel=2)
         clock.append(time.perf_counter())
         for name in names:
@@ -206,11 +209,13 @@ def derive_spark(
     return SparkDerived(config, str(out), rows_out, parts, seconds, define)
 
 
-def _chunks(derived: DataFrame, tag: str) -> list[bytes]:
-    """The chunks tagged ``tag`` (a few small ones per partition), on the driver."""
-    return [
-        bytes(r.chunk) for r in derived.filter(derived.dataset == tag).select("chunk").collect()
-    ]
+def _chunks(derived: DataFrame, tags: list[str]) -> defaultdict[str, list[bytes]]:
+    """The chunks tagged with one of ``tags`` (a few small ones per partition), by tag."""
+    found: defaultdict[str, list[bytes]] = defaultdict(list)
+    if tags:
+        for r in derived.filter(derived.dataset.isin(tags)).select("dataset", "chunk").collect():
+            found[r.dataset].append(bytes(r.chunk))
+    return found
 
 
 def _from_ipc(chunk: bytes) -> pl.DataFrame:

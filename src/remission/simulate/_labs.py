@@ -96,7 +96,7 @@ def build_labs(cal: Calibration, c: Cohort, d: DoseRecords, rng: np.random.Gener
         {
             "patient_id": c.ids.gather(patient),
             "drawn_at": to_datetimes(cal.first_start, minute),
-            "analyte": labels(("lymphocytes",), np.zeros(len(lc), dtype=np.int64)),
+            "analyte": pl.repeat("lymphocytes", len(lc), eager=True),
             "value": reported,
             "unit": labels(("cells/uL", "10^9/L"), si),
         }

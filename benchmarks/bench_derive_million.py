@@ -63,6 +63,8 @@ def main() -> None:
     parser.add_argument("--partition-size", type=int, default=100_000)
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (deleted)")
     args = parser.parse_args()
+    if args.work is not None:
+        args.work.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="bench-million-", dir=args.work))
     remission = [sys.executable, "-m", "remission"]
     summary = []

@@ -44,7 +44,8 @@ class OutputError(ValueError):
     """
 
 
-def _listed(names: list[str]) -> str:
+def listed(names: list[str]) -> str:
+    """The first few ``names`` for a message, ``...`` when there are more."""
     return ", ".join(names[:_SHOWN]) + (", ..." if len(names) > _SHOWN else "")
 
 
@@ -171,13 +172,13 @@ def check_out(out: str | Path, inputs: Iterable[str | Path] = (), kind: str | No
     marker = _read_marker(out)
     if marker is None or not isinstance(marker.get("files"), dict):
         raise OutputError(
-            f"--out {out} holds files remission did not write ({_listed(names)}). {_FIX}"
+            f"--out {out} holds files remission did not write ({listed(names)}). {_FIX}"
         )
     strange = _not_ours(out, marker["files"])
     if strange:
         raise OutputError(
             f"--out {out} was written by remission but now holds files it did not write or "
-            f"that were changed since ({_listed(strange)}). {_FIX}"
+            f"that were changed since ({listed(strange)}). {_FIX}"
         )
     written = marker.get("kind")
     if kind is not None and written is not None and written != kind:

@@ -16,7 +16,7 @@ import pytest
 from polars.testing import assert_frame_equal
 from typer.testing import CliRunner
 
-from remission._io import write_csv
+from remission._io import OutputError, write_csv
 from remission.cli import app
 from remission.derive import RECIST_1_1, DerivedDatasets, derive_study
 from remission.export._metadata import define_table
@@ -162,3 +162,39 @@ def test_a_folder_without_parquet_tables(spark: object, tmp_path: Path) -> None:
     (problem,) = caught.value.errors
     assert (problem.code, problem.file) == ("file.missing_table", "patients.parquet")
     assert "write_study(study, folder, 'parquet')" in problem.fix
+
+
+def test_urls_for_the_study_and_out(spark: object, tmp_path: Path) -> None:
+    """``file://`` URLs (read and written through Hadoop's file system, as ``hdfs://`` and
+    ``s3a://`` are): the datasets, then ``define.csv`` and ``manifest.json`` beside them.
+    A URL ``--out`` that is not empty, or lies inside the study, is refused and left as it
+    was."""
+    study = simulate_study(n_patients=30, seed=5)
+    folder = parquet_study(study, tmp_path / "study")
+    out = tmp_path / "derived"
+    args = ["derive", folder.as_uri(), "--out", out.as_uri(), "--engine", "spark"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    whole = derive_study(study)
+    assert_same_rows(out, whole)
+    write_csv(define_table(whole), tmp_path / "define.csv")
+    assert (out / "define.csv").read_bytes() == (tmp_path / "define.csv").read_bytes()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["define"] == "define.csv"
+    assert {n: d["rows"] for n, d in manifest["datasets"].items()} == {
+        n: f.height for n, f in whole.items()
+    }
+    assert not (out / ".remission-output.json").exists()  # no marker: nothing is replaced
+
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    again = CliRunner().invoke(app, args)  # `main` prints an OutputError on one line
+    assert isinstance(again.exception, OutputError)
+    assert "is not empty (adex/, adlb/" in str(again.exception)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+    inside = CliRunner().invoke(
+        app, ["derive", str(folder), "--out", f"{folder.as_uri()}/derived", "--engine", "spark"]
+    )
+    assert isinstance(inside.exception, OutputError)
+    assert "inside the study" in str(inside.exception)
+    assert not (folder / "derived").exists()

@@ -48,6 +48,7 @@ from remission.derive._parameters import Parameter
 from remission.derive._parts import derive_parts
 from remission.derive._rule import FirstMatch, Rule
 from remission.derive._spark import SparkDerived, derive_spark
+from remission.derive._spark_files import put_spark_file, spark_folder_entries, spark_path_exists
 from remission.derive._spark_session import SparkUnavailableError, spark_session
 from remission.derive._study import (
     DATASETS,
@@ -137,12 +138,15 @@ __all__ = [
     "nontarget_shows_disease",
     "overall_responses",
     "patient_partitions",
+    "put_spark_file",
     "reading_value",
     "reference_dates",
     "response_dates",
     "response_qc",
     "response_source",
     "select_targets",
+    "spark_folder_entries",
+    "spark_path_exists",
     "spark_session",
     "study_criteria",
     "subject_dates",

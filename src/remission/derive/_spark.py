@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from remission.derive._spark_files import spark_path_exists
 from remission.derive._study import (
     DEFAULT_PARTITION_SIZE,
     _derive_partition,
@@ -240,7 +241,7 @@ def _read_settings(spark: SparkSession, root: str) -> tuple[StudyConfig, Regimen
         .load(root)
         .select("path", "content")
         .collect()
-        if _exists(spark, f"{root}/study.toml")
+        if spark_path_exists(spark, f"{root}/study.toml")
         else []
     )
     log = ProblemLog()
@@ -254,14 +255,6 @@ def _read_settings(spark: SparkSession, root: str) -> tuple[StudyConfig, Regimen
     return config, regimen
 
 
-def _exists(spark: SparkSession, path: str) -> bool:
-    """Whether ``path`` exists, on whatever file system Spark reaches it by."""
-    jvm = spark.sparkContext._jvm
-    hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
-    fs = hadoop_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
-    return bool(fs.exists(hadoop_path))
-
-
 def _read_tables(spark: SparkSession, root: str) -> dict[str, DataFrame]:
     """Every table present, its columns of the study format in one struct column named as
     the table (other tables' rows hold a null there: a narrow row to shuffle), with ``_pid``
@@ -272,7 +265,7 @@ def _read_tables(spark: SparkSession, root: str) -> dict[str, DataFrame]:
     frames: dict[str, DataFrame] = {}
     for name, table in TABLES.items():
         path = f"{root}/{name}.parquet"
-        if not _exists(spark, path):
+        if not spark_path_exists(spark, path):
             if not table.optional:
                 raise StudyError([_missing_table(name, root)])
             continue

@@ -7,6 +7,9 @@ Examples
 'remission'
 """
 
+# first: sets the allocator's settings before anything imports Polars
+from remission import _allocator  # noqa: F401
+
 # importing the command modules registers their commands on the app
 from remission.cli import (  # noqa: F401
     _antigens_cmd,

@@ -328,6 +328,12 @@ def test_cli_scan_and_errors(tmp_path: Path) -> None:
     result = run("antigens", "scan", "--gene", "MLANA", "--hla", "A2", "--out", tmp_path / "s.csv")
     assert result.returncode == 0, result.stderr
     assert pl.read_csv(tmp_path / "s.csv").height == 438
+    # an existing file is never replaced, an earlier scan's included
+    again = run("antigens", "scan", "--gene", "MLANA", "--hla", "A3", "--out", tmp_path / "s.csv")
+    assert again.returncode == 1 and "Traceback" not in again.stderr
+    assert "exists (a file); remission does not replace" in " ".join(again.stderr.split())
+    assert pl.read_csv(tmp_path / "s.csv")["allele"].unique().to_list() == ["HLA-A*02:01"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.csv"]  # no temporary left
     result = run("antigens", "scan", "--gene", "MLANA", "--hla", "A*99:99")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "unknown HLA allele 'A*99:99'" in " ".join(result.stderr.split())

@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from remission._io import atomic_folder, check_out
+from remission._io import OutputError, atomic_folder, check_out
 from remission.cli._app import app
 from remission.cli._console import console, error, note, one_line, say
 
@@ -50,16 +50,37 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+def _check_new_file(path: Path) -> None:
+    """``--out`` of a single file must be new: remission cannot tell a file it wrote from the
+    user's, so it replaces none (the folder outputs have a marker for that)."""
+    if path.exists() or path.is_symlink():
+        what = "a folder" if path.is_dir() else "a file"
+        raise OutputError(
+            f"--out {path} exists ({what}); remission does not replace files it cannot tell "
+            "it wrote, and leaves it as it is. Give a new file name for --out, or remove the "
+            "old file yourself."
+        )
+
+
 def _write(text: str, path: Path) -> None:
+    """Write the new file ``path`` whole or not at all, never replacing one (a file that
+    appeared since ``_check_new_file`` is refused too: the final link does not replace)."""
+    _check_new_file(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
+        try:
+            os.link(tmp, path)  # FileExistsError rather than replacing
+        except FileExistsError:
+            _check_new_file(path)
+            raise
+        except OSError:  # a file system without hard links: check, then rename
+            _check_new_file(path)
+            os.replace(tmp, path)
+    finally:
         Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _inputs(mutations: Path, fasta: Path | None) -> list[Path]:
@@ -124,9 +145,13 @@ def scan_cmd(
     fasta: Annotated[Path | None, typer.Option("--fasta", help="FASTA of proteins.")] = None,
     backend: BackendOpt = "default",
     top: Annotated[int, typer.Option("--top", min=1, help="Rows to show.")] = 20,
-    out: Annotated[Path | None, typer.Option("--out", help="Write the table as CSV.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the table as CSV (a new file).")
+    ] = None,
 ) -> None:
     """Predict every 8-11-mer of proteins against HLA alleles and rank them."""
+    if out:
+        _check_new_file(out)  # before the scan, not after it
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

@@ -11,6 +11,7 @@ inputs, files, links and folders changed since are refused with :class:`OutputEr
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -412,6 +413,21 @@ def csv_frame(frame: pl.DataFrame) -> pl.DataFrame:
         else:
             exprs.append(col)
     return frame.select(exprs)
+
+
+def csv_bytes(frame: pl.DataFrame) -> bytes:
+    """The CSV ``write_csv`` writes for ``frame``, as bytes (a download, a file on Spark's
+    file systems).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> csv_bytes(pl.DataFrame({"on": [dt.date(2020, 1, 2)]}))
+    b'on\\n2020-01-02\\n'
+    """
+    buffer = io.BytesIO()
+    csv_frame(frame).write_csv(buffer, date_format="%Y-%m-%d")
+    return buffer.getvalue()
 
 
 def write_csv(frame: pl.DataFrame, path: Path) -> None:

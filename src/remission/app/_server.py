@@ -10,7 +10,7 @@ import polars as pl
 from htmltools import Tag, TagList, tags
 from shiny import Inputs, Outputs, Session, reactive, render, ui
 
-from remission._io import csv_frame
+from remission._io import csv_bytes
 from remission.app._data import StudyData
 from remission.app._filters import (
     FILTER_COLUMNS,
@@ -66,20 +66,6 @@ def _shown(fig: object, hover: list, figure_id: str, alt: str) -> Tag:
     # SVG, text as text like the report's figures: 0.07 s of CPU for the KM figure with its
     # risk table against 0.18 s for a PNG (the largest part of a filter change's redraw)
     return figure_html(svg_text(fig).encode(), size, hover, figure_id, alt)  # type: ignore[arg-type]
-
-
-def csv_bytes(frame: pl.DataFrame) -> bytes:
-    """The CSV ``remission derive`` writes for ``frame`` (``_io.write_csv``), as bytes.
-
-    Examples
-    --------
-    >>> import datetime as dt
-    >>> csv_bytes(pl.DataFrame({"on": [dt.date(2020, 1, 2)]}))
-    b'on\\n2020-01-02\\n'
-    """
-    buffer = io.BytesIO()
-    csv_frame(frame).write_csv(buffer, date_format="%Y-%m-%d")
-    return buffer.getvalue()
 
 
 def matching_patients(ids: pl.Series, typed: str, limit: int = 20) -> list[str]:

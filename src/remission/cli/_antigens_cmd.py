@@ -64,8 +64,8 @@ def _check_new_file(path: Path) -> None:
 
 def _write(text: str, path: Path) -> None:
     """Write the new file ``path`` whole or not at all, never replacing one (a file that
-    appeared since ``_check_new_file`` is refused too: the final link does not replace)."""
-    _check_new_file(path)
+    appeared since the command's early ``_check_new_file`` is refused: the final link does not
+    replace)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:

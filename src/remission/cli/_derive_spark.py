@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from remission._io import OutputError, atomic_folder, check_out, listed, write_csv
+from remission._io import OutputError, atomic_folder, check_out, csv_bytes, listed, write_csv
 from remission.cli._console import say, step
 from remission.cli._derive_cmd import DEFINE, MANIFEST, manifest_head
 
@@ -92,8 +91,6 @@ def _put_beside(spark: SparkSession, out: str, derived: SparkDerived, master: st
     from remission.derive import put_spark_file
 
     root = out.rstrip("/")
-    if derived.define is not None:
-        with tempfile.TemporaryDirectory(prefix="remission-define-") as tmp:
-            write_csv(derived.define, Path(tmp) / DEFINE)  # the local file's exact bytes
-            put_spark_file(spark, f"{root}/{DEFINE}", (Path(tmp) / DEFINE).read_bytes())
+    if derived.define is not None:  # the local file's exact bytes
+        put_spark_file(spark, f"{root}/{DEFINE}", csv_bytes(derived.define))
     put_spark_file(spark, f"{root}/{MANIFEST}", _manifest(derived, master).encode("utf-8"))

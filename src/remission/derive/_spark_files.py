@@ -15,9 +15,10 @@ if TYPE_CHECKING:
 
 def _file_system(spark: SparkSession, path: str) -> tuple[Any, Any]:
     """The Hadoop ``Path`` of ``path`` and the ``FileSystem`` that holds it."""
-    jvm = spark.sparkContext._jvm
-    hadoop_path = jvm.org.apache.hadoop.fs.Path(path)  # type: ignore[union-attr]
-    return hadoop_path, hadoop_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())  # type: ignore[union-attr]
+    context = spark.sparkContext
+    hadoop_path = context._jvm.org.apache.hadoop.fs.Path(path)  # type: ignore[union-attr]
+    configuration = context._jsc.hadoopConfiguration()  # type: ignore[union-attr]
+    return hadoop_path, hadoop_path.getFileSystem(configuration)
 
 
 def spark_path_exists(spark: SparkSession, path: str) -> bool:

@@ -61,7 +61,8 @@ def _check_out_url(out: str, study: str, entries: list[str]) -> None:
         )
     if entries:
         raise OutputError(
-            f"--out {out} is not empty ({listed(entries)}); on a URL remission writes only "
+            f"--out {out} is a file or a folder that is not empty ({listed(entries)}); on a "
+            "URL remission writes only "
             "into a new or empty folder (nothing there is replaced). Give a new folder, or "
             "remove the old one yourself."
         )

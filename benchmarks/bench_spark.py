@@ -36,7 +36,7 @@ from remission.derive._spark import _read_tables, _union
 folder, out, size, master, memory = sys.argv[1:6]
 spark = spark_session(master, **{"spark.driver.memory": memory})
 t1 = time.perf_counter()
-union = _union(list(_read_tables(spark, folder).values()))
+union = _union(list(_read_tables(spark, folder)[0].values()))
 parts = spark.sparkContext.defaultParallelism
 
 def count(batches):

@@ -198,3 +198,28 @@ def test_urls_for_the_study_and_out(spark: object, tmp_path: Path) -> None:
     assert isinstance(inside.exception, OutputError)
     assert "inside the study" in str(inside.exception)
     assert not (folder / "derived").exists()
+
+
+def test_the_tables_share_typed_slots(spark: object, tmp_path: Path) -> None:
+    """The union is as wide as the widest table per type, not as all tables together, and
+    each table's columns come back under their own names and types."""
+    from remission.derive._spark import _partition_study, _read_tables, _union
+
+    study = simulate_study(n_patients=20, seed=3)
+    folder = parquet_study(study, tmp_path / "study")
+    frames, slots = _read_tables(spark, str(folder))  # type: ignore[arg-type]
+    union = _union(list(frames.values()))
+    per_type: dict[str, dict[str, int]] = {}
+    for name in frames:
+        for dtype in pl.read_parquet_schema(folder / f"{name}.parquet").values():
+            counts = per_type.setdefault(str(dtype), {})
+            counts[name] = counts.get(name, 0) + 1
+    assert len(union.columns) == 4 + sum(max(c.values()) for c in per_type.values())
+    assert len(union.columns) < 4 + sum(len(s) for s in slots.values())
+    for mine in slots.values():
+        assert len(set(mine.values())) == len(mine)  # a slot holds one column of a table
+    rows = pl.from_arrow(union.toArrow())  # type: ignore[attr-defined]
+    assert isinstance(rows, pl.DataFrame)
+    got = _partition_study(rows, study.config, study.regimen, slots)
+    for name in study.tables:
+        assert_frame_equal(got.table(name), study.table(name))

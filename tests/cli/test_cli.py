@@ -106,3 +106,18 @@ def test_demo_writes_study_and_summary(tmp_path: Path) -> None:
     assert "7.1 years" in result.stdout
     assert (out / "study" / "study.toml").is_file()
     assert [p.name for p in tmp_path.iterdir()] == ["demo"]
+
+
+def test_a_finding_about_the_data_is_a_warning_line(tmp_path: Path) -> None:
+    """remission's own warnings (nodes measured without a short axis, under RECIST 1.1) print
+    as one ``warning:`` line, without Python's source file and line."""
+    from remission.study import write_study
+    from tests.study.warning_cases import nodes_without_short_axis
+
+    study = nodes_without_short_axis(n_patients=40, seed=4)
+    folder = write_study(study, tmp_path / "study", "csv")
+    result = run("derive", folder, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("warning: ") and "have no short_axis_mm" in line
+    assert ".py" not in result.stderr

@@ -12,6 +12,7 @@ from remission.cli import app
 from remission.simulate import simulate_study
 from remission.study import write_study
 from tests.cli.test_cli import run
+from tests.study.warning_cases import without_age
 
 RUN = CliRunner()
 WHOLE = 10_000  # more than the study's patients: one part, the load-everything path
@@ -70,3 +71,27 @@ def test_errors_in_a_part_are_listed_and_nothing_written(folder: Path, tmp_path:
     assert "patients.parquet:5:" in said and "patients.parquet:142:" in said, said
     assert not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+def test_warnings_once_per_kind_in_parts_as_whole(folder: Path, tmp_path: Path) -> None:
+    """The study's warnings reach the user (standard error), one line per kind with its rows
+    counted, the same whether the study is derived whole or in parts."""
+    warned = tmp_path / "warned"
+    warned.mkdir()
+    for path in folder.iterdir():
+        (warned / path.name).write_bytes(path.read_bytes())
+    without_age(warned, [2, 70, 141])
+    said = {}
+    for size in (WHOLE, 16):
+        out = tmp_path / f"out{size}"
+        args = ["derive", str(warned), "--out", str(out), "--partition-size", str(size)]
+        result = RUN.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        said[size] = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert said[16] == said[WHOLE]
+    first, summary = said[16]
+    assert first.startswith("patients.parquet:4: warning: ")
+    assert first.endswith("(and 2 more rows)")
+    assert summary.startswith("0 errors, 1 warning in ")
+    clean = RUN.invoke(app, ["derive", str(folder), "--out", str(tmp_path / "clean")])
+    assert clean.exit_code == 0 and "warning" not in clean.stderr

@@ -6,7 +6,6 @@ test`` installs the ``spark`` extra and Debian's ``openjdk-17-jre-headless``).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,10 +17,11 @@ from typer.testing import CliRunner
 
 from remission._io import OutputError, write_csv
 from remission.cli import app
-from remission.derive import RECIST_1_1, DerivedDatasets, derive_study
+from remission.derive import DerivedDatasets, derive_study
 from remission.export._metadata import define_table
 from remission.simulate import demo_study, simulate_study
 from remission.study import Study, StudyError, write_study
+from tests.study.warning_cases import nodes_without_short_axis, without_age
 
 pytestmark = pytest.mark.spark
 
@@ -100,34 +100,6 @@ def test_twenty_thousand_patients(spark: object, tmp_path: Path) -> None:
     assert_same_rows(tmp_path / "out", whole)
     assert derived.define is not None
     assert_frame_equal(derived.define, define_table(whole))
-
-
-def test_the_short_axis_warning_once_for_the_study(spark: object, tmp_path: Path) -> None:
-    """RECIST nodes measured without a short axis, in every partition: one warning on the
-    driver, counting the study's readings and patients as the in-process engine does."""
-    from remission.derive import MissingShortAxisWarning, derive_spark
-
-    study = simulate_study(n_patients=60, seed=4)
-    config = dataclasses.replace(study.config, response_criteria=RECIST_1_1.name)
-    measurements = study.tables["measurements"].with_columns(
-        pl.when(pl.int_range(pl.len()) % 3 == 0)
-        .then(None)
-        .otherwise(pl.col("short_axis_mm"))
-        .alias("short_axis_mm")
-    )
-    study = dataclasses.replace(
-        study, config=config, tables={**study.tables, "measurements": measurements}
-    )
-    folder = parquet_study(study, tmp_path / "study")
-    with pytest.warns(MissingShortAxisWarning) as in_process:
-        derive_study(study)
-    with pytest.warns(MissingShortAxisWarning) as on_spark:
-        derive_spark(spark, folder, tmp_path / "out", partition_size=20)
-    # pytest.warns records every warning (pyspark's own too): the short-axis ones
-    given = [str(w.message) for w in on_spark if w.category is MissingShortAxisWarning]
-    expected = [str(w.message) for w in in_process if w.category is MissingShortAxisWarning]
-    assert len(expected) == 1
-    assert given == expected
 
 
 def test_a_study_with_errors_writes_nothing(spark: object, tmp_path: Path) -> None:
@@ -223,3 +195,33 @@ def test_the_tables_share_typed_slots(spark: object, tmp_path: Path) -> None:
     got = _partition_study(rows, study.config, study.regimen, slots)
     for name in study.tables:
         assert_frame_equal(got.table(name), study.table(name))
+
+
+def test_warnings_as_the_in_process_engine_gives_them(spark: object, tmp_path: Path) -> None:
+    """RECIST nodes measured without a short axis in every partition, patients without an age
+    in several, and a required table without rows: the short-axis warning once, counting the
+    study's readings and patients, and the same study warnings printed one per kind, as the
+    in-process engine gives them."""
+    from remission.derive import MissingShortAxisWarning
+
+    folder = parquet_study(nodes_without_short_axis(n_patients=60, seed=4), tmp_path / "study")
+    without_age(folder, [1, 24, 58])
+    pl.read_parquet(folder / "labs.parquet").head(0).write_parquet(folder / "labs.parquet")
+    said, short_axis = {}, {}
+    for engine in ("polars", "spark"):
+        args = ["derive", str(folder), "--out", str(tmp_path / engine), "--engine", engine]
+        with pytest.warns(MissingShortAxisWarning) as caught:
+            result = CliRunner().invoke(
+                app, [*args, "--format", "parquet", "--partition-size", "20"]
+            )
+        assert result.exit_code == 0, result.output
+        said[engine] = sorted(line for line in result.stderr.splitlines() if "warning" in line)
+        # pytest.warns records every warning (pyspark's own too): the short-axis ones
+        short_axis[engine] = [
+            str(w.message) for w in caught if w.category is MissingShortAxisWarning
+        ]
+    assert len(short_axis["polars"]) == 1
+    assert short_axis["spark"] == short_axis["polars"]
+    assert said["spark"] == said["polars"]
+    assert len(said["spark"]) == 3  # no age (3 rows), labs empty, the count
+    assert any(line.endswith("(and 2 more rows)") for line in said["spark"])

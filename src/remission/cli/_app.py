@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import warnings
+from typing import Annotated, TextIO
 
 import typer
+from rich.text import Text
 
 import remission
-from remission.cli._console import err_console, error, print_problems, say
+from remission.cli._console import err_console, error, one_line, print_problems, say
 from remission.study import StudyError
 
 app = typer.Typer(
@@ -34,6 +36,32 @@ def _root(
     """Durable-response studies of cancer immunotherapy cohorts, from raw records."""
 
 
+_PYTHON_SHOWWARNING = warnings.showwarning
+
+
+def show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """Print remission's own warnings (findings about the user's data, such as nodes without
+    a short axis) as ``warning: ...`` on one line of standard error, without Python's source
+    file and line; a library's warning as Python prints it.
+
+    Examples
+    --------
+    >>> from remission.derive import MissingShortAxisWarning
+    >>> show_warning(MissingShortAxisWarning("2 readings"), MissingShortAxisWarning, "f", 1)
+    """
+    if category.__module__.split(".")[0] == "remission":
+        say(Text.assemble(("warning:", "yellow"), " ", one_line(str(message))), to=err_console)
+    else:
+        _PYTHON_SHOWWARNING(message, category, filename, lineno, file, line)
+
+
 def main() -> None:
     """Run the command line; user mistakes end with a message, never a traceback.
 
@@ -41,6 +69,7 @@ def main() -> None:
     any other ``ValueError`` or ``OSError`` reaching here (an ``--out`` that would destroy what
     remission did not write, an unreadable or malformed input file) prints ``error: ...`` on
     one line. All exit with code 1; 2 is left to usage errors (a bad option, from Typer).
+    remission's own warnings print as ``warning: ...`` lines (``show_warning``).
 
     Examples
     --------
@@ -53,6 +82,7 @@ def main() -> None:
     remission ...
     exit 0
     """
+    warnings.showwarning = show_warning
     try:
         app()
     except StudyError as exc:

@@ -8,8 +8,10 @@ Plain messages are soft-wrapped (a log gets one line per message, not lines cut 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 
 import typer
 from rich.console import Console
@@ -145,6 +147,68 @@ def problem_table(problems: Sequence[Problem], title: str) -> Table:
             Text(one_line(p.fix)),
         )
     return table
+
+
+def one_per_kind(
+    problems: Sequence[Problem], skip: Callable[[Problem], bool] | None = None
+) -> list[Problem]:
+    """One problem per kind (code and file): the first row of each, the others counted.
+
+    Parameters
+    ----------
+    problems : sequence of Problem
+        Problems in the order they are to be shown.
+    skip : callable, optional
+        Problems for which it returns True are left out.
+
+    Returns
+    -------
+    list of Problem
+        The first of each kind, its ``more_rows`` counting the kind's other rows.
+
+    Examples
+    --------
+    >>> rows = [Problem("warning", "value.no_age", "patients.csv", r, "age", None, "an age",
+    ...                 "fill it in") for r in (4, 9, 12)]
+    >>> [(p.row, p.more_rows) for p in one_per_kind(rows)]
+    [(4, 2)]
+    """
+    seen: dict[tuple[str, str], Problem] = {}
+    kinds: Counter[tuple[str, str]] = Counter()
+    for p in problems:
+        if skip is not None and skip(p):
+            continue
+        key = (p.code, p.file)
+        kinds[key] += 1 + p.more_rows
+        seen.setdefault(key, p)
+    return [
+        replace(p, more_rows=kinds[key] - 1 if p.row is not None else p.more_rows)
+        for key, p in seen.items()
+    ]
+
+
+def say_notes(
+    problems: Sequence[Problem], where: str, skip: Callable[[Problem], bool] | None = None
+) -> None:
+    """Print problems (warnings) on standard error, one per kind (``one_per_kind``), with
+    ``print_problems``'s count and ``where``; nothing when there are none.
+
+    Parameters
+    ----------
+    problems : sequence of Problem
+        The warnings, in the order they are to be shown.
+    where : str
+        What follows the count (``"on the import (one per kind of note)"``).
+    skip : callable, optional
+        Problems for which it returns True are left out.
+
+    Examples
+    --------
+    >>> say_notes([], "in my-study")  # prints nothing
+    """
+    notes = one_per_kind(problems, skip)
+    if notes:
+        print_problems(notes, where, to=err_console)
 
 
 def print_problems(problems: Sequence[Problem], where: str, *, to: Console | None = None) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
@@ -13,7 +11,7 @@ import typer
 
 from remission._io import check_out
 from remission.cli._app import app
-from remission.cli._console import check_format, err_console, print_problems, say, step
+from remission.cli._console import check_format, say, say_notes, step
 from remission.sources import EVALUATOR, HISTOLOGY, read_sdtm
 from remission.study import (
     ROW_COLUMN,
@@ -66,32 +64,6 @@ def cutoff_option(value: str | None) -> dt.date | None:
         ) from None
 
 
-def _notes(problems: list[Problem], skip: Callable[[Problem], bool]) -> list[Problem]:
-    """One line per kind of note (the first row of each, with the others counted)."""
-    seen: dict[tuple[str, str], Problem] = {}
-    counts: Counter[tuple[str, str]] = Counter()
-    for p in problems:
-        if skip(p):
-            continue
-        key = (p.code, p.file)
-        counts[key] += 1 + p.more_rows
-        seen.setdefault(key, p)
-    return [
-        Problem(
-            p.severity,
-            p.code,
-            p.file,
-            p.row,
-            p.column,
-            p.value,
-            p.expected,
-            p.fix,
-            counts[key] - 1 if p.row is not None else p.more_rows,
-        )
-        for key, p in seen.items()
-    ]
-
-
 @import_app.command("sdtm")
 def sdtm(
     folder: Annotated[
@@ -142,12 +114,11 @@ def sdtm(
             imported = [replace(p, file=f"{p.file} (as imported)") for p in exc.problems]
             raise StudyError([*study.warnings, *imported]) from None
     by_design = {f"{name}.csv" for name in _NOT_IMPORTED}  # as validate_study names them
-    notes = _notes(
+    say_notes(
         [*study.warnings, *checked],
+        "on the import (one per kind of note)",
         skip=lambda p: p.code == "table.empty" and p.file in by_design,
     )
-    if notes:
-        print_problems(notes, "on the import (one per kind of note)", to=err_console)
     p = study.patients
     treated = p.filter(p["treatment_start"].is_not_null()).height
     label = "SYNTHETIC study" if study.config.synthetic else "study"

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from remission._io import check_out
-from remission.cli._console import check_format, err_console, print_problems, say, step
-from remission.cli._import_cmd import _notes, cutoff_option, import_app
+from remission.cli._console import check_format, say, say_notes, step
+from remission.cli._import_cmd import cutoff_option, import_app
 
 
 @import_app.command("omop")
@@ -53,9 +53,7 @@ def import_omop(
         study = read_omop(url, cohort, schema, settings)
     with step(f"writing {out}"):
         write_study(study, out, fmt)  # type: ignore[arg-type]
-    notes = _notes(list(study.warnings), skip=lambda p: False)
-    if notes:
-        print_problems(notes, "on the import (one per kind of note)", to=err_console)
+    say_notes(study.warnings, "on the import (one per kind of note)")
     counts = ", ".join(
         f"{frame.height:,} {table.replace('_', ' ')}"
         for table, frame in study.tables.items()

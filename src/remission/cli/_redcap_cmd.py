@@ -12,7 +12,7 @@ import typer
 
 from remission._io import atomic_folder, check_out, write_csv
 from remission.cli._app import app
-from remission.cli._console import check_format, err_console, print_problems, say, step
+from remission.cli._console import check_format, say, say_notes, step
 from remission.cli._import_cmd import import_app
 from remission.study import Problem, StudyError
 
@@ -157,7 +157,6 @@ def import_redcap(
     Give the CSV export and its --dictionary, or --api-url and --token-file to pull both
     from the server (the token is never printed or written).
     """
-    from remission.cli._import_cmd import _notes
     from remission.sources import RedcapSettings, read_redcap
     from remission.study import ROW_COLUMN, write_study
 
@@ -196,9 +195,7 @@ def import_redcap(
             study = read_redcap(export, dictionary, chosen)  # type: ignore[arg-type]
     with step(f"writing {out}"):
         write_study(study, out, fmt)  # type: ignore[arg-type]
-    notes = _notes(study.warnings, skip=lambda p: False)
-    if notes:
-        print_problems(notes, "on the import (one per kind of note)", to=err_console)
+    say_notes(study.warnings, "on the import (one per kind of note)")
     label = "SYNTHETIC study" if study.config.synthetic else "study"
     counts = ", ".join(
         f"{frame.height:,} {name.replace('_', ' ')}"

@@ -42,6 +42,7 @@ from remission.derive._tumor import missing_short_axis, short_axis_warning
 from remission.protocol import Regimen
 from remission.study import (
     ROW_COLUMN,
+    STUDY_WIDE,
     TABLES,
     Problem,
     SourceFile,
@@ -49,6 +50,7 @@ from remission.study import (
     StudyConfig,
     StudyError,
     empty_table,
+    empty_table_warning,
     validate_study,
 )
 
@@ -62,6 +64,8 @@ _CACHE_BATCH_CHUNKS = 4
 """Chunks per column batch of the cached derived stream (Spark's default is 10,000 rows)."""
 _PROBLEMS = "_problems"
 """The tag of a partition's validation errors in the derived stream."""
+_WARNINGS = "_warnings"
+"""The tag of a partition's validation warnings (but the study-wide ones: the driver's)."""
 _DEFINE = "_define"
 """The tag of a partition's ``define_table`` (merged on the driver: ``merge_define``)."""
 _SHORT_AXIS = "_short_axis"
@@ -88,6 +92,10 @@ class SparkDerived:
     define : polars.DataFrame, optional
         The define-style metadata of the datasets (``define_table`` of the whole, merged from
         the partitions' own); None when nothing was derived.
+    warnings : tuple of Problem
+        The study's warnings: the settings', a ``table.empty`` for each required table
+        without rows, then the partitions' (each partition's per kind, as ``load`` gives a
+        whole study's).
 
     Examples
     --------
@@ -103,6 +111,7 @@ class SparkDerived:
     partitions: int
     seconds: dict[str, float]
     define: pl.DataFrame | None = None
+    warnings: tuple[Problem, ...] = ()
 
 
 def derive_spark(
@@ -151,7 +160,7 @@ def derive_spark(
     """
     clock = [time.perf_counter()]
     root = str(study).rstrip("/")
-    config, regimen = _read_settings(spark, root)
+    config, regimen, settings_warnings = _read_settings(spark, root)
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
@@ -185,10 +194,18 @@ def derive_spark(
             .collect()
         }
         # the small tagged chunks (errors, defines, counts), in one job over the cached stream
-        small = _chunks(derived, [tag for tag in (_PROBLEMS, _DEFINE, _SHORT_AXIS) if tag in found])
+        tags = [tag for tag in (_PROBLEMS, _WARNINGS, _DEFINE, _SHORT_AXIS) if tag in found]
+        small = _chunks(derived, tags)
         if small[_PROBLEMS]:
             problems = [Problem(**json.loads(c.decode())) for c in small[_PROBLEMS]]
             raise StudyError(sorted(problems, key=_problem_order))
+        empty = [
+            empty_table_warning(name, f"{name}.parquet")
+            for name, table in TABLES.items()
+            if not table.optional and not rows.get(name)
+        ]
+        partitions = [Problem(**json.loads(c.decode())) for c in small[_WARNINGS]]
+        warned = (*settings_warnings, *empty, *sorted(partitions, key=_problem_order))
         names = [name for name in derived_names(plan) if name in found]
         # export describes derive's datasets (and imports derive): imported when used
         from remission.export._metadata import merge_define
@@ -208,7 +225,7 @@ def derive_spark(
     steps = ("plan", "derive", "write")
     seconds = {step: b - a for step, (a, b) in zip(steps, itertools.pairwise(clock), strict=True)}
     rows_out = {n: int(found[n][0]) for n in names}
-    return SparkDerived(config, str(out), rows_out, parts, seconds, define)
+    return SparkDerived(config, str(out), rows_out, parts, seconds, define, warned)
 
 
 def _chunks(derived: DataFrame, tags: list[str]) -> defaultdict[str, list[bytes]]:
@@ -228,9 +245,11 @@ def _problem_order(problem: Problem) -> tuple[str, str, int]:
     return (problem.file, problem.code, problem.row or 0)
 
 
-def _read_settings(spark: SparkSession, root: str) -> tuple[StudyConfig, Regimen | None]:
+def _read_settings(
+    spark: SparkSession, root: str
+) -> tuple[StudyConfig, Regimen | None, list[Problem]]:
     """``study.toml`` (and a regimen file beside it) read through Spark, checked as ``load``
-    checks them, from a local copy."""
+    checks them, from a local copy; with their warnings."""
     from remission.study._config import read_config
     from remission.study._problems import ProblemLog
     from remission.study._study import _regimen
@@ -253,7 +272,7 @@ def _read_settings(spark: SparkSession, root: str) -> tuple[StudyConfig, Regimen
         regimen = _regimen(config.regimen, Path(tmp), log) if config and config.regimen else None
     if config is None or log.errors:
         raise StudyError(log.problems)
-    return config, regimen
+    return config, regimen, list(log.problems)
 
 
 def _read_tables(
@@ -347,11 +366,14 @@ def derive_arrow_partition(
     frame = pl.from_arrow(pa.Table.from_batches(received))
     assert isinstance(frame, pl.DataFrame)
     study = _partition_study(frame, config, regimen, slots)
-    errors = [p for p in validate_study(study) if p.severity == "error"]
+    problems = validate_study(study)
+    errors = [p for p in problems if p.severity == "error"]
     if errors:
-        texts = [json.dumps(dataclasses.asdict(p), default=str).encode() for p in errors]
-        yield _tagged([_PROBLEMS] * len(texts), [1] * len(texts), texts)
+        yield _problems_chunk(_PROBLEMS, errors)
         return
+    warned = [p for p in problems if p.code not in STUDY_WIDE]
+    if warned:
+        yield _problems_chunk(_WARNINGS, warned)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # given once for a study, by the driver
         found = _derive_partition(study, plan)
@@ -364,6 +386,12 @@ def derive_arrow_partition(
     if plan.adtr and plan.criteria.node_normal_mm is not None:
         counts = missing_short_axis(study.table("lesions"), study.table("measurements"))
         yield _tagged([_SHORT_AXIS], [1], [json.dumps(counts).encode()])
+
+
+def _problems_chunk(tag: str, problems: list[Problem]) -> pa.RecordBatch:
+    """Problems as tagged chunks, one JSON text each (rebuilt as ``Problem`` on the driver)."""
+    texts = [json.dumps(dataclasses.asdict(p), default=str).encode() for p in problems]
+    return _tagged([tag] * len(texts), [1] * len(texts), texts)
 
 
 def _partition_study(

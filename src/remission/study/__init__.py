@@ -18,7 +18,15 @@ from remission.study._problems import Problem, StudyError
 from remission.study._published import Published
 from remission.study._read import ROW_COLUMN, SourceFile
 from remission.study._schema import LAB_UNITS, ORGANS, TABLES, Column, Table
-from remission.study._study import Study, check_study, empty_table, load, validate_study
+from remission.study._study import (
+    STUDY_WIDE,
+    Study,
+    check_study,
+    empty_table,
+    empty_table_warning,
+    load,
+    validate_study,
+)
 from remission.study._summary import summarize_study
 from remission.study._write import write_study, write_study_parts
 
@@ -26,6 +34,7 @@ __all__ = [
     "LAB_UNITS",
     "ORGANS",
     "ROW_COLUMN",
+    "STUDY_WIDE",
     "TABLES",
     "Column",
     "ParquetParts",
@@ -38,6 +47,7 @@ __all__ = [
     "Table",
     "check_study",
     "empty_table",
+    "empty_table_warning",
     "load",
     "parquet_parts",
     "summarize_study",

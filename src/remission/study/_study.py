@@ -248,18 +248,46 @@ def _across_tables(
     for name, table in TABLES.items():
         frame = frames.get(name)
         if (frame is None or frame.is_empty()) and not table.optional:
-            log.add(
-                Problem(
-                    "warning",
-                    "table.empty",
-                    files.get(name, f"{name}.csv"),
-                    None,
-                    None,
-                    None,
-                    f"at least one row in {name}",
-                    "the table has a header but no rows; analyses that need it are skipped",
-                )
-            )
+            log.add(empty_table_warning(name, files.get(name, f"{name}.csv")))
+
+
+STUDY_WIDE = ("table.empty",)
+"""Problem codes about a whole table, not its rows: a part of the patients without labs is
+not a study without labs, so engines that check a part at a time give these once, from the
+whole table's size."""
+
+
+def empty_table_warning(name: str, file: str) -> Problem:
+    """The ``table.empty`` warning of a required table without rows.
+
+    Parameters
+    ----------
+    name : str
+        The table (``labs``).
+    file : str
+        Its file as the problem names it (``labs.csv``, ``labs.parquet``).
+
+    Returns
+    -------
+    Problem
+        The warning ``load`` gives.
+
+    Examples
+    --------
+    >>> p = empty_table_warning("labs", "labs.parquet")
+    >>> p.severity, p.code, p.file, p.expected
+    ('warning', 'table.empty', 'labs.parquet', 'at least one row in labs')
+    """
+    return Problem(
+        "warning",
+        STUDY_WIDE[0],
+        file,
+        None,
+        None,
+        None,
+        f"at least one row in {name}",
+        "the table has a header but no rows; analyses that need it are skipped",
+    )
 
 
 def _regimen(name: str, folder: Path, log: ProblemLog) -> Regimen | None:

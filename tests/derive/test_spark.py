@@ -225,3 +225,14 @@ def test_warnings_as_the_in_process_engine_gives_them(spark: object, tmp_path: P
     assert said["spark"] == said["polars"]
     assert len(said["spark"]) == 3  # no age (3 rows), labs empty, the count
     assert any(line.endswith("(and 2 more rows)") for line in said["spark"])
+
+
+def test_the_driver_logs_errors_only(spark: object) -> None:
+    """``spark_session`` hands the JVM remission's log settings (errors only, so a command's
+    lines are not lost among Spark's start-up notices), a file shipped with the package."""
+    from remission.derive import _spark_session
+
+    options = spark.sparkContext.getConf().get("spark.driver.extraJavaOptions")  # type: ignore[attr-defined]
+    assert f"-Dlog4j2.configurationFile={_spark_session._LOG4J.as_uri()}" in options.split()
+    settings = _spark_session._LOG4J.read_text()
+    assert "appender.stderr.filter.threshold.level = error" in settings

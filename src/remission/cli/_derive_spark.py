@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,12 @@ def derive_on_spark(study: str, out: str, partition_size: int, master: str) -> N
     marker), or a URL Spark writes to directly, which must be new or empty. Both get
     ``define.csv`` and, last, ``manifest.json``."""
     from remission.derive import derive_spark, spark_folder_entries, spark_session
+
+    # pyspark warns at import and at each mapInArrow that it does not fully support pandas 3;
+    # this engine hands data to Python as Arrow (mapInArrow), never as pandas
+    warnings.filterwarnings(
+        "ignore", "PySpark does not yet fully support pandas", FutureWarning, "pyspark"
+    )
 
     inputs = [] if _is_url(study) else [Path(study)]
     if not _is_url(out):

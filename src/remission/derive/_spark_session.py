@@ -17,6 +17,9 @@ _MASTER = re.compile(
     r"|(spark|k8s|mesos)://\S+"
 )
 """The master URLs Spark accepts (``local[2]``, ``spark://host:7077``, ``yarn``, ...)."""
+_LOG4J = Path(__file__).with_name("spark_log4j2.properties")
+"""The driver's log settings: errors only, so Spark's start-up notices do not bury the
+command's lines (Spark's own default prints its warnings, the log level it chose, ...)."""
 
 
 class SparkUnavailableError(ValueError):
@@ -96,6 +99,10 @@ def spark_session(master: str = "local[2]", **config: str) -> SparkSession:
         .config("spark.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false")
         .config("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false")
     )
+    if "spark.driver.extraJavaOptions" not in config:  # errors only (the file says why)
+        builder = builder.config(
+            "spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_LOG4J.as_uri()}"
+        )
     path = os.environ.get("PYTHONPATH")
     if path:
         builder = builder.config("spark.executorEnv.PYTHONPATH", path)

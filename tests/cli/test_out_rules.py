@@ -9,6 +9,7 @@ import os
 import socket
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from remission._io import MARKER
@@ -164,10 +165,21 @@ def test_report_replaces_an_earlier_report(tmp_path: Path) -> None:
     for seed, folder in (("2", first), ("3", study)):
         made = run("simulate", "--patients", "60", "--seed", seed, "--out", folder)
         assert made.returncode == 0, made.stderr
-    assert run("report", first, "--out", out).returncode == 0
+    clean = run("report", first, "--out", out)
+    assert clean.returncode == 0 and "warning" not in clean.stderr
     before = (out / "index.html").read_bytes()
+    patients = pl.read_csv(study / "patients.csv", infer_schema=False)
+    no_age = pl.int_range(pl.len()).is_in([3, 10])
+    patients.with_columns(  # 2 patients without an age: a warning, the report goes on
+        pl.when(no_age).then(None).otherwise(pl.col(c)).alias(c)
+        for c in ("birth_date", "age_at_start_years")
+    ).write_csv(study / "patients.csv")
     result = run("report", study, "--out", out)
     assert result.returncode == 0, result.stderr
+    warned = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert warned[0].startswith("patients.csv:5: warning: ")
+    assert warned[0].endswith("(and 1 more row)")
+    assert warned[1].startswith("0 errors, 1 warning in ")
     assert sorted(p.name for p in out.iterdir()) == [
         MARKER, "data", "figures", "index.html", "report.pdf", "tables.xlsx"
     ]  # fmt: skip

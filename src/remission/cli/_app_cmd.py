@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from remission.cli._app import app
-from remission.cli._console import err_console, note, say
+from remission.cli._console import err_console, note, say, say_study_warnings
 
 
 def _progress_bar(total: int):
@@ -69,6 +69,7 @@ def app_cmd(
 
         data = load_study_data(loaded, derived, progress=step)
         progress.update(task, description="ready", completed=steps + 1)
+    say_study_warnings(loaded.warnings, study)
     if data.source == "derived":
         say(f"derived datasets cached in {cache_dir()}")
     label = "SYNTHETIC study" if data.synthetic else "study"

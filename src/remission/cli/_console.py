@@ -211,6 +211,24 @@ def say_notes(
         print_problems(notes, where, to=err_console)
 
 
+def say_study_warnings(warnings: Sequence[Problem], study: object) -> None:
+    """A loaded study's warnings (``Study.warnings``), one per kind, on standard error, for
+    the commands that go on despite them (derive, report, app); nothing when there are none.
+
+    Parameters
+    ----------
+    warnings : sequence of Problem
+        The warnings.
+    study : str or pathlib.Path
+        The study, as the user named it.
+
+    Examples
+    --------
+    >>> say_study_warnings((), "my-study")  # prints nothing
+    """
+    say_notes(warnings, f"in {study} (one per kind; remission validate lists every row)")
+
+
 def print_problems(problems: Sequence[Problem], where: str, *, to: Console | None = None) -> None:
     """List problems: a table on a terminal, else one line each and a count (for logs, grep).
 

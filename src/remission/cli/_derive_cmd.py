@@ -16,12 +16,11 @@ import remission
 from remission._io import atomic_folder, build_time, check_out, write_csv
 from remission._part_writer import PartWriter
 from remission.cli._app import app
-from remission.cli._console import check_format, say, say_notes, step
+from remission.cli._console import check_format, say, say_study_warnings, step
 from remission.derive import DEFAULT_PARTITION_SIZE, derive_parts, derive_study
 from remission.export._metadata import define_table, merge_define
 from remission.study import (
     ParquetParts,
-    Problem,
     SourceFile,
     Study,
     StudyConfig,
@@ -195,14 +194,8 @@ def _derive_here(study: Path, out: Path, fmt: str, partition_size: int) -> None:
         check_exportable(frames, fmt)
     with step(f"writing {out} ({fmt})"):
         write_datasets(frames, loaded, out.absolute(), fmt)
-    say_warnings(loaded.warnings, study)
+    say_study_warnings(loaded.warnings, study)
     _say_written(loaded.config, study, {name: f.height for name, f in frames.items()}, out, fmt)
-
-
-def say_warnings(warnings: Iterable[Problem], study: str | Path) -> None:
-    """The study's warnings on standard error, one per kind (``remission validate`` lists
-    each row); nothing when there are none."""
-    say_notes(list(warnings), f"in {study} (one per kind; remission validate lists every row)")
 
 
 def _say_written(
@@ -240,5 +233,5 @@ def _derive_in_parts(parts: ParquetParts, out: Path, fmt: str, partition_size: i
         write_csv(merge_define(defines), tmp / DEFINE)
         counted = [replace(source, rows=records[name]) for name, source in sources.items()]
         _write_manifest(tmp, parts.config, fmt, rows, counted)
-    say_warnings(warnings, parts.folder)
+    say_study_warnings(warnings, parts.folder)
     _say_written(parts.config, parts.folder, rows, out, fmt)

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from remission._io import OutputError, atomic_folder, check_out, csv_bytes, listed, write_csv
-from remission.cli._console import say, step
-from remission.cli._derive_cmd import DEFINE, MANIFEST, manifest_head, say_warnings
+from remission.cli._console import say, say_study_warnings, step
+from remission.cli._derive_cmd import DEFINE, MANIFEST, manifest_head
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -52,7 +52,7 @@ def derive_on_spark(study: str, out: str, partition_size: int, master: str) -> N
                 if derived.define is not None:
                     write_csv(derived.define, tmp / DEFINE)
                 (tmp / MANIFEST).write_text(_manifest(derived, master), "utf-8")
-    say_warnings(derived.warnings, study)
+    say_study_warnings(derived.warnings, study)
     files = ", ".join(f"{name}/ ({rows:,} rows)" for name, rows in derived.rows.items())
     label = "SYNTHETIC study" if derived.config.synthetic else "study"
     say(f"derived {label} {study} on Spark: wrote {files} to {out}")

@@ -10,7 +10,7 @@ import typer
 
 from remission._io import check_out
 from remission.cli._app import app
-from remission.cli._console import console, say, step, summary_table
+from remission.cli._console import console, say, say_study_warnings, step, summary_table
 from remission.study import Study, load
 
 
@@ -38,6 +38,7 @@ def report(
     with step("reading and checking the study"):
         loaded = load(study)
     headline = make_report(loaded, out)
+    say_study_warnings(loaded.warnings, study)
     label = "SYNTHETIC study" if loaded.config.synthetic else "study"
     console.print(summary_table(headline, f"remission report: {label}"))
     say(f"report written to {out / 'index.html'} (and report.pdf, tables.xlsx)")

@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 from remission.protocol import resolve_regimen
+from remission.simulate import simulate_study
 from remission.study import (
     ROW_COLUMN,
     TABLES,
@@ -341,3 +342,14 @@ def test_measurements_after_death_keep_the_measurements_order() -> None:
         ("chronology.measured_after_death", 9, "2021-02-01"),
         ("chronology.measured_after_death", 3, "2020-03-01"),
     ]
+
+
+def test_a_part_of_the_patients_gives_no_empty_table_note() -> None:
+    """A part without labs (a Spark partition) is not a study without labs: ``part=True``
+    leaves out the note about the whole table, and only it."""
+    study = simulate_study(n_patients=20, seed=1)
+    tables = {**study.tables, "labs": study.tables["labs"].head(0)}
+    emptied = Study(study.config, tables, regimen=study.regimen)
+    whole = validate_study(emptied)
+    assert [(p.code, p.file) for p in whole] == [("table.empty", "labs.csv")]
+    assert validate_study(emptied, part=True) == []

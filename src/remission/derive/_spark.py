@@ -42,7 +42,6 @@ from remission.derive._tumor import missing_short_axis, short_axis_warning
 from remission.protocol import Regimen
 from remission.study import (
     ROW_COLUMN,
-    STUDY_WIDE,
     TABLES,
     Problem,
     SourceFile,
@@ -65,7 +64,7 @@ _CACHE_BATCH_CHUNKS = 4
 _PROBLEMS = "_problems"
 """The tag of a partition's validation errors in the derived stream."""
 _WARNINGS = "_warnings"
-"""The tag of a partition's validation warnings (but the study-wide ones: the driver's)."""
+"""The tag of a partition's validation warnings (``table.empty`` is the driver's)."""
 _DEFINE = "_define"
 """The tag of a partition's ``define_table`` (merged on the driver: ``merge_define``)."""
 _SHORT_AXIS = "_short_axis"
@@ -197,15 +196,13 @@ def derive_spark(
         tags = [tag for tag in (_PROBLEMS, _WARNINGS, _DEFINE, _SHORT_AXIS) if tag in found]
         small = _chunks(derived, tags)
         if small[_PROBLEMS]:
-            problems = [Problem(**json.loads(c.decode())) for c in small[_PROBLEMS]]
-            raise StudyError(sorted(problems, key=_problem_order))
+            raise StudyError(_problems_from(small[_PROBLEMS]))
         empty = [
             empty_table_warning(name, f"{name}.parquet")
             for name, table in TABLES.items()
             if not table.optional and not rows.get(name)
         ]
-        partitions = [Problem(**json.loads(c.decode())) for c in small[_WARNINGS]]
-        warned = (*settings_warnings, *empty, *sorted(partitions, key=_problem_order))
+        warned = (*settings_warnings, *empty, *_problems_from(small[_WARNINGS]))
         names = [name for name in derived_names(plan) if name in found]
         # export describes derive's datasets (and imports derive): imported when used
         from remission.export._metadata import merge_define
@@ -366,14 +363,13 @@ def derive_arrow_partition(
     frame = pl.from_arrow(pa.Table.from_batches(received))
     assert isinstance(frame, pl.DataFrame)
     study = _partition_study(frame, config, regimen, slots)
-    problems = validate_study(study)
+    problems = validate_study(study, part=True)  # table.empty: the driver's, from the counts
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         yield _problems_chunk(_PROBLEMS, errors)
         return
-    warned = [p for p in problems if p.code not in STUDY_WIDE]
-    if warned:
-        yield _problems_chunk(_WARNINGS, warned)
+    if problems:
+        yield _problems_chunk(_WARNINGS, problems)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # given once for a study, by the driver
         found = _derive_partition(study, plan)
@@ -392,6 +388,12 @@ def _problems_chunk(tag: str, problems: list[Problem]) -> pa.RecordBatch:
     """Problems as tagged chunks, one JSON text each (rebuilt as ``Problem`` on the driver)."""
     texts = [json.dumps(dataclasses.asdict(p), default=str).encode() for p in problems]
     return _tagged([tag] * len(texts), [1] * len(texts), texts)
+
+
+def _problems_from(chunks: list[bytes]) -> list[Problem]:
+    """The partitions' problems (``_problems_chunk``) back as ``Problem``, in file, code and
+    row order."""
+    return sorted((Problem(**json.loads(c.decode())) for c in chunks), key=_problem_order)
 
 
 def _partition_study(

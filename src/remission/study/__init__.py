@@ -19,7 +19,6 @@ from remission.study._published import Published
 from remission.study._read import ROW_COLUMN, SourceFile
 from remission.study._schema import LAB_UNITS, ORGANS, TABLES, Column, Table
 from remission.study._study import (
-    STUDY_WIDE,
     Study,
     check_study,
     empty_table,
@@ -34,7 +33,6 @@ __all__ = [
     "LAB_UNITS",
     "ORGANS",
     "ROW_COLUMN",
-    "STUDY_WIDE",
     "TABLES",
     "Column",
     "ParquetParts",

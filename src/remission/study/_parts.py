@@ -10,7 +10,7 @@ checked by ``load``'s own checks, which never look across patients.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -20,7 +20,7 @@ from remission.study._config import StudyConfig, read_config
 from remission.study._problems import Problem, ProblemLog
 from remission.study._read import _FORMATS, _UNCLEAN, ROW_COLUMN, _plain, _sha256
 from remission.study._schema import TABLES
-from remission.study._study import STUDY_WIDE, Study, _check_tables, _regimen
+from remission.study._study import Study, _check_tables, _regimen
 
 _ID = "patient_id"
 
@@ -162,17 +162,9 @@ class ParquetParts:
         See ``ParquetParts``.
         """
         log = ProblemLog()
-        study, problems = _check_tables(
+        return _check_tables(
             self.folder, self.config, self.regimen, log, self.where(k), self.digests
         )
-        # a part without labs is not a study without labs (the folder qualifies only when
-        # every required table has rows)
-        found = [p for p in problems if p.code not in STUDY_WIDE]
-        if study is not None:
-            study = replace(
-                study, warnings=tuple(w for w in study.warnings if w.code not in STUDY_WIDE)
-            )
-        return study, found
 
 
 def parquet_parts(path: str | Path, partition_size: int) -> ParquetParts | None:

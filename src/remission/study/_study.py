@@ -213,7 +213,7 @@ def _check_tables(
             frames[name] = typed
     files = {name: table.file for name, table in raw.items()}
     if cfg is not None:
-        _across_tables(frames, files, cfg, regimen, log)
+        _across_tables(frames, files, cfg, regimen, log, whole=part is None)
     if log.errors or cfg is None:
         return None, log.problems
     for name in TABLES:
@@ -236,25 +236,22 @@ def _across_tables(
     cfg: StudyConfig,
     regimen: Regimen | None,
     log: ProblemLog,
+    whole: bool = True,
 ) -> None:
-    """Checks across rows and tables (and the dose ledger), once every table is clean; then
-    a note for each required table without rows."""
+    """Checks across rows and tables (and the dose ledger), once every table is clean; then,
+    for a ``whole`` study, a note for each required table without rows (a part of the
+    patients without labs is not a study without labs: engines that check a part at a time
+    give that note from the whole table's size)."""
     if not log.errors:
         check_all(frames, files, cfg, log)
         if regimen is not None and not log.errors:
             check_ledger(frames, files, regimen, log)
-    if log.errors:
+    if log.errors or not whole:
         return
     for name, table in TABLES.items():
         frame = frames.get(name)
         if (frame is None or frame.is_empty()) and not table.optional:
             log.add(empty_table_warning(name, files.get(name, f"{name}.csv")))
-
-
-STUDY_WIDE = ("table.empty",)
-"""Problem codes about a whole table, not its rows: a part of the patients without labs is
-not a study without labs, so engines that check a part at a time give these once, from the
-whole table's size."""
 
 
 def empty_table_warning(name: str, file: str) -> Problem:
@@ -280,7 +277,7 @@ def empty_table_warning(name: str, file: str) -> Problem:
     """
     return Problem(
         "warning",
-        STUDY_WIDE[0],
+        "table.empty",
         file,
         None,
         None,
@@ -352,7 +349,7 @@ def load(path: str | Path) -> Study:
     return study
 
 
-def validate_study(study: Study) -> list[Problem]:
+def validate_study(study: Study, *, part: bool = False) -> list[Problem]:
     """Check a study held in memory as ``load`` checks a folder, without writing it.
 
     The settings, every table's columns and values (types, required values, allowed values,
@@ -371,6 +368,9 @@ def validate_study(study: Study) -> list[Problem]:
     ----------
     study : Study
         The study, e.g. built by an importer or a simulation.
+    part : bool
+        The study is a part of a study's patients (a Spark partition): the notes on empty
+        tables, which are about the whole table, are left out.
 
     Returns
     -------
@@ -423,7 +423,7 @@ def validate_study(study: Study) -> list[Problem]:
         frame = frame.with_columns(pl.col(ROW_COLUMN).cast(pl.Int64))
         if _check_table(frame, name, files[name], log):
             frames[name] = frame
-    _across_tables(frames, files, cfg, regimen, log)
+    _across_tables(frames, files, cfg, regimen, log, whole=not part)
     return log.problems
 
 

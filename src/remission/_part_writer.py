@@ -1,9 +1,9 @@
-"""Table files written a part of the patients at a time (derive and simulate at scale)."""
+"""Table files written side by side, whole or a part of the patients at a time."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
@@ -17,6 +17,31 @@ _THREADS = min(4, os.cpu_count() or 1)
 """Datasets written at once. Each file's encoder (pyarrow's Parquet writer, Polars' CSV
 writer) works on one core and releases the GIL, so a part's datasets are written side by side:
 at 100,000 patients per part, 2.2 s instead of 3.3-3.8 s on 2 cores (docs/scale.md)."""
+
+
+def side_by_side(
+    frames: Mapping[str, pl.DataFrame], write: Callable[[str, pl.DataFrame], None]
+) -> None:
+    """Call ``write(name, frame)`` for every frame, up to ``_THREADS`` at once, largest first.
+
+    A CSV writer works on one core: a study's datasets written side by side take 0.5 s
+    instead of 0.7 s (pharmaverse scaled to 100,000 subjects). The first error is raised.
+
+    Examples
+    --------
+    >>> written = []
+    >>> side_by_side({"a": pl.DataFrame({"x": [1]}), "b": pl.DataFrame({"x": [1, 2]})},
+    ...              lambda name, frame: written.append(name))
+    >>> sorted(written)
+    ['a', 'b']
+    """
+    largest_first = sorted(frames.items(), key=lambda item: -item[1].estimated_size())
+    if _THREADS < 2 or len(largest_first) < 2:
+        for name, frame in largest_first:
+            write(name, frame)
+        return
+    with ThreadPoolExecutor(min(_THREADS, len(largest_first))) as pool:
+        list(pool.map(lambda item: write(*item), largest_first))  # raises the first error
 
 
 class PartWriter:
@@ -52,16 +77,9 @@ class PartWriter:
 
     def write(self, frames: Mapping[str, pl.DataFrame]) -> None:
         """Append one part's datasets, by file stem."""
-        largest_first = sorted(frames.items(), key=lambda item: -item[1].estimated_size())
-        if _THREADS < 2 or len(largest_first) < 2:
-            for item in largest_first:
-                self._one(item)
-            return
-        with ThreadPoolExecutor(min(_THREADS, len(largest_first))) as pool:
-            list(pool.map(self._one, largest_first))  # raises the first writer's error
+        side_by_side(frames, self._one)
 
-    def _one(self, item: tuple[str, pl.DataFrame]) -> None:
-        name, frame = item
+    def _one(self, name: str, frame: pl.DataFrame) -> None:
         if self.fmt == "csv":
             self._csv(name, frame)
         else:

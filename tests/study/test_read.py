@@ -7,7 +7,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from remission.study._read import clean_text, stripped
+from remission.study._read import clean_text, stripped, unclean
 
 # white space of every kind strip_chars removes, beside ordinary letters and inner spaces
 _ALPHABET = st.sampled_from(
@@ -23,6 +23,14 @@ def test_clean_text_equals_stripping_every_column(rows: list[tuple[str | None, .
     frame = pl.DataFrame(rows, schema=dict.fromkeys("abc", pl.String), orient="row")
     expected = frame.with_columns(stripped(c) for c in frame.columns)
     assert clean_text(frame).equals(expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_VALUES, max_size=12))
+def test_unclean_marks_exactly_the_values_stripping_changes(values: list[str | None]) -> None:
+    frame = pl.DataFrame({"a": values}, schema={"a": pl.String})
+    changed = frame.select(stripped("a").ne_missing(pl.col("a")))["a"]
+    assert frame.select(unclean("a").fill_null(False))["a"].to_list() == changed.to_list()
 
 
 def test_clean_text_leaves_clean_columns_and_row_numbers_alone() -> None:

@@ -14,7 +14,7 @@ import typer
 
 import remission
 from remission._io import atomic_folder, build_time, check_out, write_csv
-from remission._part_writer import PartWriter
+from remission._part_writer import PartWriter, side_by_side
 from remission.cli._app import app
 from remission.cli._console import check_format, say, say_study_warnings, step
 from remission.derive import DEFAULT_PARTITION_SIZE, derive_parts, derive_study
@@ -85,8 +85,9 @@ def write_datasets(frames: Mapping[str, pl.DataFrame], study: Study, out: Path, 
     """Write every frame (and a manifest) into ``out`` atomically: all files or none."""
     inputs = [] if study.folder is None else [study.folder]
     with atomic_folder(out, "derived datasets", inputs=inputs) as tmp:
-        for name, frame in frames.items():
-            _write_one(frame, tmp, name, fmt, study.config.name)
+        side_by_side(
+            frames, lambda name, frame: _write_one(frame, tmp, name, fmt, study.config.name)
+        )
         write_csv(define_table(frames), tmp / DEFINE)
         rows = {name: frame.height for name, frame in frames.items()}
         _write_manifest(tmp, study.config, fmt, rows, study.sources)

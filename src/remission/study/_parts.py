@@ -18,7 +18,7 @@ import polars as pl
 from remission.protocol import Regimen
 from remission.study._config import StudyConfig, read_config
 from remission.study._problems import Problem, ProblemLog
-from remission.study._read import _FORMATS, _UNCLEAN, ROW_COLUMN, _plain, _sha256
+from remission.study._read import _FORMATS, ROW_COLUMN, _plain, _sha256, unclean
 from remission.study._schema import TABLES
 from remission.study._study import Study, _check_tables, _regimen
 
@@ -242,9 +242,9 @@ def parquet_parts(path: str | Path, partition_size: int) -> ParquetParts | None:
         ):
             return None
         scan = pl.scan_parquet(file)
-        query = scan.select(pl.len(), pl.col(_ID).str.contains(_UNCLEAN).any())
-        count, unclean = query.collect().row(0)
-        if unclean or (not count and not TABLES[name].optional):
+        query = scan.select(pl.len(), unclean(_ID).any())
+        count, to_strip = query.collect().row(0)
+        if to_strip or (not count and not TABLES[name].optional):
             return None
         rows[name] = count
     ids = pl.read_parquet(files["patients"], columns=[_ID])[_ID].drop_nulls().unique().sort()

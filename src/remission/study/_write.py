@@ -16,7 +16,7 @@ import polars as pl
 import tomli_w
 
 from remission._io import atomic_folder, workbook_time, write_csv
-from remission._part_writer import PartWriter
+from remission._part_writer import PartWriter, side_by_side
 from remission.study._paths import inside_folder
 from remission.study._read import ROW_COLUMN
 from remission.study._schema import TABLES
@@ -168,8 +168,11 @@ def _write_whole(frames: dict[str, pl.DataFrame], tmp: Path, fmt: Format) -> Non
                     dtype_formats={pl.Datetime: "yyyy-mm-dd hh:mm", pl.Date: "yyyy-mm-dd"},
                 )
     else:
-        for name, frame in frames.items():
+
+        def write(name: str, frame: pl.DataFrame) -> None:
             if fmt == "csv":
                 write_csv(frame, tmp / f"{name}.csv")
             else:
                 frame.write_parquet(tmp / f"{name}.parquet")
+
+        side_by_side(frames, write)

@@ -243,6 +243,12 @@ def test_report_on_a_small_cohort(case: Case) -> None:
     assert pdf[:5] == b"%PDF-"
     sheets = load_workbook(io.BytesIO(xlsx), read_only=True).sheetnames
     assert sheets[0] == "README" and len(sheets) == len(report.tables()) + 1
+    exposure = _section(report, "exposure")
+    if case.no_doses:  # no table of zeros: an empty ledger is no data
+        assert "the doses table) is empty" in _notes(report, "exposure")
+        assert not exposure.tables
+    else:
+        assert [t.key for t in exposure.tables][:1] == ["exposure"]
     if case.no_doses and not _notes(report, "factors").startswith("Not available:"):
         assert "Doses of IL-2 given in course 1 (no dose ledger)" in _notes(report, "factors")
     if case.no_prior_therapies:

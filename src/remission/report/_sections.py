@@ -114,6 +114,10 @@ def exposure_section(study: Study, frames: DerivedDatasets) -> Section:
     if adex is None or adex.is_empty():
         s.notes.append("Not available: the study has no dose ledger (no regimen and no doses).")
         return s
+    if study.tables.get("doses", pl.DataFrame()).is_empty():
+        # ADEX then says 0 doses for everyone, which is not data (as UNRECORDED, _predictors)
+        s.notes.append("Not available: the study's dose ledger (the doses table) is empty.")
+        return s
     regimen = study.regimen
     if regimen is not None:
         s.paragraphs.append(
@@ -176,6 +180,9 @@ def exposure_section(study: Study, frames: DerivedDatasets) -> Section:
         )
         .sort("doses held", descending=True)
     )
+    if holds.is_empty():
+        s.notes.append("No dose was held in any cycle.")
+        return s
     s.tables.append(
         ReportTable(
             "holds",

@@ -124,6 +124,30 @@ def test_singular_design_leaves_the_aliased_term_out(fit: object) -> None:
     assert first.estimate is None
 
 
+@pytest.mark.parametrize("fit", [logistic_regression, firth_regression, "cox"])
+def test_a_text_covariate_of_one_level_is_left_out_and_said(fit: object) -> None:
+    """R's model.matrix stops ("contrasts can be applied only to factors with 2 or more
+    levels"); the model is fitted without the covariate, and the notes say so."""
+    data = pl.DataFrame(
+        {
+            "y": [0, 1, 0, 1, 1, 0, 0, 1],
+            "t": [3.0, 5.0, 2.0, 8.0, 1.0, 4.0, 6.0, 7.0],
+            "x": [1.0, 2.0, 2.0, 3.0, 5.0, 4.0, 1.0, 4.0],
+            "site": ["lung"] * 7 + [None],
+        }
+    )
+    note = "site left out: it has the single level 'lung' in the 7 complete rows"
+    if fit == "cox":
+        r = cox_regression(data, "t", "y", ["site", "x"])
+        alone = cox_regression(data.drop_nulls(), "t", "y", ["x"])
+    else:
+        r = fit(data, "y", ["site", "x"])
+        alone = fit(data.drop_nulls(), "y", ["x"])
+    assert note in r.notes
+    assert "site" not in " ".join(r.table["term"].to_list())
+    assert r.estimate == pytest.approx(alone.estimate, rel=1e-9)
+
+
 def test_profile_interval_contains_the_estimate_where_plain_irls_diverged() -> None:
     """20 patients, 2 events at 17 and 20 doses: the profile's refits used to start IRLS from
     a linear predictor of -10 and diverge to a deviance of 1e16, giving (11.0, 11.0) around

@@ -20,6 +20,7 @@ from remission.analysis._data import (
     complete_rows,
     is_frame,
     require,
+    single_level_notes,
 )
 from remission.analysis._pandas import to_pandas
 from remission.analysis._regression import aliased_terms, per_term, separation
@@ -286,7 +287,8 @@ def cox_regression(
     aliased = aliased_terms(np.column_stack([np.ones(n), x]), ["(Intercept)", *terms]) if n else {}
     fitted = [t for t in terms if t not in aliased]
     label = f"HR {terms[0] if terms else covariates[0]}"
-    notes = [f"events: {events}", *aliased.values()]
+    left_out = single_level_notes(complete, covariates) if n else []
+    notes = [f"events: {events}", *left_out, *aliased.values()]
     reason = None
     if events == 0:
         reason = f"no events among the {n} complete rows"

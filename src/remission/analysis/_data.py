@@ -210,3 +210,30 @@ def code_covariates(
                 columns.append((values == level).astype(float))
                 terms.append(f"{name}{level}")
     return columns, terms
+
+
+def single_level_notes(complete: pl.DataFrame, covariates: Sequence[str]) -> list[str]:
+    """Why a text or categorical covariate has no term: it has one level in ``complete``.
+
+    ``code_covariates`` gives such a covariate no contrast (R's ``model.matrix`` stops with
+    "contrasts can be applied only to factors with 2 or more levels"); the model is fitted
+    without it and this says so.
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"site": ["lung", "lung"], "x": [1.0, 2.0]})
+    >>> single_level_notes(frame, ["site", "x"])
+    ["site left out: it has the single level 'lung' in the 2 complete rows"]
+    """
+    notes = []
+    for name in covariates:
+        col = complete[name]
+        if col.dtype == pl.Boolean or col.dtype.is_numeric():
+            continue
+        found = levels(col)
+        if len(found) == 1:
+            notes.append(
+                f"{name} left out: it has the single level {label(found[0])!r} in the "
+                f"{complete.height} complete rows"
+            )
+    return notes

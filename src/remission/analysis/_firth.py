@@ -205,7 +205,7 @@ def firth_regression(
     """
     design = design_matrix(data, outcome, covariates)
     method = "Firth penalised logistic regression (logistf defaults; brglm2 AS_mean)"
-    notes = [f"events: {int(design.y.sum())} of {design.y.size}"]
+    notes = [f"events: {int(design.y.sum())} of {design.y.size}", *design.left_out]
     if design.dropped:
         notes.append(f"{design.dropped} rows with missing values dropped")
     problem = design.outcome_problem(outcome)

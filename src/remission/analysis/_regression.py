@@ -13,7 +13,14 @@ from scipy.optimize import linprog
 from scipy.special import expit
 from scipy.stats import norm
 
-from remission.analysis._data import Frame, as_frame, code_covariates, complete_rows, require
+from remission.analysis._data import (
+    Frame,
+    as_frame,
+    code_covariates,
+    complete_rows,
+    require,
+    single_level_notes,
+)
 from remission.analysis._profile import binomial_deviance, profile_ci
 from remission.analysis._result import Result
 
@@ -32,6 +39,7 @@ class Design:
 
     ``aliased`` maps each term that is a linear combination of the terms before it (R's NA
     coefficient) to the reason; ``x`` keeps every column, ``estimable`` selects the others.
+    ``left_out`` says which text covariates have no term, having one level.
     """
 
     y: np.ndarray
@@ -39,6 +47,7 @@ class Design:
     terms: tuple[str, ...]
     dropped: int
     aliased: dict[str, str]
+    left_out: tuple[str, ...] = ()
 
     @property
     def estimable(self) -> np.ndarray:
@@ -131,6 +140,7 @@ def design_matrix(data: Frame, outcome: str, covariates: Sequence[str]) -> Desig
         terms=tuple(terms),
         dropped=data.height - complete.height,
         aliased=aliased_terms(x, terms) if complete.height else {},
+        left_out=tuple(single_level_notes(complete, covariates)) if complete.height else (),
     )
 
 
@@ -290,7 +300,7 @@ def logistic_regression(
     """
     design = design_matrix(data, outcome, covariates)
     method = "logistic regression, binomial GLM (statsmodels; stats::glm)"
-    notes = [f"events: {int(design.y.sum())} of {design.y.size}"]
+    notes = [f"events: {int(design.y.sum())} of {design.y.size}", *design.left_out]
     if design.dropped:
         notes.append(f"{design.dropped} rows with missing values dropped")
     problem = design.outcome_problem(outcome)

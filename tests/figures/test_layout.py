@@ -409,3 +409,33 @@ def test_titration_points_are_the_wells_with_their_spread() -> None:
     assert ax.get_xticklabels() and layout_problems(fig) == []
     assert text_overlaps(fig) == []
     plt.close(fig)
+
+
+def test_patient_timelines_keep_doses_and_labels_apart() -> None:
+    """A CR followed for years (a course's doses at a scale of 12 years), the shortest
+    follow-up and one in between: every dose counted once, in runs with their counts where
+    ticks would merge; event labels above the dose panel, never over the doses; no text over
+    text."""
+    from remission.app._data import study_data
+    from remission.app._timeline import patient_timeline, timeline_figure
+
+    data = study_data(demo_study().study)
+    os_days = data.frames["adtte"].filter(pl.col("PARAMCD") == "OS").sort("AVAL", "USUBJID")
+    ids = os_days["USUBJID"]
+    for patient in (ids[-1], ids[0], ids[ids.len() // 2]):
+        timeline = patient_timeline(data, patient)
+        fig = timeline_figure(timeline)
+        try:
+            assert layout_problems(fig) == [], patient
+            fig.canvas.draw()
+            doses = fig.axes[0]
+            top = doses.get_window_extent().y1
+            upright = [t for t in doses.texts if t.get_rotation() == 90]
+            counts = [int(t.get_text()) for t in doses.texts if t.get_rotation() != 90]
+            assert len(upright) == timeline.events.height, patient
+            assert all(t.get_window_extent().y0 >= top for t in upright), patient
+            # a run's count covers several doses: never more than were given and held
+            assert all(c >= 2 for c in counts)
+            assert sum(counts) <= timeline.doses_given() + timeline.doses_held(), patient
+        finally:
+            plt.close(fig)

@@ -7,6 +7,7 @@ import polars as pl
 from matplotlib import pyplot as plt
 
 from remission.figures._style import (
+    BODY_PT,
     MAX_WIDTH,
     OKABE_ITO,
     RESPONSE_COLOURS,
@@ -16,12 +17,58 @@ from remission.figures._style import (
     blank_figure,
     line_height,
     put_text,
+    text_width,
 )
 
 PANEL = 1.25
 """Height of each of the three panels, inches."""
 GAP = 0.3
 PAD = 0.1
+APART_PT = 14.0
+"""Doses closer than this on the page (points) are drawn as one run with its count above
+(room for a count of two digits beside the next): IL-2 is given every 8 hours, so at a scale
+of months a cycle's doses, and at years a course's, would be one smudge of ticks."""
+
+
+def _runs(days: np.ndarray, apart_days: float) -> list[tuple[float, float, int]]:
+    """Doses ``apart_days`` or less from the previous one, as runs: (first, last, count).
+
+    Examples
+    --------
+    >>> _runs(np.array([0.0, 0.33, 0.67, 20.0]), 1.0)
+    [(0.0, 0.67, 3), (20.0, 20.0, 1)]
+    """
+    days = np.sort(days)
+    if days.size == 0:
+        return []
+    starts = np.flatnonzero(np.diff(days, prepend=-np.inf) > apart_days)
+    ends = np.append(starts[1:], days.size)
+    return [
+        (float(days[a]), float(days[b - 1]), int(b - a)) for a, b in zip(starts, ends, strict=True)
+    ]
+
+
+def _dose_row(
+    ax: object, days: np.ndarray, y: float, marker: str, colour: str, apart: float
+) -> None:
+    """One row of doses: a mark per dose, or a bar with its count where doses run together."""
+    for first, last, count in _runs(days, apart):
+        if count == 1:
+            ax.plot(
+                [first], [y], ls="none", marker=marker, ms=10 if marker == "|" else 5, color=colour
+            )
+            continue
+        ax.plot([first, last], [y, y], lw=5, solid_capstyle="butt", color=colour)
+        ax.annotate(
+            str(count),
+            ((first + last) / 2, y),
+            textcoords="offset points",
+            xytext=(0, 5),
+            ha="center",
+            va="bottom",
+            fontsize=SMALL_PT,
+            color=colour,
+        )
 
 
 def patient_timeline_plot(
@@ -34,7 +81,9 @@ def patient_timeline_plot(
 ) -> plt.Figure:
     """Three panels sharing the time axis: IL-2 doses, tumor burden, lymphocyte counts.
 
-    Doses given are ticks, doses held crosses (the reasons are the table's job); the tumor
+    Doses given are ticks, doses held crosses (the reasons are the table's job); doses closer
+    on the page than ``APART_PT`` are one bar with their count above it (a cycle, at a scale
+    of months); event labels stand above the panels. The tumor
     burden at each assessment, labelled with its time-point response where it changes; the
     lymphocyte series marks the counts of the rebound phase and each cycle's peak. Events
     (first response, progression, death, last contact) are dotted vertical lines through all
@@ -77,20 +126,27 @@ def patient_timeline_plot(
     if title:
         put_text(fig, PAD, top, title, fontsize=TITLE_PT)
         top += line_height(TITLE_PT) + 0.12
+    # event labels stand upright in a band above the panels, never over the doses
+    labels = events["label"].to_list()
+    top += max((text_width(fig, str(label)) for label in labels), default=0.0) + 0.08
     height = top + 3 * PANEL + 2 * GAP + 0.55 + PAD
     fig.set_size_inches(MAX_WIDTH, height)
-    left, width = 0.85, MAX_WIDTH - 0.85 - 0.3
+    given = doses.filter(pl.col("status") == "given")["day"].to_numpy()
+    held = doses.filter(pl.col("status") == "held")["day"].to_numpy()
+    ticks = [f"held ({held.size})", f"given ({given.size})"]
+    # room for the dose panel's tick labels and its axis label beside them
+    left = max(0.85, max(text_width(fig, t) for t in ticks) + line_height(BODY_PT) + 0.25)
+    width = MAX_WIDTH - left - 0.3
     axes = [axes_at(fig, left, top + i * (PANEL + GAP), width, PANEL) for i in range(3)]
     days = [f["day"] for f in (doses, burden, lymphocytes, events) if f.height]
     span = pl.concat(days) if days else pl.Series([0.0, 1.0])
     lo, hi = float(span.min()), float(span.max())
     margin = max((hi - lo) * 0.03, 1.0)
     ax_d, ax_b, ax_l = axes
-    given = doses.filter(pl.col("status") == "given")["day"].to_numpy()
-    held = doses.filter(pl.col("status") == "held")["day"].to_numpy()
-    ax_d.plot(given, np.ones_like(given), ls="none", marker="|", ms=10, color=OKABE_ITO[0])
-    ax_d.plot(held, np.zeros_like(held), ls="none", marker="x", ms=5, color=OKABE_ITO[1])
-    ax_d.set_yticks([0, 1], [f"held ({held.size})", f"given ({given.size})"])
+    apart = APART_PT * (hi - lo + 2 * margin) / (width * 72)
+    _dose_row(ax_d, given, 1.0, "|", OKABE_ITO[0], apart)
+    _dose_row(ax_d, held, 0.0, "x", OKABE_ITO[1], apart)
+    ax_d.set_yticks([0, 1], ticks)
     ax_d.set_ylim(-0.6, 1.6)
     ax_d.set_ylabel("IL-2 doses")
     if burden.height:
@@ -136,11 +192,12 @@ def patient_timeline_plot(
         last = day if shift == 0 else last
         ax_d.annotate(
             label,
-            (day, 1.6),
+            (day, 1.0),
+            xycoords=("data", "axes fraction"),
             textcoords="offset points",
-            xytext=(2 + shift * SMALL_PT * 1.25, -2),
+            xytext=(-SMALL_PT * 0.6 + shift * SMALL_PT * 1.25, 3),
             ha="left",
-            va="top",
+            va="bottom",
             rotation=90,
             fontsize=SMALL_PT,
             color="#555555",

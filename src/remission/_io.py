@@ -108,7 +108,7 @@ def check_out(out: str | Path, inputs: Iterable[str | Path] = (), kind: str | No
         The files and folders the command reads.
     kind : str, optional
         What the command writes (``atomic_folder``'s ``kind``); a remission folder of another
-        kind is refused. None accepts any kind (a command's early check, before it knows).
+        kind is refused. None accepts any kind.
 
     Returns
     -------

@@ -159,6 +159,23 @@ def test_the_refusal_comes_before_reading_anything(name: str, tmp_path: Path) ->
     assert "holds files remission did not write" in message  # not "no study folder"
 
 
+@pytest.mark.parametrize("name", COMMANDS)
+def test_another_commands_folder_is_refused_before_any_work(name: str, tmp_path: Path) -> None:
+    """Each command checks the kind of folder it replaces first: with its inputs missing, the
+    refusal (not "no such study") shows the check ran before reading them (and before the
+    simulation of ``demo`` and ``simulate``)."""
+    out = tmp_path / "template"
+    assert run("redcap", "template", "--out", out).returncode == 0
+    names = ("study", "sdtm", "mutations", "screen", "peptides")
+    missing = {k: tmp_path / "no-such" / k for k in names}
+    missing["screen"] = tmp_path / "not-a-screen"  # the command line wants a folder that exists
+    missing["screen"].mkdir()
+    before = snapshot(tmp_path)
+    message = refused(run(*command(name, missing), "--out", out))
+    assert f"--out {out} holds another command's output (redcap template" in message
+    assert snapshot(tmp_path) == before
+
+
 def test_report_replaces_an_earlier_report(tmp_path: Path) -> None:
     # 60 patients: enough complete responses for every section; seeds 2 and 3 differ
     first, study, out = tmp_path / "first", tmp_path / "study", tmp_path / "out"

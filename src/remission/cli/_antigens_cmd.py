@@ -183,7 +183,7 @@ def neo_cmd(
 ) -> None:
     """Mutant peptides of protein changes, predicted and ranked (pVACtools-like tables)."""
     if out:
-        check_out(out, _inputs(mutations, fasta))
+        check_out(out, _inputs(mutations, fasta), kind="neoantigens")
     try:
         result = _api().predict_neoantigens(_changes(mutations), hla, fasta=fasta, backend=backend)
     except _api().AntigenError as exc:
@@ -217,7 +217,7 @@ def minigenes_cmd(
 ) -> None:
     """25-mer minigenes, tandem constructs (junction binders minimised) and peptide pools."""
     if out:
-        check_out(out, _inputs(mutations, fasta))
+        check_out(out, _inputs(mutations, fasta), kind="minigenes")
     try:
         changes = _changes(mutations)
         mg = _api().design_minigenes(changes, fasta=fasta)

@@ -42,6 +42,9 @@ _FILES = {
 }
 """The file suffixes of each format (Dataset-JSON: both its JSON and NDJSON forms)."""
 
+DERIVED = "derived datasets"
+"""What ``derive`` writes (``atomic_folder``'s kind): it replaces only its own output."""
+
 
 def _write_one(frame: pl.DataFrame, tmp: Path, name: str, fmt: str, study: str) -> None:
     if fmt == "csv":
@@ -84,7 +87,7 @@ def manifest_head(config: StudyConfig) -> dict[str, object]:
 def write_datasets(frames: Mapping[str, pl.DataFrame], study: Study, out: Path, fmt: str) -> None:
     """Write every frame (and a manifest) into ``out`` atomically: all files or none."""
     inputs = [] if study.folder is None else [study.folder]
-    with atomic_folder(out, "derived datasets", inputs=inputs) as tmp:
+    with atomic_folder(out, DERIVED, inputs=inputs) as tmp:
         side_by_side(
             frames, lambda name, frame: _write_one(frame, tmp, name, fmt, study.config.name)
         )
@@ -181,7 +184,7 @@ def derive(
 
 def _derive_here(study: Path, out: Path, fmt: str, partition_size: int) -> None:
     """``derive`` in this process (the polars engine)."""
-    check_out(out, [study])
+    check_out(out, [study], kind=DERIVED)
     if fmt in ("csv", "parquet"):
         with step("looking at the study's tables"):
             parts = parquet_parts(study, partition_size)
@@ -219,7 +222,7 @@ def _derive_in_parts(parts: ParquetParts, out: Path, fmt: str, partition_size: i
     message = f"deriving {len(parts)} parts of {partition_size:,} patients, writing {out} ({fmt})"
     with (
         step(message),
-        atomic_folder(out.absolute(), "derived datasets", inputs=[parts.folder]) as tmp,
+        atomic_folder(out.absolute(), DERIVED, inputs=[parts.folder]) as tmp,
         PartWriter(tmp, fmt) as writer,
     ):
         for part, frames in derive_parts(parts):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from remission._io import OutputError, atomic_folder, check_out, csv_bytes, listed, write_csv
 from remission.cli._console import say, say_study_warnings, step
-from remission.cli._derive_cmd import DEFINE, MANIFEST, manifest_head
+from remission.cli._derive_cmd import DEFINE, DERIVED, MANIFEST, manifest_head
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -35,7 +35,7 @@ def derive_on_spark(study: str, out: str, partition_size: int, master: str) -> N
 
     inputs = [] if _is_url(study) else [Path(study)]
     if not _is_url(out):
-        check_out(Path(out), inputs)
+        check_out(Path(out), inputs, kind=DERIVED)
     with step(f"starting Spark ({master})"):
         spark = spark_session(master)
     if _is_url(out):
@@ -45,7 +45,7 @@ def derive_on_spark(study: str, out: str, partition_size: int, master: str) -> N
             derived = derive_spark(spark, study, out, partition_size)
             _put_beside(spark, out, derived, master)
         else:
-            with atomic_folder(Path(out), "derived datasets", inputs=inputs) as tmp:
+            with atomic_folder(Path(out), DERIVED, inputs=inputs) as tmp:
                 derived = derive_spark(spark, study, tmp.as_uri(), partition_size)
                 for crc in tmp.rglob(".*.crc"):  # Hadoop's local checksums: not part of it
                     crc.unlink()

@@ -65,7 +65,7 @@ def template(
     """Write the REDCap data dictionary and arm/event layout of an immunotherapy cohort."""
     from remission.sources._redcap_template import HISTOLOGIES
 
-    check_out(out)
+    check_out(out, kind="redcap template")
     histologies = tuple(histology) if histology else HISTOLOGIES
     with step(f"writing {out}"):
         write_template(out, histologies)

@@ -34,7 +34,7 @@ def report(
     out: Annotated[Path, typer.Option("--out", help="Folder for the report.")],
 ) -> None:
     """Write the study report: index.html, report.pdf, tables.xlsx, figures/ and data/."""
-    check_out(out, [study])
+    check_out(out, [study], kind="report")
     with step("reading and checking the study"):
         loaded = load(study)
     headline = make_report(loaded, out)

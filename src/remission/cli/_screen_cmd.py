@@ -102,7 +102,7 @@ def analyse_cmd(
     out: Annotated[Path, typer.Option("--out", help="Folder for the results.")],
 ) -> None:
     """Analyse a screen and write its results (``ANALYSE_HELP``)."""
-    check_out(out, [folder])
+    check_out(out, [folder], kind="screen analysis")
     from remission.antigens.screens import analyse_screen, read_screen
     from remission.report import build_screen_report, write_screen_report
 
@@ -187,7 +187,7 @@ def design_cmd(
     if readout not in READOUTS or readout == "cr51_counts":
         kinds = ", ".join(k for k in READOUTS if k != "cr51_counts")
         raise typer.BadParameter(f"use one of {kinds}", param_hint="--readout")
-    check_out(out, [peptides])
+    check_out(out, [peptides], kind="screen design")
     from remission._io import atomic_folder, write_csv
     from remission.antigens.screens import design_pools
 

@@ -90,8 +90,8 @@ def simulate_cmd(
         raise typer.BadParameter("--format omop needs --url postgresql://...", param_hint="--url")
     if fmt != "omop" and out is None:
         raise typer.BadParameter("give the folder to write", param_hint="--out")
-    if out is not None:
-        check_out(out)
+    if out is not None:  # the kind of folder it writes: a study, or REDCap or OMOP files
+        check_out(out, kind="study" if fmt in STUDY_FORMATS else f"simulate --format {fmt}")
     from remission.simulate import simulate, simulate_parts  # numpy: only for these commands
 
     if fmt in ("csv", "parquet"):
@@ -142,7 +142,7 @@ def demo(
     ] = Path("remission-demo"),
 ) -> None:
     """Build the demo study (synthetic, calibrated to the 1998 NCI series) and its report."""
-    check_out(out)
+    check_out(out, kind="demo")
     from remission.antigens.screens import demo_screen as demo_screen_tables
     from remission.antigens.screens import write_screen
     from remission.cli._report_cmd import make_report

@@ -372,10 +372,11 @@ def _strata_name(stratum: str) -> str:
 
 def _km_tables(kms: list, key: str, title: str) -> tuple[ReportTable, ReportTable]:
     """Medians with log-log 95% CIs ('NR' when not reached) and 1/2/5/10-year estimates."""
+    group = pl.col("strata").map_elements(_strata_name, return_dtype=pl.String).alias("group")
     med = pl.concat(
         [
             km.median().select(
-                pl.col("strata").map_elements(_strata_name, return_dtype=pl.String),
+                group,
                 pl.col("n").cast(pl.Int64),
                 pl.col("events").cast(pl.Int64),
                 *[
@@ -393,7 +394,7 @@ def _km_tables(kms: list, key: str, title: str) -> tuple[ReportTable, ReportTabl
     land = pl.concat(
         [
             km.at([y * DAYS_PER_YEAR for y in YEARS], extend=False).select(
-                pl.col("strata").map_elements(_strata_name, return_dtype=pl.String),
+                group,
                 (pl.col("time") / DAYS_PER_YEAR).round(0).cast(pl.Int64).alias("years"),
                 pl.col("n_risk").cast(pl.Int64).alias("at risk"),
                 (100 * pl.col("surv")).alias("%"),
@@ -408,7 +409,7 @@ def _km_tables(kms: list, key: str, title: str) -> tuple[ReportTable, ReportTabl
     med_table = ReportTable(
         f"{key}_median",
         f"{title}: median",
-        med.rename({"strata": "group"}),
+        med,
         "Kaplan-Meier median in months with its 95% confidence interval (log-log, as R "
         "survival's default); NR: not reached (the curve or its limit stays above 50%).",
         {"median (months)": nr, "95% CI, lower": nr, "95% CI, upper": nr},
@@ -416,7 +417,7 @@ def _km_tables(kms: list, key: str, title: str) -> tuple[ReportTable, ReportTabl
     land_table = ReportTable(
         f"{key}_at",
         f"{title}: at 1, 2, 5 and 10 years",
-        land.rename({"strata": "group"}),
+        land,
         "Kaplan-Meier estimate (%) with 95% CI (log-log); at risk: patients still followed "
         "at that time. Times beyond the last follow-up are left out.",
         {"%": pct, "95% CI, lower": pct, "95% CI, upper": pct},

@@ -147,6 +147,9 @@ def test_patient_timeline_counts_the_doses_of_adex(demo: StudyData) -> None:
         assert timeline.doses_held() == held[patient]
         reasons = timeline.doses.filter(pl.col("status") == "held")["hold reason"]
         assert reasons.null_count() == 0
+        # the criteria's words ("creatinine 2.5-2.9 mg/dL"), not their identifiers
+        described = {c.description for c in demo.study.regimen.hold_rules.criteria}
+        assert set(reasons.to_list()) <= described
 
 
 def test_patient_timeline_has_scans_lymphocytes_and_the_outcome(demo: StudyData) -> None:

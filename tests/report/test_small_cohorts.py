@@ -249,6 +249,9 @@ def test_report_on_a_small_cohort(case: Case) -> None:
         assert not exposure.tables
     else:
         assert [t.key for t in exposure.tables][:1] == ["exposure"]
+        holds = [t.frame for t in exposure.tables if t.key == "holds"]
+        words = {c.description for c in study.regimen.hold_rules.criteria}
+        assert all(set(h["reason"].to_list()) <= words | {"not recorded"} for h in holds)
     if case.no_doses and not _notes(report, "factors").startswith("Not available:"):
         assert "Doses of IL-2 given in course 1 (no dose ledger)" in _notes(report, "factors")
     if case.no_prior_therapies:

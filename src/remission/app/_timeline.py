@@ -10,6 +10,7 @@ from matplotlib import pyplot as plt
 from remission.analysis._followup import DAYS_PER_MONTH
 from remission.app._data import StudyData
 from remission.figures import patient_timeline_plot
+from remission.protocol import DEFAULT_HOLD_RULES
 
 DAY = pl.duration(days=1)
 
@@ -172,6 +173,8 @@ def patient_timeline(data: StudyData, patient: str) -> Timeline:
     def records(table: str) -> pl.DataFrame:
         return study.table(table).filter(pl.col("patient_id") == patient)
 
+    rules = study.regimen.hold_rules if study.regimen is not None else DEFAULT_HOLD_RULES
+    describe = rules.describe  # the criterion's words, not its identifier
     doses = (
         records("doses")
         .sort("scheduled_at")
@@ -182,7 +185,9 @@ def patient_timeline(data: StudyData, patient: str) -> Timeline:
             pl.col("scheduled_at").alias("scheduled"),
             pl.col("status"),
             pl.col("given_at").alias("given at"),
-            pl.col("hold_reason").str.replace_all("_", " ").alias("hold reason"),
+            pl.col("hold_reason")
+            .map_elements(describe, return_dtype=pl.String)
+            .alias("hold reason"),
             _days("scheduled_at", start).round(2),
         )
     )

@@ -172,6 +172,35 @@ class HoldRules:
                 return c
         raise KeyError(f"no criterion {name!r}; known: {', '.join(c.name for c in self.criteria)}")
 
+    def describe(self, reason: str) -> str:
+        """A hold reason as a reader takes it: its criterion's description, else the code.
+
+        The ledger holds the criterion's identifier (``creatinine_2_5_to_2_9``), which reads
+        wrong with its underscores as spaces ("creatinine 2 5 to 2 9"); a reason no criterion
+        of these rules names is shown with underscores as spaces.
+
+        Parameters
+        ----------
+        reason : str
+            A ``hold_reason`` of the dose ledger.
+
+        Returns
+        -------
+        str
+            Its description.
+
+        Examples
+        --------
+        >>> DEFAULT_HOLD_RULES.describe("creatinine_2_5_to_2_9")
+        'creatinine 2.5-2.9 mg/dL'
+        >>> DEFAULT_HOLD_RULES.describe("patient_request")
+        'patient request'
+        """
+        for c in self.criteria:
+            if c.name == reason and c.description:
+                return c.description
+        return reason.replace("_", " ")
+
 
 def _rel(name: str, variable: str, lower: float, upper: float, description: str) -> Criterion:
     return Criterion(name, variable, "relative", lower=lower, upper=upper, description=description)

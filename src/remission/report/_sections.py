@@ -183,12 +183,14 @@ def exposure_section(study: Study, frames: DerivedDatasets) -> Section:
     if holds.is_empty():
         s.notes.append("No dose was held in any cycle.")
         return s
+    # the criterion's words ("creatinine 2.5-2.9 mg/dL"), not its identifier
+    describe = regimen.hold_rules.describe if regimen is not None else human
     s.tables.append(
         ReportTable(
             "holds",
             "Doses held, by reason",
             holds.sort("doses held", "reason", descending=[True, False]).with_columns(
-                pl.col("reason").map_elements(human, return_dtype=pl.String),
+                pl.col("reason").map_elements(describe, return_dtype=pl.String),
                 pl.col("doses held").cast(pl.Int64),
                 pl.col("patients").cast(pl.Int64),
             ),

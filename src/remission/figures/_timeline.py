@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 from matplotlib import pyplot as plt
+from matplotlib.axes import Axes
 
 from remission.figures._style import (
     BODY_PT,
@@ -48,9 +49,7 @@ def _runs(days: np.ndarray, apart_days: float) -> list[tuple[float, float, int]]
     ]
 
 
-def _dose_row(
-    ax: object, days: np.ndarray, y: float, marker: str, colour: str, apart: float
-) -> None:
+def _dose_row(ax: Axes, days: np.ndarray, y: float, marker: str, colour: str, apart: float) -> None:
     """One row of doses: a mark per dose, or a bar with its count where doses run together."""
     for first, last, count in _runs(days, apart):
         if count == 1:

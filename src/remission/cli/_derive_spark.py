@@ -26,12 +26,11 @@ def derive_on_spark(study: str, out: str, partition_size: int, master: str) -> N
     marker), or a URL Spark writes to directly, which must be new or empty. Both get
     ``define.csv`` and, last, ``manifest.json``."""
     from remission.derive import derive_spark, spark_folder_entries, spark_session
+    from remission.derive._spark import PYSPARK_PANDAS_WARNING
 
     # pyspark warns at import and at each mapInArrow that it does not fully support pandas 3;
     # this engine hands data to Python as Arrow (mapInArrow), never as pandas
-    warnings.filterwarnings(
-        "ignore", "PySpark does not yet fully support pandas", FutureWarning, "pyspark"
-    )
+    warnings.filterwarnings("ignore", PYSPARK_PANDAS_WARNING, FutureWarning, "pyspark")
 
     inputs = [] if _is_url(study) else [Path(study)]
     if not _is_url(out):

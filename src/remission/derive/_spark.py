@@ -14,6 +14,7 @@ Parquet part files.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import itertools
@@ -63,6 +64,19 @@ _CACHE_BATCH_CHUNKS = 4
 """Chunks per column batch of the cached derived stream (Spark's default is 10,000 rows)."""
 _PROBLEMS = "_problems"
 """The tag of a partition's validation errors in the derived stream."""
+PYSPARK_PANDAS_WARNING = "PySpark does not yet fully support pandas"
+"""The start of pyspark's warning at ``mapInArrow`` (and at import) under pandas 3: this
+engine hands data to Python as Arrow, never as pandas, so it does not apply."""
+
+
+@contextlib.contextmanager
+def _arrow_only() -> Iterator[None]:
+    """Around ``mapInArrow``: without pyspark's pandas-3 warning, which does not apply."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", PYSPARK_PANDAS_WARNING, FutureWarning)
+        yield
+
+
 _WARNINGS = "_warnings"
 """The tag of a partition's validation warnings (``table.empty`` is the driver's)."""
 _DEFINE = "_define"
@@ -174,7 +188,8 @@ def derive_spark(
     derive = _partition_function(config, regimen, plan, slots)
     union = union.repartition(parts, "_pid")
 
-    derived = union.mapInArrow(derive, "dataset string, rows long, chunk binary")
+    with _arrow_only():
+        derived = union.mapInArrow(derive, "dataset string, rows long, chunk binary")
     # Spark caches a frame in column batches of 10,000 rows, each built whole on the heap and
     # outside Spark's memory accounting; a row here is a chunk of up to 65,536 dataset rows, so
     # a batch would be a partition's whole output, and kept in memory the batches add up (at
@@ -464,4 +479,6 @@ def _write_dataset(tagged: DataFrame, first: bytes, path: str) -> None:
             for chunk in batch.column(0).to_pylist():
                 yield from pa.ipc.open_stream(chunk).read_all().to_batches()
 
-    tagged.select("chunk").mapInArrow(decode, schema).write.mode("errorifexists").parquet(path)
+    with _arrow_only():
+        decoded = tagged.select("chunk").mapInArrow(decode, schema)
+    decoded.write.mode("errorifexists").parquet(path)

@@ -207,7 +207,8 @@ def test_report_replaces_an_earlier_report(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["simulate", "derive", "import sdtm", "neo", "screen analyse", "screen design"]
+    "name",
+    ["simulate", "derive", "import sdtm", "neo", "minigenes", "screen analyse", "screen design"],
 )
 def test_a_second_run_replaces_the_first(
     name: str, inputs: dict[str, Path], tmp_path: Path

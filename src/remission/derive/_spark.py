@@ -67,6 +67,12 @@ _PROBLEMS = "_problems"
 PYSPARK_PANDAS_WARNING = "PySpark does not yet fully support pandas"
 """The start of pyspark's warning at ``mapInArrow`` (and at import) under pandas 3: this
 engine hands data to Python as Arrow, never as pandas, so it does not apply."""
+_WARNINGS = "_warnings"
+"""The tag of a partition's validation warnings (``table.empty`` is the driver's)."""
+_DEFINE = "_define"
+"""The tag of a partition's ``define_table`` (merged on the driver: ``merge_define``)."""
+_SHORT_AXIS = "_short_axis"
+"""The tag of a partition's count of nodes measured without a short axis (warned once)."""
 
 
 @contextlib.contextmanager
@@ -75,14 +81,6 @@ def _arrow_only() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", PYSPARK_PANDAS_WARNING, FutureWarning)
         yield
-
-
-_WARNINGS = "_warnings"
-"""The tag of a partition's validation warnings (``table.empty`` is the driver's)."""
-_DEFINE = "_define"
-"""The tag of a partition's ``define_table`` (merged on the driver: ``merge_define``)."""
-_SHORT_AXIS = "_short_axis"
-"""The tag of a partition's count of nodes measured without a short axis (warned once)."""
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import polars as pl
@@ -24,7 +24,7 @@ from remission.report._methods import about_report, methods_section, provenance_
 from remission.report._model import Report, Section
 from remission.report._pdf import render_pdf
 from remission.report._predictors import factor_headline, factors_section, table_one_section
-from remission.report._render import rendering_batch
+from remission.report._render import hand_off, rendering_batch
 from remission.report._sections import (
     cohort_section,
     durability_section,
@@ -80,6 +80,35 @@ def _headline(study: Study, frames: DerivedDatasets) -> list[tuple[str, str]]:
     return rows + factor_headline(study, frames)
 
 
+_SECTIONS: dict[str, Callable[[Study, DerivedDatasets], Section]] = {
+    "cohort": cohort_section,
+    "table1": table_one_section,
+    "exposure": exposure_section,
+    "response": response_section,
+    "responders": responders_section,
+    "durability": durability_section,
+    "sites": sites_section,
+    "factors": factors_section,
+    "survival": survival_section,
+}
+"""The study's sections in reading order; the antigen section (with a screen) follows."""
+
+_COMPUTE_ORDER = (
+    "antigens",
+    "survival",
+    "durability",
+    "cohort",
+    "table1",
+    "exposure",
+    "response",
+    "responders",
+    "sites",
+    "factors",
+)
+"""The order the sections are computed in: those with the most figure drawing first, so
+their figures are drawn while the others are computed (the demo: 2.4 s instead of 2.8 s)."""
+
+
 def build_report(
     study: Study,
     frames: Mapping[str, pl.DataFrame] | None = None,
@@ -119,22 +148,21 @@ def build_report(
     ['cohort', 'table1', 'exposure']
     """
     frames = _with_rules(study, frames, rules)
-    with rendering_batch():  # figures drawn at the end of the block, on all cores
-        sections: list[Section] = [
-            cohort_section(study, frames),
-            table_one_section(study, frames),
-            exposure_section(study, frames),
-            response_section(study, frames),
-            responders_section(study, frames),
-            durability_section(study, frames),
-            sites_section(study, frames),
-            factors_section(study, frames),
-            survival_section(study, frames),
-        ]
-        if screen is None and study.folder is not None and (study.folder / "screens").is_dir():
-            screen = read_screen(study.folder / "screens", keep_going=True)
-        if screen is not None:
-            sections.append(antigen_section(screen))
+    if screen is None and study.folder is not None and (study.folder / "screens").is_dir():
+        screen = read_screen(study.folder / "screens", keep_going=True)
+    made: dict[str, Section] = {}
+    # each section's figures are drawn on a free core while the next sections are computed,
+    # the rest when the block ends, on all cores: so the sections with the most figures to
+    # draw are computed first (_COMPUTE_ORDER), and the report keeps its reading order
+    with rendering_batch():
+        for name in _COMPUTE_ORDER:
+            if name == "antigens":
+                if screen is not None:
+                    made[name] = antigen_section(screen)
+            else:
+                made[name] = _SECTIONS[name](study, frames)
+            hand_off()
+    sections = [made[name] for name in (*_SECTIONS, "antigens") if name in made]
     sections += [
         methods_section(study, frames),
         provenance_section(study, command, screen.warnings if screen is not None else ()),

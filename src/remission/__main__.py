@@ -1,6 +1,6 @@
 """``python -m remission``: the same as the ``remission`` command."""
 
-from remission.cli import main
+from remission.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

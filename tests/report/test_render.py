@@ -67,3 +67,21 @@ def test_outside_a_batch_figures_are_not_deferred() -> None:
     assert not defer(SimpleNamespace(svg="", png=b""), fig)
     hand_off()  # nothing to hand off; no error
     plt.close(fig)
+
+
+def test_a_worker_draws_what_the_parent_would_whatever_the_style_at_its_fork(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a worker forked before the house style is first applied (svg.fonttype "none") saw
+    # matplotlib's default ("path": glyphs as outlines), and two runs differed by timing
+    monkeypatch.setenv("REMISSION_PROCESSES", "2")
+    with plt.rc_context({"svg.fonttype": "path"}):
+        expected = [draw(_figure(k)) for k in range(6)]
+        targets = [SimpleNamespace(svg="", png=b"") for _ in range(6)]
+        with rendering_batch():
+            for k, target in enumerate(targets):
+                plt.rcParams["svg.fonttype"] = ("path", "none")[k % 2]
+                defer(target, _figure(k))
+                hand_off()
+    assert [(t.svg, t.png) for t in targets] == expected
+    assert all("<text" in t.svg and "DejaVuSans-" not in t.svg for t in targets)

@@ -23,6 +23,6 @@ from remission.cli import (  # noqa: F401
     _screen_cmd,
     _study_cmds,
 )
-from remission.cli._app import app, main
+from remission.cli._app import app, main, run
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "run"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import warnings
 from typing import Annotated, TextIO
 
@@ -91,3 +92,31 @@ def main() -> None:
     except (OSError, ValueError) as exc:  # OutputError is a ValueError
         error(str(exc) or type(exc).__name__)
         raise SystemExit(1) from None
+
+
+def run() -> None:
+    """Run ``main`` as the ``remission`` command, then exit without a last garbage collection.
+
+    The entry point of the ``remission`` script and of ``python -m remission``. When the
+    command is done (outputs written and closed, or its error printed), every object the
+    process holds is frozen (``gc.freeze``) before Python shuts down: shutdown then frees
+    memory without tracing the million objects of the scientific stack for cycles, which took
+    0.5-0.6 s per command on a 2-core machine (0.1 s now). ``atexit`` handlers and
+    ``weakref.finalize`` callbacks (temporary folders) still run, and the standard streams are
+    flushed as always; what is skipped is ``__del__`` of unreachable cycles, which no output of
+    remission relies on (every file is written and closed, and its folder moved into place,
+    before ``main`` returns). In-process callers (tests, notebooks) use ``main``, which leaves
+    the collector alone.
+
+    Examples
+    --------
+    >>> import subprocess, sys
+    >>> done = subprocess.run([sys.executable, "-m", "remission", "--version"],
+    ...                       capture_output=True, text=True)
+    >>> done.returncode, done.stdout.split()[0]
+    (0, 'remission')
+    """
+    try:
+        main()
+    finally:
+        gc.freeze()

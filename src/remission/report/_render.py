@@ -26,6 +26,9 @@ from PIL import Image
 PNG_DPI = 150
 _SHARE = 2
 """Figures handed to a worker at once while the report is being built."""
+_SVG_RC = {"svg.hashsalt": "remission", "svg.fonttype": "none"}
+"""The settings read when a figure is drawn to SVG: fixed here, so that a figure drawn by a
+worker forked before the house style was first applied is the same as one drawn later."""
 _batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar("figures", default=None)
 
 
@@ -50,8 +53,9 @@ def draw(fig: plt.Figure) -> tuple[str, bytes]:
     ('<svg', True)
     """
     svg_buf = io.StringIO()
-    # a fixed salt: the SVG's element ids, and so the file, are the same on every run
-    with plt.rc_context({"svg.hashsalt": "remission"}):
+    # a fixed salt: the SVG's element ids, and so the file, are the same on every run; text
+    # as text (the house style's), whatever rcParams held when a worker was forked
+    with plt.rc_context(_SVG_RC):
         fig.savefig(svg_buf, format="svg", metadata={"Date": None})
     raw = io.BytesIO()
     fig.savefig(raw, format="rgba", dpi=PNG_DPI)

@@ -9,15 +9,16 @@ from typing import Annotated
 import typer
 
 from remission._io import check_out
-from remission.cli._app import app
+from remission.cli._app import app, stack_imported
 from remission.cli._console import console, say, say_study_warnings, step, summary_table
 from remission.study import Study, load
 
 
 def make_report(study: Study, out: Path) -> list[tuple[str, str]]:
     """Derive, build and write the report of ``study`` into ``out``; return its headline."""
-    from remission.derive import derive_study  # heavy: imported when a report is made
-    from remission.report import build_report, write_report
+    with stack_imported():  # heavy: imported when a report is made
+        from remission.derive import derive_study
+        from remission.report import build_report, write_report
 
     with step("deriving the analysis datasets"):
         frames = derive_study(study)

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from remission._io import check_out
 from remission.cli._antigens_cmd import antigens_app
+from remission.cli._app import stack_imported
 from remission.cli._console import (
     console,
     err_console,
@@ -103,8 +104,9 @@ def analyse_cmd(
 ) -> None:
     """Analyse a screen and write its results (``ANALYSE_HELP``)."""
     check_out(out, [folder], kind="screen analysis")
-    from remission.antigens.screens import analyse_screen, read_screen
-    from remission.report import build_screen_report, write_screen_report
+    with stack_imported():
+        from remission.antigens.screens import analyse_screen, read_screen
+        from remission.report import build_screen_report, write_screen_report
 
     with step("reading the screen"):
         tables = read_screen(folder, keep_going=True)

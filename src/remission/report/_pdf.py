@@ -11,8 +11,6 @@ PDF bookmarks list every section, table and figure.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import struct
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +18,7 @@ import matplotlib
 from fpdf import FPDF
 
 from remission.report._model import Report, ReportFigure, ReportTable, Section
+from remission.report._pdf_png import place_png, png_size_mm
 
 _FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 _FONT = "DejaVu"
@@ -272,20 +271,8 @@ def _table(pdf: _Document, table: ReportTable, number: str, grid: _Grid | None =
 # --- figures ------------------------------------------------------------------------------
 
 
-def _png_size_mm(png: bytes) -> tuple[float, float]:
-    """Width and height of a PNG at its resolution (pHYs; 150 dpi when absent)."""
-    width, height = struct.unpack(">II", png[16:24])
-    dpi_x = dpi_y = 150.0
-    at = png.find(b"pHYs")
-    if at > 0:
-        px, py, unit = struct.unpack(">IIB", png[at + 4 : at + 13])
-        if unit == 1 and px and py:
-            dpi_x, dpi_y = px * 0.0254, py * 0.0254
-    return width / dpi_x * 25.4, height / dpi_y * 25.4
-
-
 def _figure_size(pdf: _Document, figure: ReportFigure, caption_h: float) -> tuple[float, float]:
-    width, height = _png_size_mm(figure.png)
+    width, height = png_size_mm(figure.png)
     page_h = pdf.page_break_trigger - pdf.t_margin - caption_h - 2
     scale = min(1.0, pdf.epw / width, page_h / height)
     return width * scale, height * scale
@@ -298,7 +285,7 @@ def _figure(pdf: _Document, figure: ReportFigure, number: str) -> None:
     pdf.keep(height + caption_h + 2)
     pdf.start_section(f"{number}. {figure.title}", level=1)
     x = pdf.l_margin + (pdf.epw - width) / 2
-    pdf.image(io.BytesIO(figure.png), x=x, y=pdf.get_y(), w=width, h=height)
+    place_png(pdf, figure.png, x=x, y=pdf.get_y(), w=width, h=height)
     pdf.set_y(pdf.get_y() + height + 1)
     pdf.paragraph(caption, 8, 3.8)
     pdf.ln(3)

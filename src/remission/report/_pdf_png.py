@@ -17,6 +17,7 @@ import hashlib
 import io
 import struct
 import zlib
+from collections.abc import Iterator
 
 from fpdf import FPDF
 from fpdf.image_datastructures import RasterImageInfo
@@ -53,12 +54,32 @@ def png_size_mm(png: bytes) -> tuple[float, float]:
     """
     width, height = struct.unpack(">II", png[16:24])
     dpi_x = dpi_y = 150.0
-    at = png.find(b"pHYs")
-    if at > 0:
-        px, py, unit = struct.unpack(">IIB", png[at + 4 : at + 13])
-        if unit == 1 and px and py:
-            dpi_x, dpi_y = px * 0.0254, py * 0.0254
+    for kind, body in _chunks(png):
+        if kind == b"IDAT":  # pHYs comes before the image data
+            break
+        if kind == b"pHYs":
+            px, py, unit = struct.unpack(">IIB", body)
+            if unit == 1 and px and py:
+                dpi_x, dpi_y = px * 0.0254, py * 0.0254
     return width / dpi_x * 25.4, height / dpi_y * 25.4
+
+
+def _chunks(png: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """(type, data) of each chunk of a PNG, up to IEND; it stops early at a damaged chunk (cut
+    short, or its CRC wrong) and yields nothing for a file that is not a PNG."""
+    if not png.startswith(_SIGNATURE):
+        return
+    at = len(_SIGNATURE)
+    while at + 12 <= len(png):
+        length, kind = struct.unpack(">I4s", png[at : at + 8])
+        body = png[at + 8 : at + 8 + length]
+        crc = png[at + 8 + length : at + 12 + length]
+        if len(crc) != 4 or zlib.crc32(kind + body) != struct.unpack(">I", crc)[0]:
+            return
+        yield kind, body
+        if kind == b"IEND":
+            return
+        at += 12 + length
 
 
 def pdf_image_of_png(png: bytes) -> RasterImageInfo | None:
@@ -86,16 +107,9 @@ def pdf_image_of_png(png: bytes) -> RasterImageInfo | None:
     >>> pdf_image_of_png(b"not a png") is None
     True
     """
-    if not png.startswith(_SIGNATURE):
-        return None
-    at, size, data, kind = len(_SIGNATURE), None, [], b""
-    while at + 8 <= len(png):
-        length, kind = struct.unpack(">I4s", png[at : at + 8])
-        body = png[at + 8 : at + 8 + length]
-        if len(body) != length or kind not in _KEEPS_AS_IS:
-            return None
-        crc = png[at + 8 + length : at + 12 + length]
-        if len(crc) != 4 or zlib.crc32(kind + body) != struct.unpack(">I", crc)[0]:
+    size, data, kind = None, [], b""
+    for kind, body in _chunks(png):
+        if kind not in _KEEPS_AS_IS:
             return None
         if kind == b"IHDR":
             width, height, *rest = struct.unpack(">IIBBBBB", body)
@@ -104,10 +118,7 @@ def pdf_image_of_png(png: bytes) -> RasterImageInfo | None:
             size = (width, height)
         elif kind == b"IDAT":
             data.append(body)
-        elif kind == b"IEND":
-            break
-        at += 12 + length
-    if size is None or not data or kind != b"IEND":
+    if size is None or not data or kind != b"IEND":  # IEND: the file was read to its end
         return None
     info = RasterImageInfo()
     info.update(
